@@ -1,0 +1,40 @@
+"""Deep Learning Playground: the Gradio app. Wiring only.
+
+Each tab is built by one module in `playground/ui/`, which holds its handlers;
+everything those handlers compute lives in `playground/`. `demo` can be
+imported without launching (tests do), and `python app.py` starts the server.
+"""
+
+import importlib
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+# (tab title, module with a `build()` that lays the tab out inside the current gr.Tab)
+TABS = [
+    ("Train", "playground.ui.train_tab"),
+]
+
+INTRO = """# 🧠 Deep Learning Playground
+Pick a dataset and an architecture, tune it, press **Train** and watch it learn. Everything runs on
+the GPU when there is one and on the CPU when there is not; the bundled datasets need no network."""
+
+
+def build_demo() -> gr.Blocks:
+    with gr.Blocks(title="Deep Learning Playground") as demo:
+        gr.Markdown(INTRO)
+        with gr.Tabs():
+            for title, module in TABS:
+                with gr.Tab(title, id=title.lower()):
+                    importlib.import_module(module).build()
+    return demo
+
+
+demo = build_demo()
+
+if __name__ == "__main__":
+    from playground.ui.launch import launch_options
+
+    demo.queue(**launch_options()["queue"]).launch(**launch_options()["launch"])

@@ -1,0 +1,79 @@
+"""Pretrained models by Hugging Face id or local folder: loaded once, kept in a bounded cache.
+
+Every `from_pretrained` call in the project goes through `load_cached`, so a
+model that can't be reached always gives the same one plain sentence, and the
+number of models held in memory stays bounded (PLAYGROUND_MAX_CACHED_MODELS,
+least recently used goes first). Never `trust_remote_code`.
+"""
+
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Callable
+
+from playground.errors import UserError
+
+_cache: "OrderedDict[tuple, object]" = OrderedDict()
+_lock = threading.Lock()
+_loading: dict[tuple, threading.Lock] = {}
+
+
+def max_cached_models() -> int:
+    return max(1, int(os.environ.get("PLAYGROUND_MAX_CACHED_MODELS", "3")))
+
+
+def unreachable(model_id: str, offline_hint: str = "") -> UserError:
+    """The one sentence for a model we could not load."""
+    if Path(model_id).expanduser().is_dir():
+        return UserError(f"The folder '{model_id}' is not a model this tab can load (no usable config and weights in it).")
+    hint = f" {offline_hint}" if offline_hint else ""
+    return UserError(
+        f"Could not load the model '{model_id}': it is not a local folder and the Hugging Face Hub could not be "
+        f"reached or has no such model. Connect to the internet, set HF_HOME to a cache that already holds it, "
+        f"or give the path of a local model folder.{hint}"
+    )
+
+
+def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, offline_hint: str = ""):
+    """Return `loader(model_id)`, loading it at most once while it stays in the cache.
+
+    `kind` keeps different uses of the same id apart (a tokenizer and a model, say).
+    Loader errors that mean "not there" become one UserError.
+    """
+    model_id = (model_id or "").strip()
+    if not model_id:
+        raise UserError("Give a model id (like 'gpt2') or the path of a local model folder.")
+    key = (kind, model_id)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+        key_lock = _loading.setdefault(key, threading.Lock())
+    with key_lock:  # two users asking for the same model wait for one load
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        try:
+            value = loader(model_id)
+        except (OSError, ValueError, KeyError) as error:
+            if isinstance(error, UserError):
+                raise
+            raise unreachable(model_id, offline_hint) from error
+        with _lock:
+            _cache[key] = value
+            while len(_cache) > max_cached_models():
+                _cache.popitem(last=False)
+            _loading.pop(key, None)
+        return value
+
+
+def cached_models() -> list[tuple[str, str]]:
+    """(kind, id) of every model held now, oldest first: for the System tab."""
+    with _lock:
+        return list(_cache)
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()

@@ -1,0 +1,88 @@
+"""Shared fixtures: the app started for real, a headless Chromium page, and offline settings.
+
+Nothing here downloads: the Hub is switched off before transformers is imported,
+and the browser is Debian's chromium (never `playwright install`).
+"""
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ.setdefault("PLAYGROUND_OUTPUT_DIR", tempfile.mkdtemp(prefix="playground-test-outputs-"))
+
+import pytest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """The real app, served once for the whole test session on a free local port."""
+    from app import demo
+    from playground.ui.launch import launch_options
+
+    demo.queue(**launch_options()["queue"])
+    _, url, _ = demo.launch(prevent_thread_lock=True, quiet=True, server_name="127.0.0.1", server_port=None)
+    yield url
+    demo.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium through Playwright. On CI it must exist; elsewhere a missing one skips."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run should have installed Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """A fresh desktop-sized page on the app; console errors are collected in `page.console_errors`."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.goto(app_url)
+    page.wait_for_selector("button[role=tab]", timeout=60_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def run_cli(*args: str, timeout: float = 600):
+    """Run `python -m playground ARGS` in a fresh process; returns the CompletedProcess."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "playground", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture(scope="session")
+def cli():
+    return run_cli
+
+
+def pytest_report_header(config):
+    return f"chromium: {CHROMIUM if shutil.which(CHROMIUM) else 'missing'}"
