@@ -1,0 +1,24 @@
+"""`python -m playground datasets`: list the bundled datasets and what fits them."""
+
+from playground.cli import print_json
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser("datasets", help="List the bundled datasets.",
+                                   description="List the bundled datasets, their kind and the models that fit.")
+    parser.add_argument("--json", action="store_true", help="One JSON object per dataset.")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from playground.data import DATASETS
+    from playground.models.registry import compatible_architectures
+
+    for name, dataset in DATASETS.items():
+        models = compatible_architectures(dataset.kind)
+        if args.json:
+            print_json({"name": name, "kind": dataset.kind, "models": models, "options": dataset.options,
+                        "description": dataset.description})
+        else:
+            print(f"{name:<15} {dataset.kind:<9} [{', '.join(models)}]  {dataset.description}")
+    return 0

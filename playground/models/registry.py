@@ -1,0 +1,58 @@
+"""The architecture registry: name -> config class, builder and the data kinds it fits.
+
+The trainer never looks at a model's name; the UI and CLI ask this registry
+which architectures fit a dataset and which settings each one has.
+"""
+
+from dataclasses import dataclass
+
+from playground import config as cfg
+from playground.errors import UserError
+
+
+@dataclass(frozen=True)
+class Architecture:
+    name: str
+    title: str
+    config_class: type
+    module_class: type
+    kinds: tuple[str, ...]
+    description: str
+
+
+def _registry() -> dict[str, Architecture]:
+    from playground.models.cnn import CNN, CNNConfig
+    from playground.models.mlp import MLP, MLPConfig
+    from playground.models.rnn import RNNClassifier, RNNConfig
+
+    return {
+        "mlp": Architecture("mlp", "MLP", MLPConfig, MLP, ("tabular", "image", "sequence"),
+                            "Fully connected layers; images and sequences are flattened."),
+        "cnn": Architecture("cnn", "CNN", CNNConfig, CNN, ("image",),
+                            "Convolutions that slide small filters over the image."),
+        "rnn": Architecture("rnn", "RNN / LSTM / GRU", RNNConfig, RNNClassifier, ("sequence",),
+                            "Reads a sequence one step at a time, carrying a hidden state."),
+    }
+
+
+ARCHITECTURES = _registry()
+
+
+def get_architecture(name: str) -> Architecture:
+    if name not in ARCHITECTURES:
+        raise UserError(f"Unknown model '{name}': choose one of {', '.join(ARCHITECTURES)}.")
+    return ARCHITECTURES[name]
+
+
+def compatible_architectures(kind: str) -> list[str]:
+    return [name for name, arch in ARCHITECTURES.items() if kind in arch.kinds]
+
+
+def build_model(name: str, splits, model_config=None):
+    """Build architecture `name` for the dataset `splits`; refuses a pairing that doesn't fit."""
+    arch = get_architecture(name)
+    if splits.kind not in arch.kinds:
+        fits = ", ".join(compatible_architectures(splits.kind))
+        raise UserError(f"A {arch.title} can't take {splits.kind} data like '{splits.name}': use {fits}.")
+    model_config = cfg.validate(model_config if model_config is not None else arch.config_class())
+    return arch.module_class(input_shape=splits.input_shape, num_classes=splits.num_classes, config=model_config)

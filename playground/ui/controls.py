@@ -1,0 +1,39 @@
+"""Gradio controls generated from a config dataclass, so the UI shows the same bounds and tooltips as the CLI.
+
+`make_controls(cls)` returns {field name: component}; `read_controls(cls, values)`
+turns the submitted values back into a checked config (a UserError if not).
+"""
+
+import gradio as gr
+
+from playground import config as cfg
+
+
+def make_control(field, value=None):
+    meta, default = field.metadata, field.default if value is None else value
+    common = dict(label=cfg.label_of(field), info=meta["help"], value=default)
+    if meta["choices"] is not None:
+        return gr.Dropdown(choices=list(meta["choices"]), **common)
+    if isinstance(field.default, bool):
+        return gr.Checkbox(**common)
+    low, high = meta["low"], meta["high"]
+    if isinstance(field.default, (int, float)) and low is not None and high is not None:
+        integer = isinstance(field.default, int)
+        if meta["log"] or (high - low) > 1000 and not integer:
+            return gr.Number(minimum=low, maximum=high, **common)
+        if integer and high - low > 1000:
+            return gr.Number(minimum=low, maximum=high, precision=0, **common)
+        step = meta["step"] or (1 if integer else (high - low) / 100)
+        return gr.Slider(minimum=low, maximum=high, step=step, **common)
+    return gr.Textbox(**common)
+
+
+def make_controls(config_class, *, only=None, values=None) -> dict:
+    values = values or {}
+    return {f.name: make_control(f, values.get(f.name)) for f in cfg.fields(config_class)
+            if only is None or f.name in only}
+
+
+def read_controls(config_class, names: list[str], values) -> object:
+    """Build a checked config from component values given in the order of `names`."""
+    return cfg.build(config_class, dict(zip(names, values)))
