@@ -1,0 +1,43 @@
+"""`python -m playground transcribe FILE.wav [--model ID_OR_PATH] [--json]`: speech to text from a WAV file.
+
+Prints the transcript and one line per word (start, end, confidence), then, as
+the last line, one JSON object with `text`, `words`, `audio_seconds` and
+`seconds`. With `--json` only that line is printed. WAV files are read with the
+standard library, so no ffmpeg is needed.
+"""
+
+import sys
+
+from playground.cli import print_json
+from playground.config import add_arguments, from_namespace
+
+
+def add_parser(subparsers):
+    from playground.speech.recognize import SpeechConfig
+
+    parser = subparsers.add_parser("transcribe", help="Transcribe a WAV file with a CTC speech model (wav2vec2).",
+                                   description=__doc__.split("\n\n")[1])
+    parser.add_argument("file", help="a WAV file: any rate, mono or stereo, 8/16/24/32-bit PCM or 32-bit float")
+    add_arguments(parser, SpeechConfig)
+    parser.add_argument("--json", action="store_true", help="print only the JSON object (one line)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from playground.speech.audio import load_audio
+    from playground.speech.recognize import SpeechConfig, checked, load_recognizer, transcribe
+
+    config = checked(from_namespace(SpeechConfig, args))
+    clip = load_audio(args.file, max_seconds=config.max_seconds or None)
+    print(f"loading {config.model} ...", file=sys.stderr, flush=True)
+    recognizer = load_recognizer(config.model, config.device)
+    result = transcribe(recognizer, clip, config)
+    if not args.json:
+        print(result.text if result.text else f"(no speech recognised{': the clip is silent' if result.note else ''})")
+        for word in result.words:
+            flag = "  ?" if word.confidence < config.low_confidence else ""
+            print(f"  {word.start:7.2f} {word.end:7.2f}  {word.confidence:5.0%}  {word.word}{flag}")
+        print(f"{result.audio_seconds:.2f} s of audio in {result.seconds:.2f} s "
+              f"(real-time factor {result.real_time_factor:.3f}) on {result.device}")
+    print_json(result.to_dict())
+    return 0
