@@ -15,6 +15,7 @@ import gradio as gr  # noqa: E402
 # (tab title, module with a `build()` that lays the tab out inside the current gr.Tab)
 TABS = [
     ("Train", "playground.ui.train_tab"),
+    ("Speech", "playground.ui.speech_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground

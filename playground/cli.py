@@ -16,6 +16,7 @@ from playground.errors import UserError
 COMMANDS = [
     "playground.commands.datasets",
     "playground.commands.train",
+    "playground.commands.transcribe",
 ]
 
 
