@@ -23,6 +23,8 @@ DIVERGED_LOSS = 1e6
 
 def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimizer:
     params, lr, decay = model.parameters(), config.lr, config.weight_decay
+    if hasattr(model, "param_groups"):  # a model may ask for per-part rates (a pretrained backbone learning slower)
+        params = [{"params": g["params"], "lr": lr * g.get("lr_scale", 1.0)} for g in model.param_groups()]
     if config.optimizer == "sgd":
         return torch.optim.SGD(params, lr=lr, momentum=config.momentum, weight_decay=decay)
     optimizers = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "adagrad": torch.optim.Adagrad,
