@@ -12,7 +12,8 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-# (tab title, module with a `build()` that lays the tab out inside the current gr.Tab)
+# (tab title, module with a `build()` that lays the tab out inside the current gr.Tab;
+#  `build()` may return (fn, inputs, outputs) hooks to run when a page opens)
 TABS = [
     ("Train", "playground.ui.train_tab"),
     ("Speech", "playground.ui.speech_tab"),
@@ -26,10 +27,13 @@ the GPU when there is one and on the CPU when there is not; the bundled datasets
 def build_demo() -> gr.Blocks:
     with gr.Blocks(title="Deep Learning Playground") as demo:
         gr.Markdown(INTRO)
+        on_load = []
         with gr.Tabs():
             for title, module in TABS:
                 with gr.Tab(title, id=title.lower()):
-                    importlib.import_module(module).build()
+                    on_load += importlib.import_module(module).build() or []
+        for fn, inputs, outputs in on_load:
+            demo.load(fn, inputs, outputs, api_visibility="private")
     return demo
 
 

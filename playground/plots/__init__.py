@@ -1,0 +1,1 @@
+"""Plotly figures for every chart in the app. Plain functions: data in, figure out."""

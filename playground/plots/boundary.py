@@ -1,0 +1,45 @@
+"""The decision boundary of a classifier on 2-D data: the predicted class over a grid, with the points on top."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.plots.style import COLOURS, png_image, style
+
+
+def grid_probabilities(model, splits, resolution: int = 70):
+    """Class probabilities over a grid covering the data, plus the grid's axes."""
+    import torch
+
+    from playground.training.trainer import predict_proba
+
+    points = torch.cat([splits.x_train, splits.x_test])
+    low, high = points.min(0).values - 0.5, points.max(0).values + 0.5
+    xs, ys = torch.linspace(low[0], high[0], resolution), torch.linspace(low[1], high[1], resolution)
+    grid = torch.stack(torch.meshgrid(xs, ys, indexing="xy"), dim=-1).reshape(-1, 2)
+    device = next(model.parameters()).device
+    probabilities = predict_proba(model, grid.to(device)).cpu().numpy()
+    return xs.numpy(), ys.numpy(), probabilities.reshape(resolution, resolution, -1)
+
+
+def decision_boundary(model, splits, *, title: str = "Decision boundary (test points on top)") -> go.Figure:
+    xs, ys, probabilities = grid_probabilities(model, splits)
+    classes = splits.classes
+    predicted = probabilities.argmax(-1)
+    confidence = probabilities.max(-1)
+    # colour = predicted class, faded where the net is unsure
+    rgb = np.array([_hex(COLOURS[c % len(COLOURS)]) for c in range(len(classes))])
+    alpha = (0.15 + 0.45 * (confidence - 1 / len(classes)) / (1 - 1 / len(classes)))[..., None]
+    image = (255 * (1 - alpha) + rgb[predicted] * alpha).astype(np.uint8)
+    fig = go.Figure(png_image(image[::-1].copy(), x0=xs[0], dx=xs[1] - xs[0], y0=ys[-1], dy=-(ys[1] - ys[0])))
+    x_test, y_test = splits.x_test.numpy(), splits.y_test.numpy()
+    for c, name in enumerate(classes):
+        mask = y_test == c
+        fig.add_scatter(x=x_test[mask, 0], y=x_test[mask, 1], mode="markers", name=name,
+                        marker=dict(size=7, color=COLOURS[c % len(COLOURS)], line=dict(width=1, color="white")))
+    fig.update_xaxes(range=[xs[0], xs[-1]], title_text=(splits.feature_names or ["x1"])[0])
+    fig.update_yaxes(range=[ys[0], ys[-1]], title_text=(splits.feature_names or ["", "x2"])[1])
+    return style(fig, title=title, height=420)
+
+
+def _hex(colour: str) -> list[int]:
+    return [int(colour[i:i + 2], 16) for i in (1, 3, 5)]

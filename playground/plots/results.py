@@ -1,0 +1,61 @@
+"""After training: the confusion matrix, the metrics at a glance, and the examples the model got wrong."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.plots.data_preview import image_grid
+from playground.plots.style import style
+
+
+def confusion_matrix(matrix, classes) -> go.Figure:
+    matrix = np.asarray(matrix)
+    totals = matrix.sum(axis=1, keepdims=True).clip(min=1)
+    share = matrix / totals
+    text = [[f"{matrix[i, j]}" for j in range(len(classes))] for i in range(len(classes))]
+    fig = go.Figure(go.Heatmap(z=share, x=classes, y=classes, text=text, texttemplate="%{text}", colorscale="Blues",
+                               zmin=0, zmax=1, colorbar=dict(title="share<br>of row"),
+                               hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>"))
+    fig.update_xaxes(title_text="predicted class", type="category", showgrid=False)
+    fig.update_yaxes(title_text="true class", type="category", autorange="reversed", showgrid=False)
+    return style(fig, title="Confusion matrix (test split)", height=max(320, 40 * len(classes) + 120))
+
+
+def metrics_rows(summary: dict) -> list[list]:
+    """[metric, value] rows for a table; ROC AUC may be undefined (a class missing from the test split)."""
+    names = [("test_accuracy", "Accuracy"), ("test_precision", "Precision (macro)"), ("test_recall", "Recall (macro)"),
+             ("test_f1", "F1 (macro)"), ("test_roc_auc", "ROC AUC"), ("test_loss", "Cross-entropy loss")]
+    rows = [[label, "n/a" if summary.get(key) is None else round(summary[key], 4)] for key, label in names]
+    rows += [["Epochs run", summary.get("epochs_run")], ["Seconds", round(summary.get("seconds", 0.0), 2)],
+             ["Device", summary.get("device")], ["Parameters", summary.get("parameters")]]
+    return rows
+
+
+def misclassified(model, splits, limit: int = 24) -> go.Figure | None:
+    """Test images the model got wrong, captioned 'true -> predicted'; None for non-image data."""
+    if splits.kind != "image":
+        return None
+    from playground.training.trainer import predict_proba
+
+    device = next(model.parameters()).device
+    predicted = predict_proba(model, splits.x_test.to(device)).argmax(1).cpu()
+    wrong = np.flatnonzero((predicted != splits.y_test).numpy())[:limit]
+    if len(wrong) == 0:
+        return None
+    # one row per true class, each tile captioned by what the model said
+    images, labels = splits.x_test[wrong], splits.y_test[wrong]
+    fig = image_grid(images, labels, splits.classes, per_class=8,
+                     title=f"Misclassified test images ({int((predicted != splits.y_test).sum())} of "
+                           f"{len(splits.y_test)}): row = true class, caption = prediction")
+    _caption(fig, images, labels, predicted[wrong].numpy(), splits.classes)
+    return fig
+
+
+def _caption(fig, images, labels, predicted, classes):
+    height, width = images.shape[2], images.shape[3]
+    pad = max(1, height // 8)
+    rows = [c for c in range(len(classes)) if (labels.numpy() == c).any()]
+    for r, c in enumerate(rows):
+        for k, index in enumerate(np.flatnonzero(labels.numpy() == c)[:8]):
+            fig.add_annotation(x=k * (width + pad) + width / 2, y=r * (height + pad) + height - 0.5,
+                               text=f"→{classes[predicted[index]]}", showarrow=False, yanchor="top",
+                               font=dict(size=10, color="#dc2626"), bgcolor="rgba(255,255,255,0.8)")
