@@ -2,10 +2,11 @@
 
 Same layout as the real model (feature encoder with 320 samples per frame,
 transformer, CTC head over letters with "|" between words and "<pad>" as the
-blank), only far smaller, and with random weights. A random head would mostly
-say "blank", so the head is rescaled until the greedy output has several
-words: tests compare our decoding with transformers' pipeline, and comparing
-two empty strings would prove nothing.
+blank), only far smaller, and with random weights. The head's weights are
+scaled up, the special tokens silenced and the word break favoured a little,
+so the greedy output is several words of letters (tests assert it is): we
+compare our decoding with transformers' pipeline, and comparing two empty
+strings would prove nothing.
 """
 
 import json
@@ -27,6 +28,7 @@ def tiny_config(**overrides):
 
 
 def build_processor(folder: Path):
+    """A character-level Wav2Vec2Processor, saved into `folder`."""
     from transformers import Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor, Wav2Vec2Processor
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -35,7 +37,9 @@ def build_processor(folder: Path):
     tokenizer = Wav2Vec2CTCTokenizer(str(vocab_file), unk_token="<unk>", pad_token="<pad>", word_delimiter_token="|")
     extractor = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16_000, padding_value=0.0, do_normalize=True,
                                          return_attention_mask=True)
-    return Wav2Vec2Processor(feature_extractor=extractor, tokenizer=tokenizer)
+    processor = Wav2Vec2Processor(feature_extractor=extractor, tokenizer=tokenizer)
+    processor.save_pretrained(folder)
+    return processor
 
 
 def build_tiny_wav2vec2(folder, *, seed: int = 0, head_scale: float = 8.0, word_break_bias: float = 0.5) -> Path:
@@ -44,7 +48,7 @@ def build_tiny_wav2vec2(folder, *, seed: int = 0, head_scale: float = 8.0, word_
     from transformers import Wav2Vec2ForCTC
 
     folder = Path(folder)
-    processor = build_processor(folder)
+    build_processor(folder)
     torch.manual_seed(seed)
     model = Wav2Vec2ForCTC(tiny_config()).eval()
     with torch.no_grad():  # a sharper head: letters change from frame to frame instead of blank everywhere
@@ -53,6 +57,5 @@ def build_tiny_wav2vec2(folder, *, seed: int = 0, head_scale: float = 8.0, word_
         model.lm_head.bias[VOCAB["|"]] = word_break_bias  # some word breaks, so transcripts have several words
         for special in ("<s>", "</s>", "<unk>"):
             model.lm_head.bias[VOCAB[special]] = -100.0  # letters only: readable transcripts
-    processor.save_pretrained(folder)
     model.save_pretrained(folder)
     return folder

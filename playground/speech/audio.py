@@ -10,6 +10,7 @@ normalised: scaling a silent clip up would turn its noise floor into "speech".
 
 import math
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,9 +159,11 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
     if is_riff or path.suffix.lower() == ".wav":
         return read_wav(path, max_seconds=max_seconds)
     try:
-        from pydub import AudioSegment
+        with warnings.catch_warnings():  # pydub warns at import when ffmpeg is missing; our message says it better
+            warnings.simplefilter("ignore")
+            from pydub import AudioSegment
 
-        segment = AudioSegment.from_file(str(path))
+            segment = AudioSegment.from_file(str(path))
         samples = np.array(segment.get_array_of_samples())
         return segment.frame_rate, samples.reshape(-1, segment.channels) if segment.channels > 1 else samples
     except Exception:  # pydub raises many kinds (and a missing ffmpeg is one): all mean "could not decode this"

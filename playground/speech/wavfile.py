@@ -20,8 +20,8 @@ PCM, FLOAT, EXTENSIBLE = 1, 3, 0xFFFE
 
 
 def _not_wav(path, why: str) -> UserError:
-    return UserError(f"'{Path(path).name}' is not a WAV file this app can read ({why}): upload a WAV recording "
-                     f"(PCM or float), or record from the microphone.")
+    return UserError(f"'{Path(path).name}' is not a WAV file this app can read ({why}): use a WAV recording "
+                     f"(PCM or float samples), or record one with the microphone.")
 
 
 def read_header(handle, path):
