@@ -17,6 +17,8 @@ COMMANDS = [
     "playground.commands.datasets",
     "playground.commands.train",
     "playground.commands.transcribe",
+    "playground.commands.generate",
+    "playground.commands.train_lm",
 ]
 
 

@@ -1,0 +1,75 @@
+"""`python -m playground generate`: continue a prompt with a causal language model (Hub id or local folder).
+
+The continuation streams to stdout as it is generated, with timings on stderr.
+With `--json` only one line is printed: a JSON object whose `text` is the
+continuation without the prompt, with `tokens`, `seconds`, `tokens_per_second`,
+`time_to_first_token`, `seed` and each token's probability.
+"""
+
+import sys
+
+from playground import config as cfg
+from playground.cli import print_json
+from playground.device import DEVICE_CHOICES
+from playground.errors import UserError
+
+
+def add_parser(subparsers):
+    from playground.text.generate import GenerationConfig
+
+    parser = subparsers.add_parser(
+        "generate", help="Continue a prompt with GPT-2, another causal LM, or a model made by train-lm.",
+        description="Continue a prompt with a causal language model: greedy (--greedy) or sampled "
+                    "(--temperature, --top-k, --top-p), reproducible with --seed.")
+    parser.add_argument("--model", default="gpt2", metavar="ID_OR_PATH",
+                        help="Hugging Face id (gpt2, distilgpt2, gpt2-medium, ...) or a local model folder, like "
+                             "one saved by `train-lm` (default: gpt2).")
+    parser.add_argument("--prompt", required=True, help="The text to continue.")
+    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES, help="Where to run (default: auto).")
+    parser.add_argument("--json", action="store_true", help="Print one JSON object instead of streaming text.")
+    cfg.add_arguments(parser.add_argument_group("generation"), GenerationConfig)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from playground.text.generate import GenerationConfig, check_prompt, generate_stream
+    from playground.text.loading import load_model
+
+    config = cfg.from_namespace(GenerationConfig, args)
+    check_prompt(args.prompt)
+    if config.greedy and any(getattr(args, name) is not None for name in ("temperature", "top_k", "top_p")):
+        raise UserError("--greedy always takes the likeliest token: drop --temperature, --top-k and --top-p, "
+                        "or drop --greedy to sample.")
+    loaded = load_model(args.model, args.device)
+    streams = not args.json and config.num_beams == 1 and config.num_sequences == 1
+    if not args.json:
+        print(f"{loaded.model_id}: {loaded.parameters / 1e6:,.2f} M parameters on {loaded.device} ({loaded.dtype})",
+              file=sys.stderr)
+    printed = ""
+    if streams:
+        print(args.prompt, end="", flush=True)
+    for event in generate_stream(loaded, args.prompt, config):
+        if streams and event["event"] == "token" and event["texts"][0] != printed:
+            print(event["texts"][0][len(printed):], end="", flush=True)
+            printed = event["texts"][0]
+    if args.json:
+        print_json(_summary(event, loaded))
+        return 0
+    if streams:
+        print(event["text"][len(printed):], flush=True)  # whatever the decoder held back at the end
+    else:
+        for i, text in enumerate(event["texts"], 1):
+            print(f"--- sequence {i} ---\n{args.prompt}{text}")
+    print(f"{event['tokens']} tokens in {event['seconds']:.2f} s ({event['tokens_per_second']:.1f} tokens/s, "
+          f"first after {event['time_to_first_token']:.2f} s) · seed {event['seed']}", file=sys.stderr)
+    return 0
+
+
+def _summary(done: dict, loaded) -> dict:
+    first = done["steps"][0]
+    return {"text": done["text"], "tokens": done["tokens"], "seconds": round(done["seconds"], 4),
+            "tokens_per_second": round(done["tokens_per_second"], 2),
+            "time_to_first_token": round(done["time_to_first_token"], 4), "seed": done["seed"],
+            "stopped": done["stopped"], "model": loaded.model_id, "device": str(loaded.device),
+            "token_ids": [t["id"] for t in first], "probabilities": [round(t["probability"], 6) for t in first],
+            **({"texts": done["texts"]} if len(done["texts"]) > 1 else {})}

@@ -1,0 +1,77 @@
+"""Text to train the tiny GPT on, with no download.
+
+The default corpus is gathered at run time from the Python standard library's
+own documentation: the docstrings of a fixed list of modules and of their
+public functions and classes (what `pydoc` shows). Users can paste text or
+upload a text file instead.
+"""
+
+import importlib
+import inspect
+from pathlib import Path
+
+from playground.errors import UserError
+
+# plain, side-effect-free modules with plenty of prose in their docstrings
+STDLIB_MODULES = (
+    "argparse", "base64", "bisect", "calendar", "collections", "contextlib", "csv", "dataclasses", "datetime",
+    "decimal", "difflib", "email.message", "enum", "fractions", "functools", "gzip", "heapq", "html", "http.client",
+    "inspect", "ipaddress", "itertools", "json", "logging", "math", "operator", "os", "pathlib", "pprint", "queue",
+    "random", "re", "shlex", "shutil", "statistics", "string", "subprocess", "tarfile", "tempfile", "textwrap",
+    "threading", "typing", "unittest", "urllib.parse", "uuid", "zipfile",
+)
+MIN_CHARACTERS = 1_000
+MAX_CHARACTERS = 2_000_000
+MAX_UPLOAD_BYTES = 10_000_000
+
+
+def stdlib_corpus(max_characters: int = 400_000) -> str:
+    """Docstrings of the standard library, in a fixed order, deduplicated, cut at `max_characters`."""
+    seen, parts, total = set(), [], 0
+    for name in STDLIB_MODULES:
+        for doc in _docstrings(importlib.import_module(name)):
+            if doc in seen:
+                continue
+            seen.add(doc)
+            parts.append(doc)
+            total += len(doc) + 2
+            if total >= max_characters:
+                return "\n\n".join(parts)[:max_characters]
+    text = "\n\n".join(parts)
+    if len(text) < MIN_CHARACTERS:  # python -OO strips docstrings
+        raise UserError("This Python has no docstrings (was it started with -OO?): paste or upload a text instead.")
+    return text
+
+
+def _docstrings(module):
+    yield inspect.getdoc(module) or ""
+    for name, member in sorted(vars(module).items()):
+        public = not name.startswith("_") and getattr(member, "__module__", None) == module.__name__
+        if public and (inspect.isclass(member) or inspect.isroutine(member)):
+            yield inspect.getdoc(member) or ""
+
+
+def check_corpus(text: str) -> str:
+    """The text to train on, or a UserError when it is too short or too long."""
+    text = (text or "").replace("\r\n", "\n")
+    if len(text.strip()) < MIN_CHARACTERS:
+        raise UserError(f"The training text is {len(text.strip()):,} characters: give at least {MIN_CHARACTERS:,} "
+                        f"(or use the built-in Python documentation).")
+    if len(text) > MAX_CHARACTERS:
+        raise UserError(f"The training text is {len(text):,} characters: at most {MAX_CHARACTERS:,} train here in "
+                        f"reasonable time, so cut it down.")
+    return text
+
+
+def read_corpus_file(path) -> str:
+    """A text file as training text (UTF-8; undecodable bytes become U+FFFD)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"The corpus file '{path}' does not exist.")
+    if path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise UserError(f"The corpus file is {path.stat().st_size:,} bytes: give a text file under "
+                        f"{MAX_UPLOAD_BYTES:,} bytes.")
+    data = path.read_bytes()
+    if b"\x00" in data[:4096]:
+        raise UserError(f"'{path.name}' looks like a binary file: give plain text (a .txt, .md, .py ...).")
+    return check_corpus(data.decode("utf-8", errors="replace"))

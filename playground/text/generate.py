@@ -1,0 +1,237 @@
+"""Generate a continuation of a prompt, streamed as events, with what the model thought at each token.
+
+`generate_stream` runs `model.generate` in a thread and yields a `token` event
+per step (the texts so far, each new token with its probability and top
+candidates), then one `done` event with the timings. Sampling, top-k, top-p,
+repetition penalty, beams and several sequences are transformers' own, so the
+text is exactly what `pipeline("text-generation")` gives for the same settings
+and seed. A `threading.Event` passed as `stop` ends generation after the token
+in flight. Beam search can't stream: its text and probabilities arrive at the end.
+"""
+
+import contextlib
+import queue
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Iterator
+
+from playground.config import param, validate
+from playground.errors import UserError
+from playground.text.tokens import IncrementalDecoder, prompt_tokens
+
+MAX_NEW_TOKENS = 512
+
+
+@dataclass
+class GenerationConfig:
+    max_new_tokens: int = param(40, "How many tokens to add after the prompt.", low=1, high=MAX_NEW_TOKENS)
+    greedy: bool = param(False, "Always take the single most likely next token (same text every time); "
+                                "off: sample from the probabilities.")
+    temperature: float = param(0.8, "Sampling only. Below 1: safer, more repetitive text; above 1: more surprising.",
+                               low=0.05, high=2.0, step=0.05)
+    top_k: int = param(50, "Sampling only. Draw only from the k most likely tokens (0: no limit).", low=0, high=500)
+    top_p: float = param(0.95, "Sampling only. Draw only from the most likely tokens whose probabilities add up to p "
+                               "(1: no limit).", low=0.05, high=1.0, step=0.01, label="Top-p")
+    repetition_penalty: float = param(1.0, "Above 1 makes tokens already in the text less likely (1: off).",
+                                      low=1.0, high=2.0, step=0.05)
+    num_beams: int = param(1, "Beam search: follow this many candidate texts and keep the likeliest (1: off). "
+                              "Slower, and the text arrives at the end instead of streaming.", low=1, high=8,
+                           label="Beams")
+    num_sequences: int = param(1, "How many different continuations to write.", low=1, high=4,
+                               label="Number of sequences")
+    seed: int = param(42, "Same seed and settings give the same text; -1 picks a new random seed each time.",
+                      low=-1, high=2**31 - 1)
+    top_candidates: int = param(10, "How many of the likeliest next tokens to show for each step.", low=1, high=50)
+
+
+# torch's random generator is global: one sampled generation at a time keeps "same seed, same text" true
+sampling_lock = threading.Lock()
+
+
+def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None, *,
+                    stop: threading.Event | None = None) -> Iterator[dict]:
+    """Yield `start`, then `token` per step (not for beam search), then `done`. See the module docstring."""
+    import torch
+    from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor, StoppingCriteriaList
+
+    from playground.text.probabilities import ProbabilityRecorder, sequence_probabilities
+
+    config = validate(config or GenerationConfig())
+    inputs = _encode(loaded, prompt, config)
+    prompt_length = inputs["input_ids"].shape[1]
+    stop = stop or threading.Event()
+    abandoned = threading.Event()  # the reader went away: end the thread too
+    seed = config.seed if config.seed >= 0 else random.randrange(2**31)
+    streaming = config.num_beams == 1
+    recorder = ProbabilityRecorder(config.top_candidates)
+    # the recorder runs before the penalty so it records the model's own probabilities; the penalty goes here
+    # rather than to generate() so that it still applies in transformers' usual order, before the sampling warpers
+    processors = [recorder] if streaming else []
+    if config.repetition_penalty != 1.0:
+        processors.append(RepetitionPenaltyLogitsProcessor(config.repetition_penalty))
+    steps: queue.Queue = queue.Queue()
+    kwargs = dict(**inputs, max_new_tokens=config.max_new_tokens, num_beams=config.num_beams,
+                  num_return_sequences=config.num_sequences, do_sample=not config.greedy, repetition_penalty=1.0,
+                  pad_token_id=loaded.pad_token_id, logits_processor=LogitsProcessorList(processors),
+                  stopping_criteria=StoppingCriteriaList([_StopOnFlag(stop, abandoned)]))
+    if not config.greedy:
+        kwargs.update(temperature=config.temperature, top_k=config.top_k, top_p=config.top_p)
+    if streaming:
+        kwargs["streamer"] = _StepStreamer(recorder, steps)
+    outcome: dict = {}
+
+    def run():
+        try:
+            with contextlib.nullcontext() if config.greedy else sampling_lock, torch.inference_mode():
+                torch.manual_seed(seed)
+                outcome["sequences"] = loaded.model.generate(**kwargs)
+        except BaseException as error:  # handed to the reader, which raises it
+            outcome["error"] = error
+        finally:
+            steps.put(None)
+
+    describe = _Describer(loaded)
+    rows = [_Row(loaded.tokenizer, loaded.eos_token_ids) for _ in range(config.num_sequences)]
+    yield {"event": "start", "prompt_tokens": prompt_tokens(loaded.tokenizer, prompt), "seed": seed,
+           "streaming": streaming, "model": loaded.model_id}
+    start = time.perf_counter()
+    first_token_at = None
+    thread = threading.Thread(target=run, name="generate", daemon=True)
+    thread.start()
+    try:
+        while (records := steps.get()) is not None:
+            first_token_at = first_token_at or time.perf_counter()
+            added = [row.add(record, describe) for row, record in zip(rows, records)]
+            yield {"event": "token", "step": len(rows[0].tokens), "texts": [row.text for row in rows],
+                   "new_tokens": [token for token in added if token], "seconds": time.perf_counter() - start}
+        thread.join()
+    finally:
+        abandoned.set()
+    seconds = time.perf_counter() - start
+    if "error" in outcome:
+        error = outcome["error"]
+        if isinstance(error, torch.OutOfMemoryError):
+            raise UserError("Not enough memory for this generation: ask for fewer tokens, beams or sequences.")
+        raise error
+    if not streaming:
+        sequences = outcome["sequences"]
+        for row, records in zip(rows, sequence_probabilities(loaded.model, sequences, prompt_length,
+                                                             config.top_candidates)):
+            for record in records:
+                row.add(record, describe)
+    tokens = len(rows[0].tokens)
+    yield {"event": "done", "text": rows[0].final_text(), "texts": [row.final_text() for row in rows],
+           "tokens": tokens, "seconds": seconds, "tokens_per_second": tokens / seconds if seconds > 0 else 0.0,
+           "time_to_first_token": (first_token_at - start) if first_token_at else seconds, "seed": seed,
+           "stopped": stop.is_set(), "steps": [row.tokens for row in rows], "model": loaded.model_id}
+
+
+def generate_text(loaded, prompt: str, config: GenerationConfig | None = None) -> dict:
+    """Run `generate_stream` to the end and return its `done` event."""
+    for event in generate_stream(loaded, prompt, config):
+        pass
+    return event
+
+
+def check_prompt(prompt: str) -> str:
+    """The prompt, or a UserError when there is nothing to continue (callers check before loading a model)."""
+    if not prompt or not prompt.strip():
+        raise UserError("Write a prompt first: the model continues the text you give it.")
+    return prompt
+
+
+# helpers
+
+
+def _encode(loaded, prompt: str, config: GenerationConfig) -> dict:
+    check_prompt(prompt)
+    if config.num_beams == 1 and config.greedy and config.num_sequences > 1:
+        raise UserError("Greedy decoding writes one text: switch to sampling or raise Beams to get several sequences.")
+    if config.num_sequences > config.num_beams > 1:
+        raise UserError(f"Beam search returns at most one sequence per beam: ask for at most {config.num_beams} "
+                        f"sequences or raise Beams.")
+    inputs = loaded.tokenizer(prompt, return_tensors="pt")
+    length, limit = inputs["input_ids"].shape[1], loaded.context_length
+    if length == 0:
+        raise UserError("The prompt gave no tokens with this model's tokenizer: write some ordinary text.")
+    if limit and length >= limit:
+        raise UserError(f"The prompt is {length} tokens but {loaded.model_id} reads at most {limit}: shorten it.")
+    if limit and length + config.max_new_tokens > limit:
+        raise UserError(f"{loaded.model_id} reads at most {limit} tokens and the prompt uses {length}: ask for at "
+                        f"most {limit - length} new tokens or shorten the prompt.")
+    return {k: v.to(loaded.device) for k, v in inputs.items() if k in ("input_ids", "attention_mask")}
+
+
+class _StopOnFlag:
+    """A stopping criterion: every sequence is done as soon as one of the flags is set."""
+
+    def __init__(self, *flags: threading.Event):
+        self.flags = flags
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        stop = any(flag.is_set() for flag in self.flags)
+        return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+
+
+class _StepStreamer:
+    """Hears each step's chosen tokens from generate() and queues them with their probabilities."""
+
+    def __init__(self, recorder, steps: queue.Queue):
+        self.recorder, self.steps, self.seen_prompt = recorder, steps, False
+
+    def put(self, value):
+        if not self.seen_prompt:  # the first call hands over the prompt
+            self.seen_prompt = True
+            return
+        self.steps.put(self.recorder.pop_step(value.view(-1)))
+
+    def end(self):
+        pass  # the generation thread marks the end itself, also when generate() fails
+
+
+class _Describer:
+    """Turns token ids into readable pieces, remembering the ones it has seen."""
+
+    def __init__(self, loaded):
+        self.tokenizer, self.cache = loaded.tokenizer, {}
+        self.special = set(loaded.tokenizer.all_special_ids)
+
+    def piece(self, token_id: int) -> str:
+        if token_id not in self.cache:
+            self.cache[token_id] = self.tokenizer.decode([token_id], skip_special_tokens=False)
+        return self.cache[token_id]
+
+    def candidates(self, record) -> list[dict]:
+        return [{"id": i, "piece": self.piece(i), "probability": p} for i, p in record["candidates"]]
+
+
+class _Row:
+    """One sequence being written: its tokens (up to the end-of-text token) and its text so far."""
+
+    def __init__(self, tokenizer, eos_ids: set[int]):
+        self.decoder, self.eos_ids, self.tokens, self.finished = IncrementalDecoder(tokenizer), eos_ids, [], False
+
+    @property
+    def text(self) -> str:
+        return self.decoder.text
+
+    def add(self, record: dict, describe: _Describer) -> dict | None:
+        if self.finished:  # after the end-of-text token generate() only pads
+            return None
+        token_id = record["id"]
+        special = token_id in describe.special
+        token = {"id": token_id, "piece": self.decoder.add(token_id), "token": describe.piece(token_id),
+                 "special": special, "probability": record["probability"], "candidates": describe.candidates(record)}
+        self.tokens.append(token)
+        self.finished = token_id in self.eos_ids
+        return token
+
+    def final_text(self) -> str:
+        """Decoded the way `pipeline("text-generation")` decodes it (special tokens skipped)."""
+        if self.tokens:
+            self.tokens[-1]["piece"] += self.decoder.finish()
+        return self.decoder.text

@@ -1,0 +1,87 @@
+"""Load a causal language model and its tokenizer by Hugging Face id or local folder, once.
+
+Everything goes through `playground.hub.load_cached`, so a model is read at most
+once while it stays in the bounded cache and an unreachable one gives the one
+clear sentence (with a pointer to the tiny GPT, which works offline). The local
+cache is tried before the network, so a cached model loads without waiting on
+a connection. Never `trust_remote_code`.
+"""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from playground.device import pick_device
+from playground.hub import load_cached
+
+SUGGESTED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium")
+OFFLINE_HINT = ("The tiny GPT you train yourself (below in the Text tab, or `python -m playground train-lm`) "
+                "works offline.")
+
+
+@dataclass
+class LoadedModel:
+    """A model ready to generate: weights on their device, the tokenizer that goes with them."""
+
+    model_id: str
+    model: object
+    tokenizer: object
+    device: object
+
+    @property
+    def dtype(self) -> str:
+        return str(self.model.dtype).removeprefix("torch.")
+
+    @property
+    def parameters(self) -> int:
+        return sum(p.numel() for p in self.model.parameters())
+
+    @property
+    def context_length(self) -> int | None:
+        """How many tokens (prompt + new) the model can read, when its config says."""
+        return getattr(self.model.config, "max_position_embeddings", None)
+
+    @property
+    def eos_token_ids(self) -> set[int]:
+        eos = self.model.generation_config.eos_token_id
+        if eos is None:
+            eos = self.tokenizer.eos_token_id
+        return set(eos if isinstance(eos, (list, tuple)) else [] if eos is None else [eos])
+
+    @property
+    def pad_token_id(self) -> int | None:
+        pad = self.model.generation_config.pad_token_id
+        if pad is None:
+            pad = self.tokenizer.pad_token_id
+        return pad if pad is not None else min(self.eos_token_ids, default=None)
+
+    def describe(self) -> str:
+        context = f" · reads up to {self.context_length} tokens" if self.context_length else ""
+        return f"**{self.model_id}** · {self.parameters / 1e6:,.2f} M parameters · {self.device} · {self.dtype}{context}"
+
+
+def load_model(model_id: str, device: str = "auto") -> LoadedModel:
+    """The model for `model_id` (Hub id or folder), loaded on first use and cached."""
+    return load_cached(f"causal-lm:{device}", model_id, lambda name: _load(name, device), offline_hint=OFFLINE_HINT)
+
+
+def _load(model_id: str, device_name: str) -> LoadedModel:
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    device = pick_device(device_name)
+    folder = Path(model_id).expanduser()
+    source = str(folder) if folder.is_dir() else model_id
+    tokenizer = _from_pretrained(AutoTokenizer, source)
+    model = _from_pretrained(AutoModelForCausalLM, source, dtype="auto")
+    model.to(device).eval()
+    return LoadedModel(model_id=model_id, model=model, tokenizer=tokenizer, device=device)
+
+
+def _from_pretrained(auto_class, source: str, **kwargs):
+    """The local cache first (instant, works offline), then the Hub unless it is switched off."""
+    try:
+        return auto_class.from_pretrained(source, local_files_only=True, trust_remote_code=False, **kwargs)
+    except OSError:
+        if os.environ.get("HF_HUB_OFFLINE", "0").lower() in ("1", "true", "yes") or Path(source).is_dir():
+            raise
+    return auto_class.from_pretrained(source, trust_remote_code=False, **kwargs)
