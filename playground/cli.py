@@ -19,6 +19,8 @@ COMMANDS = [
     "playground.commands.transcribe",
     "playground.commands.generate",
     "playground.commands.train_lm",
+    "playground.commands.transfer",
+    "playground.commands.sweep",
 ]
 
 

@@ -1,0 +1,72 @@
+"""`python -m playground transfer`: pretrain on a source task, learn a target from K shots, compare strategies.
+
+`--shots` takes one K or a list (`1,5,20`). `--json` prints one event per line
+(each tagged with its strategy and K); the last line is the summary, whose
+`results` maps each strategy (scratch, frozen, finetune, finetune_low_lr) to
+its test accuracy at the first K, and `by_shots` holds every K.
+"""
+
+import sys
+
+from playground import config as cfg
+from playground.cli import print_json
+
+
+def add_parser(subparsers):
+    from playground.transfer.config import TransferConfig
+
+    parser = subparsers.add_parser(
+        "transfer", help="Compare transfer-learning strategies against training from scratch.",
+        description="Pretrain a small CNN on the source task (or load a Hugging Face backbone), then learn the "
+                    "target task from K labelled examples per class with each strategy, all with the same data, "
+                    "epochs and learning rate. --shots takes one K or a list like 1,5,20.")
+    parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
+    cfg.add_arguments(parser.add_argument_group("transfer"), TransferConfig)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from playground.training.events import EpochEvent
+    from playground.transfer.config import TransferConfig, parse_shots
+    from playground.transfer.run import PRETRAIN_PHASE, ResultEvent, TransferExperiment
+    from playground.transfer.strategies import STRATEGIES
+
+    settings = {f.name: getattr(args, f.name) for f in cfg.fields(TransferConfig)}
+    shots_list = parse_shots(args.shots) if args.shots is not None else None
+    if shots_list:
+        settings["shots"] = shots_list[0]
+    experiment = TransferExperiment(settings, shots_list)
+    c = experiment.config
+    if not args.json:
+        where = c.backbone or f"a small CNN pretrained on {c.source}"
+        print(f"{c.target} from {', '.join(map(str, experiment.shots_list))} shot(s) per class, {where}, "
+              f"{c.epochs} epochs, lr {c.lr}, seed {c.seed}, device {experiment.device}", file=sys.stderr)
+    for event in experiment.events():
+        if args.json:
+            print_json(event.to_dict())
+        elif isinstance(event, ResultEvent):
+            print(f"\rK={event.shots:<3} {STRATEGIES[event.strategy].title:<30} test accuracy "
+                  f"{event.test_accuracy:.3f} ({event.seconds:.1f} s)", file=sys.stderr, flush=True)
+        elif getattr(event, "strategy", None) == PRETRAIN_PHASE and isinstance(event.inner, EpochEvent):
+            inner = event.inner
+            print(f"\rpretraining on {c.source}: epoch {inner.epoch}/{inner.epochs} val_acc "
+                  f"{inner.val_accuracy:.3f}", end="" if inner.epoch < inner.epochs else "\n", file=sys.stderr,
+                  flush=True)
+    summary = experiment.summary
+    if args.json:
+        print_json(summary)
+    else:
+        print_table(summary, experiment)
+    return 0 if summary["status"] == "finished" else 1
+
+
+def print_table(summary: dict, experiment) -> None:
+    names = experiment.strategies
+    print("K      " + "  ".join(f"{n:>16}" for n in names))
+    for shots, by_strategy in summary["by_shots"].items():
+        print(f"{shots:<6} " + "  ".join(f"{by_strategy[n]:>16.3f}" if n in by_strategy else f"{'-':>16}"
+                                         for n in names))
+    if "source_test_accuracy" in summary:
+        print(f"source {summary['source']}: test accuracy {summary['source_test_accuracy']:.3f} after pretraining")
+    if summary["status"] != "finished":
+        print(f"status: {summary['status']}")

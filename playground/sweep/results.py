@@ -1,0 +1,112 @@
+"""A sweep's results as rows: the best run, a CSV file, and the figures that compare the runs.
+
+The best run is chosen on validation accuracy (ties: lower validation loss,
+then the earlier run), among the runs that finished; the test accuracy is
+reported next to it, never used to choose.
+"""
+
+import csv
+import math
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from playground.plots.style import COLOURS, empty, style
+from playground.sweep.space import SWEPT
+
+METRICS = ("status", "val_accuracy", "val_loss", "test_accuracy", "test_loss", "epochs_run", "seconds")
+
+
+def best_row(rows: list[dict]) -> dict | None:
+    finished = [r for r in rows if r.get("status") == "finished" and r.get("val_accuracy") is not None]
+    if not finished:
+        return None
+
+    def key(row):
+        loss = row.get("val_loss")
+        return (-row["val_accuracy"], loss if loss is not None and math.isfinite(loss) else math.inf, row["run"])
+
+    return min(finished, key=key)
+
+
+def columns(rows: list[dict]) -> list[str]:
+    swept = [name for name in SWEPT if any(name in r for r in rows)]
+    return ["run", *swept, *METRICS]
+
+
+def write_csv(rows: list[dict], path: Path) -> Path:
+    path = Path(path)
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns(rows), extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def rounded(rows: list[dict]) -> list[dict]:
+    """Rows for a table: accuracies and losses to 4 places."""
+    out = []
+    for row in rows:
+        out.append({k: round(v, 4) if isinstance(v, float) and k not in ("lr",) else v for k, v in row.items()})
+    return out
+
+
+# figures
+
+
+def curves_figure(curves: dict[int, list[dict]], rows: list[dict], metric: str = "val_accuracy") -> go.Figure:
+    """Validation accuracy per epoch, one line per run, overlaid; the legend names each run's settings."""
+    if not curves:
+        return empty("Curves appear here as the runs train.")
+    fig = go.Figure()
+    by_run = {r["run"]: r for r in rows}
+    for run, history in sorted(curves.items()):
+        fig.add_scatter(x=[h["epoch"] for h in history], y=[h[metric] for h in history], mode="lines+markers",
+                        name=label(by_run.get(run, {"run": run})), marker=dict(size=4),
+                        line=dict(width=2, color=COLOURS[(run - 1) % len(COLOURS)]))
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(title_text=metric.replace("_", " "), range=[0, 1.02] if "accuracy" in metric else None)
+    fig = style(fig, title="Validation accuracy of every run", height=380)
+    fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, yanchor="top", font=dict(size=10)),
+                      margin=dict(r=230))
+    return fig
+
+
+SHORT = {"lr": "lr", "batch_size": "batch", "dropout": "dropout", "hidden_size": "hidden"}
+
+
+def label(row: dict) -> str:
+    """'#3 lr 0.01 adam batch 32': a run's number and the settings that vary."""
+    parts = [str(row[name]) if name == "optimizer" else f"{SHORT[name]} {row[name]:g}" for name in SWEPT if name in row]
+    return f"#{row['run']} " + " ".join(parts)
+
+
+def parallel_coordinates(rows: list[dict]) -> go.Figure:
+    """Each finished run is one line across the settings to its test accuracy, coloured by validation accuracy."""
+    done = [r for r in rows if r.get("val_accuracy") is not None and r.get("test_accuracy") is not None]
+    if not done:
+        return empty("The parallel-coordinates chart appears when runs finish.")
+    dimensions = []
+    for name in SWEPT:
+        if not any(name in r for r in done):
+            continue
+        values = [r[name] for r in done]
+        if name == "optimizer":
+            names = sorted(set(values))
+            dimensions.append(dict(label="optimizer", values=[names.index(v) for v in values],
+                                   tickvals=list(range(len(names))), ticktext=names))
+        elif name == "lr":
+            logs = [math.log10(v) for v in values]
+            ticks = sorted(set(round(v) for v in logs)) or [0]
+            dimensions.append(dict(label="learning rate (log10)", values=logs, tickvals=ticks,
+                                   ticktext=[f"{10 ** t:g}" for t in ticks]))
+        else:
+            dimensions.append(dict(label=name.replace("_", " "), values=values))
+    for metric in ("val_accuracy", "test_accuracy"):
+        dimensions.append(dict(label=metric.replace("_", " "), values=[r[metric] for r in done], range=[0, 1]))
+    fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
+        color=[r["val_accuracy"] for r in done], colorscale="Viridis", cmin=0, cmax=1, showscale=True,
+        colorbar=dict(title=dict(text="val acc"), thickness=12))))
+    fig = style(fig, title="Settings → accuracy (one line per run)", height=380)
+    fig.update_layout(margin=dict(l=70, r=70, t=80, b=30))
+    return fig

@@ -1,0 +1,124 @@
+"""What a sweep tries: the settings, the values of each, grid or random search, and the budget.
+
+Values are comma-separated text ("0.001,0.01,0.1"), so the CLI, the UI and a
+test all write them the same way; each value is checked against the bounds of
+the field it sets (TrainConfig's learning rate, the model's dropout, ...), so a
+sweep accepts exactly what a single training run accepts.
+"""
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+from playground import config as cfg
+from playground.config import param
+from playground.errors import UserError
+from playground.models.registry import ARCHITECTURES, get_architecture
+from playground.training.config import OPTIMIZERS, TrainConfig
+
+HIDDEN_FIELDS = ("width", "hidden_size", "dense")  # what "hidden size" means for each architecture's config
+SWEPT = ("lr", "optimizer", "batch_size", "dropout", "hidden_size")
+
+
+@dataclass
+class SweepConfig:
+    model: str = param("mlp", "The architecture every run trains.", choices=tuple(ARCHITECTURES))
+    dataset: str = param("moons", "The dataset every run trains on.")
+    lr: str = param("0.001,0.01,0.1", "Learning rates to try, comma-separated.", label="Learning rates")
+    optimizer: str = param("adam", f"Optimizers to try, comma-separated ({', '.join(OPTIMIZERS)}).",
+                           label="Optimizers")
+    batch_size: str = param("", "Batch sizes to try, comma-separated (empty: the dataset's usual one).",
+                            label="Batch sizes")
+    dropout: str = param("", "Dropout rates to try, comma-separated (empty: the model's default).",
+                         label="Dropout rates")
+    hidden_size: str = param("", "Hidden sizes to try, comma-separated: the MLP's width, the RNN's hidden state, "
+                             "the CNN's dense layer (empty: the default).", label="Hidden sizes")
+    search: str = param("grid", "Grid tries every combination; random draws configurations (the learning rate "
+                        "log-uniformly between the smallest and largest given).", choices=("grid", "random"))
+    samples: int = param(8, "Random search only: how many configurations to draw.", low=1, high=200)
+    epochs: int = param(10, "Epochs for every run.", low=1, high=500)
+    max_runs: int = param(20, "Budget: at most this many runs.", low=1, high=500, label="Max runs")
+    max_minutes: float = param(10.0, "Budget: stop the sweep after this many minutes in all.", low=0.05,
+                               high=1440.0, label="Max minutes")
+    parallel: int = param(1, "Runs trained at once (threads): more than 1 helps on a GPU or many CPU cores.",
+                          low=1, high=8)
+    seed: int = param(0, "Seed of every run (and of the random search's draws).", low=0, high=2**31 - 1)
+    device: str = param("auto", "Where to train: 'auto' takes the GPU when there is one.",
+                        choices=("auto", "cpu", "cuda", "mps"))
+
+
+def hidden_field(model: str) -> str | None:
+    names = {f.name for f in cfg.fields(get_architecture(model).config_class)}
+    return next((name for name in HIDDEN_FIELDS if name in names), None)
+
+
+def _field(config_class, name):
+    return next(f for f in cfg.fields(config_class) if f.name == name)
+
+
+def parse_values(text: str, field, what: str) -> list:
+    """'0.001, 0.01' -> checked values for `field`; empty text -> []."""
+    parts = [p.strip() for p in str(text or "").split(",") if p.strip()]
+    values = [cfg.check_value(field, p) for p in parts]
+    if len(values) > 50:
+        raise UserError(f"{what}: at most 50 values, got {len(values)}.")
+    return list(dict.fromkeys(values))
+
+
+def value_lists(config: SweepConfig) -> dict[str, list]:
+    """Setting -> values to try, only for the settings that were given (learning rate and optimizer always)."""
+    arch = get_architecture(config.model)
+    lists = {"lr": parse_values(config.lr, _field(TrainConfig, "lr"), "Learning rates"),
+             "optimizer": parse_values(config.optimizer, _field(TrainConfig, "optimizer"), "Optimizers"),
+             "batch_size": parse_values(config.batch_size, _field(TrainConfig, "batch_size"), "Batch sizes")}
+    if not lists["lr"]:
+        raise UserError("Give at least one learning rate, like '0.001,0.01,0.1'.")
+    if not lists["optimizer"]:
+        raise UserError(f"Give at least one optimizer: {', '.join(OPTIMIZERS)}.")
+    if config.dropout.strip():
+        lists["dropout"] = parse_values(config.dropout, _field(arch.config_class, "dropout"), "Dropout rates")
+    if config.hidden_size.strip():
+        name = hidden_field(config.model)
+        if name is None:
+            raise UserError(f"A {arch.title} has no hidden size to sweep: leave hidden sizes empty.")
+        lists["hidden_size"] = parse_values(config.hidden_size, _field(arch.config_class, name), "Hidden sizes")
+    return {k: v for k, v in lists.items() if v}
+
+
+def grid(lists: dict[str, list]) -> list[dict]:
+    names = list(lists)
+    return [dict(zip(names, combo)) for combo in itertools.product(*(lists[n] for n in names))]
+
+
+def random_configs(lists: dict[str, list], samples: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    low, high = min(lists["lr"]), max(lists["lr"])
+    configs = []
+    for _ in range(samples):
+        chosen = {name: rng.choice(values) for name, values in lists.items()}
+        if high > low:  # the classic advice: search the learning rate on a log scale
+            chosen["lr"] = float(f"{math.exp(rng.uniform(math.log(low), math.log(high))):.3g}")
+        configs.append(chosen)
+    return configs
+
+
+def configurations(config: SweepConfig) -> list[dict]:
+    """Every configuration the search would try, before the budget."""
+    lists = value_lists(config)
+    return grid(lists) if config.search == "grid" else random_configs(lists, config.samples, config.seed)
+
+
+def run_settings(config: SweepConfig, chosen: dict, base: dict) -> tuple[dict, dict]:
+    """(model settings, train settings) for one configuration, on top of the dataset's suggested `base`."""
+    model_settings = dict(base.get("model_settings", {}))
+    train_settings = {**base.get("train_settings", {}), "epochs": config.epochs, "seed": config.seed,
+                      "device": config.device}
+    for name, value in chosen.items():
+        if name == "hidden_size":
+            model_settings[hidden_field(config.model)] = value
+        elif name == "dropout":
+            model_settings["dropout"] = value
+        else:
+            train_settings[name] = value
+    return model_settings, train_settings
