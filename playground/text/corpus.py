@@ -8,6 +8,7 @@ upload a text file instead.
 
 import importlib
 import inspect
+import warnings
 from pathlib import Path
 
 from playground.errors import UserError
@@ -45,10 +46,16 @@ def stdlib_corpus(max_characters: int = 400_000) -> str:
 
 def _docstrings(module):
     yield inspect.getdoc(module) or ""
-    for name, member in sorted(vars(module).items()):
-        public = not name.startswith("_") and getattr(member, "__module__", None) == module.__name__
-        if public and (inspect.isclass(member) or inspect.isroutine(member)):
-            yield inspect.getdoc(member) or ""
+    with warnings.catch_warnings():  # typing's deprecated typing.io / typing.re warn when touched
+        warnings.simplefilter("ignore", DeprecationWarning)
+        members = sorted(vars(module).items())
+        docs = [inspect.getdoc(member) or "" for name, member in members if _public(module, name, member)]
+    yield from docs
+
+
+def _public(module, name, member) -> bool:
+    return (not name.startswith("_") and getattr(member, "__module__", None) == module.__name__
+            and (inspect.isclass(member) or inspect.isroutine(member)))
 
 
 def check_corpus(text: str) -> str:

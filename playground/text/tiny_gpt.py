@@ -42,7 +42,7 @@ class TinyGPTConfig:
     vocab_size: int = param(512, "BPE only: how many tokens the tokenizer learns.", low=260, high=8000)
     sample_every: int = param(50, "Every this many steps: held-out loss and a sample of text.", low=1, high=5000)
     seed: int = param(0, "Same seed and settings, same model.", low=0, high=2**31 - 1)
-    sample_prompt: str = param("The ", "How the samples written during training begin (empty: from scratch).")
+    sample_prompt: str = param("The", "How the samples written during training begin (empty: from scratch).")
 
 
 def train_tokenizer(corpus: str, config: TinyGPTConfig):
