@@ -17,6 +17,9 @@ import gradio as gr  # noqa: E402
 TABS = [
     ("Train", "playground.ui.train_tab"),
     ("Speech", "playground.ui.speech_tab"),
+    ("Transfer", "playground.ui.transfer_tab"),
+    ("Sweep", "playground.ui.sweep_tab"),
+    ("Text", "playground.ui.text_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground

@@ -1,0 +1,80 @@
+"""Figures of a transfer experiment: the strategies' curves overlaid, and test accuracy against K."""
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from playground.plots.style import COLOURS, empty, style
+from playground.transfer.strategies import STRATEGIES
+
+STRATEGY_COLOURS = {name: COLOURS[i] for i, name in enumerate(STRATEGIES)}
+PRETRAIN_COLOUR = "#9ca3af"
+
+
+def strategy_curves(history: list[dict], pretrain_history: list[dict], shots: int | None) -> go.Figure:
+    """Validation accuracy and training loss per epoch, one colour per strategy, for one K.
+
+    The source task's pretraining is drawn dashed and grey: it is a different task, there for context.
+    """
+    if not history and not pretrain_history:
+        return empty("The strategies' curves appear here as they train.")
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.09,
+                        subplot_titles=("Validation accuracy on the target (higher is better)", "Training loss"))
+    if pretrain_history:
+        epochs = [h["epoch"] for h in pretrain_history]
+        fig.add_scatter(x=epochs, y=[h["val_accuracy"] for h in pretrain_history], mode="lines",
+                        name="pretraining (source task)", legendgroup="pretrain",
+                        line=dict(color=PRETRAIN_COLOUR, dash="dash", width=2), row=1, col=1)
+        fig.add_scatter(x=epochs, y=[h["train_loss"] for h in pretrain_history], mode="lines", showlegend=False,
+                        legendgroup="pretrain", line=dict(color=PRETRAIN_COLOUR, dash="dash", width=2), row=1, col=2)
+    for name, strategy in STRATEGIES.items():
+        rows = [h for h in history if h["strategy"] == name and (shots is None or h["shots"] == shots)]
+        if not rows:
+            continue
+        line = dict(color=STRATEGY_COLOURS[name], width=2.5)
+        epochs = [h["epoch"] for h in rows]
+        fig.add_scatter(x=epochs, y=[h["val_accuracy"] for h in rows], mode="lines", name=strategy.title,
+                        legendgroup=name, line=line, row=1, col=1)
+        fig.add_scatter(x=epochs, y=[h["train_loss"] for h in rows], mode="lines", showlegend=False,
+                        legendgroup=name, line=line, row=1, col=2)
+    fig.update_xaxes(title_text="epoch")
+    fig.update_yaxes(range=[0, 1.02], row=1, col=1)
+    fig.update_yaxes(type="log", row=1, col=2)
+    title = f"Learning the target from {shots} example{'s' if shots != 1 else ''} per class" if shots else None
+    fig = style(fig, title=title, height=370)
+    fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=80, t=70))
+    return fig
+
+
+def accuracy_vs_shots(results: dict[int, dict[str, float]], chance: float | None = None) -> go.Figure:
+    """Test accuracy against K (log axis), one line per strategy: the gap to scratch is what transfer buys."""
+    if not results:
+        return empty("Run 'Accuracy vs K' to see where transfer helps most.")
+    shots = sorted(results)
+    fig = go.Figure()
+    for name, strategy in STRATEGIES.items():
+        points = [(k, results[k][name]) for k in shots if name in results[k]]
+        if points:
+            fig.add_scatter(x=[k for k, _ in points], y=[a for _, a in points], mode="lines+markers",
+                            name=strategy.title, line=dict(color=STRATEGY_COLOURS[name], width=2.5,
+                                                           dash="dot" if name == "scratch" else "solid"),
+                            marker=dict(size=8))
+    if chance is not None:
+        fig.add_hline(y=chance, line=dict(color="#9ca3af", dash="dot", width=1), annotation_text="chance",
+                      annotation_position="bottom right")
+    fig.update_xaxes(title_text="labelled examples per class (K)", type="log", tickvals=shots,
+                     ticktext=[str(k) for k in shots])
+    fig.update_yaxes(title_text="test accuracy", range=[0, 1.02])
+    fig = style(fig, title="Test accuracy against K: the gap above scratch is what pretraining buys", height=380)
+    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=80))
+    return fig
+
+
+def results_rows(results: dict[int, dict[str, float]]) -> list[list]:
+    """[K, strategy, test accuracy, difference to scratch] for a table."""
+    rows = []
+    for shots in sorted(results):
+        scratch = results[shots].get("scratch")
+        for name, accuracy in results[shots].items():
+            gain = "" if scratch is None or name == "scratch" else f"{accuracy - scratch:+.3f}"
+            rows.append([shots, STRATEGIES[name].title, round(accuracy, 4), gain])
+    return rows
