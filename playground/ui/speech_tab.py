@@ -75,17 +75,26 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
 
 
 def build():
+    with gr.Column(elem_id="speech-tab"):
+        layout()
+
+
+def layout():
     gr.Markdown(INTRO)
     with gr.Row():
         with gr.Column(scale=2):
-            audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Speech (microphone or WAV)")
-            controls = make_controls(SpeechConfig, only=SETTINGS)
+            audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Speech (microphone or WAV)",
+                             elem_id="speech-audio")
+            controls = make_controls(SpeechConfig, only=["model", "low_confidence"])
             button = gr.Button("Transcribe", variant="primary")
+            with gr.Accordion("Long recordings", open=False):
+                controls.update(make_controls(SpeechConfig, only=["chunk_seconds", "stride_seconds"]))
             if EXAMPLE.is_file():
                 gr.Examples([[str(EXAMPLE)]], inputs=[audio], label="Example (synthetic syllables, not words)")
         with gr.Column(scale=3):
-            status = gr.Markdown("Record or upload a clip, then press **Transcribe**.")
-            transcript = gr.Textbox(label="Transcript", lines=2, interactive=False, buttons=["copy"])
+            status = gr.Markdown("Record or upload a clip, then press **Transcribe**.", elem_id="speech-status")
+            transcript = gr.Textbox(label="Transcript", lines=2, interactive=False, buttons=["copy"],
+                                    elem_id="speech-transcript")
             marked = gr.HighlightedText(label="Words (orange: the model was unsure)", color_map={"unsure": "orange"},
                                         show_legend=False, show_inline_category=False)
             plot = gr.Plot(label="Waveform and log-mel spectrogram, with the recognised words")
