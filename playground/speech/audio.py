@@ -148,16 +148,18 @@ def load_audio(value, *, max_seconds: float | None = None) -> Clip:
 
 
 def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
-    """WAV through our own reader; other formats through pydub (installed with Gradio), which needs ffmpeg."""
+    """WAV through our own reader; anything else through pydub (installed with Gradio), which needs ffmpeg.
+
+    A browser may hand over a recording named .wav that is really WebM: pydub gets a go at it too.
+    """
     from playground.speech.wavfile import read_wav
 
     path = Path(path)
     if not path.is_file():
         raise UserError(f"There is no audio file at '{path}'.")
     with open(path, "rb") as handle:
-        is_riff = handle.read(4) in (b"RIFF", b"RF64")
-    if is_riff or path.suffix.lower() == ".wav":
-        return read_wav(path, max_seconds=max_seconds)
+        if handle.read(4) in (b"RIFF", b"RF64"):
+            return read_wav(path, max_seconds=max_seconds)
     try:
         with warnings.catch_warnings():  # pydub warns at import when ffmpeg is missing; our message says it better
             warnings.simplefilter("ignore")
@@ -167,5 +169,7 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
         samples = np.array(segment.get_array_of_samples())
         return segment.frame_rate, samples.reshape(-1, segment.channels) if segment.channels > 1 else samples
     except Exception:  # pydub raises many kinds (and a missing ffmpeg is one): all mean "could not decode this"
+        if path.suffix.lower() == ".wav":
+            read_wav(path)  # raises the WAV reader's own sentence (no RIFF/WAVE header)
         raise UserError(f"'{path.name}' could not be read as audio: upload a WAV file (MP3, OGG and FLAC also work "
                         f"when ffmpeg is installed).") from None
