@@ -60,7 +60,8 @@ class TransferExperiment:
         self.config = cfg.validate(settings) if isinstance(settings, TransferConfig) else \
             cfg.build(TransferConfig, settings)
         self.strategies = self.config.strategy_list()
-        self.shots_list = sorted(set(shots_list or [self.config.shots]))
+        shots_field = next(f for f in cfg.fields(TransferConfig) if f.name == "shots")
+        self.shots_list = sorted({cfg.check_value(shots_field, k) for k in shots_list or [self.config.shots]})
         self.device = pick_device(self.config.device)
         self.target = load_task(self.config.target)
         fewest = int(torch.bincount(self.target.y_train).min())
@@ -77,6 +78,7 @@ class TransferExperiment:
         self.results: dict[int, dict[str, float]] = {}
         self.history: list[dict] = []
         self.pretrain_history: list[dict] = []
+        self.models: dict = {}
         self.pretrain_info: dict = {}
         self.status = "finished"
         self.summary: dict = {}
@@ -126,6 +128,7 @@ class TransferExperiment:
         strategy = STRATEGIES[strategy_name]
         c = self.config
         net = build_net(strategy, backbone, data.num_classes, backbone_lr_scale=c.backbone_lr_scale, seed=c.seed)
+        self.models[strategy_name] = net  # the latest K's trained nets, for a look afterwards
         model, splits = net, data
         if strategy.freeze:  # features once, then only the head trains (see strategies.py)
             model, splits = net.head, feature_splits(net.backbone, data, self.device)
