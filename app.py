@@ -20,6 +20,7 @@ TABS = [
     ("Transfer", "playground.ui.transfer_tab"),
     ("Sweep", "playground.ui.sweep_tab"),
     ("Text", "playground.ui.text_tab"),
+    ("Text", "playground.ui.text_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground

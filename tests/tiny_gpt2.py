@@ -17,8 +17,9 @@ CORPUS = [
 ] * 20
 
 
-def build_tiny_gpt2(folder, *, vocab_size: int = 48, n_positions: int = 64, seed: int = 0) -> Path:
-    """Write a tiny GPT-2 (2 layers, 32 wide) and its tokenizer to `folder`; returns the folder."""
+def build_tiny_gpt2(folder, *, vocab_size: int = 48, n_positions: int = 64, width: int = 32, layers: int = 2,
+                    seed: int = 0) -> Path:
+    """Write a tiny GPT-2 (2 layers, 32 wide unless told) and its tokenizer to `folder`; returns the folder."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
@@ -31,7 +32,7 @@ def build_tiny_gpt2(folder, *, vocab_size: int = 48, n_positions: int = 64, seed
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=backend, bos_token="<|endoftext|>",
                                         eos_token="<|endoftext|>")
     eos = tokenizer.eos_token_id
-    config = GPT2Config(n_embd=32, n_layer=2, n_head=2, n_positions=n_positions, vocab_size=len(tokenizer),
+    config = GPT2Config(n_embd=width, n_layer=layers, n_head=2, n_positions=n_positions, vocab_size=len(tokenizer),
                         bos_token_id=eos, eos_token_id=eos,
                         initializer_range=0.3)  # larger random weights: peaked, varied next-token probabilities
     torch.manual_seed(seed)

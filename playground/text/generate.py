@@ -103,9 +103,9 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
     try:
         while (records := steps.get()) is not None:
             first_token_at = first_token_at or time.perf_counter()
-            added = [row.add(record, describe) for row, record in zip(rows, records)]
+            added = [row.add(record, describe) for row, record in zip(rows, records)]  # None: that row had ended
             yield {"event": "token", "step": len(rows[0].tokens), "texts": [row.text for row in rows],
-                   "new_tokens": [token for token in added if token], "seconds": time.perf_counter() - start}
+                   "new_tokens": added, "seconds": time.perf_counter() - start}
         thread.join()
     finally:
         abandoned.set()

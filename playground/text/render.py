@@ -72,8 +72,9 @@ def candidates_figure(step: dict | None, index: int):
         title = f"Step {index + 1}: likeliest next tokens (chosen: '{chosen}', {step['probability']:.1%})"
     else:
         title = "Generate some text to see the model's next-token candidates"
+    top = max((c["probability"] for c in step["candidates"]), default=1.0) if step else 1.0
     figure.update_layout(template="none", title=dict(text=title, font_size=14), height=360,
-                         margin=dict(l=140, r=50, t=40, b=40), xaxis=dict(title="probability", tickformat=".0%",
-                                                                          rangemode="tozero"),
+                         margin=dict(l=140, r=30, t=40, b=40),
+                         xaxis=dict(title="probability", tickformat=".0%", range=[0, top * 1.18]),  # room for labels
                          yaxis=dict(automargin=True))
     return figure

@@ -1,0 +1,181 @@
+"""The Text tab: GPT-2 (or any causal LM, or the tiny GPT trained below) writing, and what it was thinking.
+
+Press Generate and the continuation streams in token by token, each token on a
+background from red (the model found it unlikely) to green (it was sure); the
+chart shows the likeliest next tokens at one step. The model loads on first
+use (with a progress bar) and stays cached. Stop sets this visitor's flag and
+generation ends after the token in flight, keeping what was written and its
+probabilities: a Gradio `cancels=` would drop that last update, so it is not
+used. Every UserError ends as one sentence in the status line and the tab
+keeps working. The tiny GPT panel lives in `text_train.py`.
+"""
+
+import time
+
+import gradio as gr
+
+from playground import hub
+from playground.errors import UserError
+from playground.text.generate import GenerationConfig, check_prompt, generate_stream
+from playground.text.loading import SUGGESTED_MODELS, load_model
+from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
+from playground.ui import sessions, text_train
+from playground.ui.controls import make_controls, read_controls
+
+MAIN_SETTINGS = ["max_new_tokens", "greedy", "temperature", "top_k", "top_p"]
+MORE_SETTINGS = ["repetition_penalty", "num_beams", "num_sequences", "seed", "top_candidates"]
+SETTINGS = MAIN_SETTINGS + MORE_SETTINGS
+SAMPLING_ONLY = ["temperature", "top_k", "top_p"]
+TEXT_SECONDS, CHART_SECONDS = 0.1, 0.5  # how often a stream updates the page: text, and the (re-sent) chart
+DEFAULT_PROMPT = "The best thing about learning to program is"
+INTRO = """Type a prompt and press **Generate**: a language model continues it one token at a time. You see how the
+prompt was cut into tokens, how sure the model was of each token it wrote (hover one for the exact probability), and
+which tokens it considered at each step. `gpt2` and friends come from the Hugging Face Hub on first use; **without a
+network, train the tiny GPT at the bottom of this tab** and generate with it."""
+
+
+# handlers
+
+
+def model_info(model_id: str) -> str:
+    """What the model is, if it is loaded already; it loads on the first Generate otherwise."""
+    if ("causal-lm:auto", (model_id or "").strip()) in hub.cached_models():
+        return load_model(model_id).describe()
+    return f"`{model_id}` loads on the first **Generate** (a Hub model is downloaded once, then cached)."
+
+
+def full_text(prompt: str, texts: list[str]) -> str:
+    if len(texts) == 1:
+        return prompt + texts[0]
+    return "\n\n".join(f"── sequence {i} ──\n{prompt}{text}" for i, text in enumerate(texts, 1))
+
+
+def inspect_step(insight: dict | None, sequence: int, step: int):
+    """The coloured text (with the step outlined) and the candidates chart for one step of one sequence."""
+    if not insight:
+        return gr.skip(), gr.skip()
+    steps = insight["steps"][min(int(sequence), len(insight["steps"])) - 1]
+    index = max(0, min(int(step), len(steps)) - 1)
+    return (probability_html(insight["prompt"], steps, selected=index),
+            candidates_figure(steps[index] if steps else None, index))
+
+
+def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temperature, top_k, top_p,
+             repetition_penalty, num_beams, num_sequences, seed, top_candidates,
+             progress=gr.Progress(track_tqdm=True)):
+    """Stream: status, model info, text, prompt tokens, coloured text, chart, step and sequence sliders, insight.
+
+    The settings are named one by one (not *values) so that the API shows their names.
+    """
+    values = [max_new_tokens, greedy, temperature, top_k, top_p, repetition_penalty, num_beams, num_sequences, seed,
+              top_candidates]
+    def update(**changes):
+        names = ["status", "info", "text", "prompt_tokens", "coloured", "chart", "step", "sequence", "insight"]
+        return [changes.get(name, gr.skip()) for name in names]
+
+    try:
+        config = read_controls(GenerationConfig, SETTINGS, values)
+        check_prompt(prompt)
+        yield update(status=f"⏳ Loading `{model_id}`…")
+        progress(0.0, desc=f"Loading {model_id}")
+        loaded = load_model(model_id)
+    except UserError as error:
+        yield update(status=f"⚠️ {error}")
+        return
+    flag = sessions.start(request, "generate")
+    steps, last_text, last_chart = [], 0.0, 0.0
+    try:
+        for event in generate_stream(loaded, prompt, config, stop=flag):
+            if event["event"] == "start":
+                mode = "streaming" if event["streaming"] else "beam search: the text appears when it ends"
+                yield update(status=f"✍️ Generating ({mode}, seed {event['seed']})… press **Stop** to end now.",
+                             info=loaded.describe(), prompt_tokens=prompt_tokens_html(event["prompt_tokens"]),
+                             text=prompt, step=gr.update(visible=False), sequence=gr.update(visible=False))
+            elif event["event"] == "token":
+                if event["new_tokens"][0]:
+                    steps.append(event["new_tokens"][0])
+                now = time.monotonic()
+                if now - last_text < TEXT_SECONDS:
+                    continue
+                last_text = now
+                chart = gr.skip()
+                if now - last_chart >= CHART_SECONDS:
+                    chart, last_chart = candidates_figure(steps[-1], len(steps) - 1), now
+                yield update(status=f"✍️ {event['step']} tokens in {event['seconds']:.1f} s…",
+                             text=full_text(prompt, event["texts"]), coloured=probability_html(prompt, steps),
+                             chart=chart)
+    except UserError as error:
+        yield update(status=f"⚠️ {error}")
+        return
+    finally:
+        sessions.forget(request, "generate", flag)
+    done = event
+    insight = {"prompt": prompt, "steps": done["steps"]}
+    first = done["steps"][0]
+    verb = "⏹️ Stopped after" if done["stopped"] else "✅"
+    status = (f"{verb} {done['tokens']} tokens in {done['seconds']:.2f} s: **{done['tokens_per_second']:.1f} tokens/s**"
+              f", first token after {done['time_to_first_token']:.2f} s · seed {done['seed']}")
+    coloured, chart = inspect_step(insight, 1, 1)
+    yield update(status=status, info=loaded.describe(), text=full_text(prompt, done["texts"]), coloured=coloured,
+                 chart=chart, insight=insight,
+                 step=gr.update(maximum=max(2, len(first)), value=1, visible=len(first) > 1),  # max > min
+                 sequence=gr.update(maximum=max(2, len(done["texts"])), value=1, visible=len(done["texts"]) > 1))
+
+
+def stop(request: gr.Request):
+    sessions.stop(request, "generate")
+
+
+def on_greedy(greedy: bool):
+    return [gr.update(interactive=not greedy)] * len(SAMPLING_ONLY)
+
+
+# layout
+
+
+def build():
+    gr.Markdown(INTRO)
+    with gr.Row():
+        with gr.Column(scale=4, min_width=320):
+            model = gr.Dropdown(list(SUGGESTED_MODELS), value=SUGGESTED_MODELS[0], allow_custom_value=True,
+                                label="Model", elem_id="text-model",
+                                info="A Hugging Face id (any causal language model) or a local model folder. "
+                                     "Tiny GPTs you train below are added here.")
+            info = gr.Markdown(model_info(SUGGESTED_MODELS[0]))
+            prompt = gr.Textbox(DEFAULT_PROMPT, lines=3, label="Prompt", info="The text the model continues.",
+                                elem_id="text-prompt")
+            controls = make_controls(GenerationConfig, only=MAIN_SETTINGS)
+            with gr.Accordion("More settings", open=False):
+                controls.update(make_controls(GenerationConfig, only=MORE_SETTINGS))
+        with gr.Column(scale=7):
+            with gr.Row():
+                generate_button = gr.Button("Generate", variant="primary", scale=3)
+                stop_button = gr.Button("Stop", variant="stop", scale=1)
+            status = gr.Markdown("Press **Generate**.", elem_id="text-status")
+            text = gr.Textbox(label="Prompt + generated text", lines=6, interactive=False, buttons=["copy"],
+                              elem_id="text-output")
+            with gr.Accordion("How the prompt was cut into tokens", open=True):
+                prompt_tokens = gr.HTML("<i>The prompt's tokens appear here.</i>")
+            with gr.Accordion("How sure the model was of each token", open=True):
+                coloured = gr.HTML("<i>The generated tokens appear here, coloured by their probability.</i>")
+                with gr.Row():
+                    sequence = gr.Slider(1, 4, value=1, step=1, label="Sequence", visible=False,
+                                         info="Which of the generated sequences to inspect.")
+                    step = gr.Slider(1, 2, value=1, step=1, label="Step", visible=False,
+                                     info="Which generated token to inspect: the chart shows what the model "
+                                          "considered there.")
+                chart = gr.Plot(candidates_figure(None, 0), label="Likeliest next tokens")
+    insight = gr.State()
+    text_train.build(model)
+
+    ordered = [controls[name] for name in SETTINGS]
+    outputs = [status, info, text, prompt_tokens, coloured, chart, step, sequence, insight]
+    generate_button.click(generate, [model, prompt, *ordered], outputs, api_name="generate",
+                          concurrency_id="generate")
+    stop_button.click(stop, None, None, api_name="stop_generation", queue=False)
+    model.change(model_info, model, info, api_visibility="private")
+    controls["greedy"].change(on_greedy, controls["greedy"], [controls[n] for n in SAMPLING_ONLY],
+                              api_visibility="private")
+    for slider in (sequence, step):
+        slider.change(inspect_step, [insight, sequence, step], [coloured, chart], api_visibility="private",
+                      trigger_mode="always_last")
