@@ -20,7 +20,6 @@ TABS = [
     ("Transfer", "playground.ui.transfer_tab"),
     ("Sweep", "playground.ui.sweep_tab"),
     ("Text", "playground.ui.text_tab"),
-    ("Text", "playground.ui.text_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground
