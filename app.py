@@ -33,7 +33,7 @@ def build_demo() -> gr.Blocks:
         on_load = []
         with gr.Tabs():
             for title, module in TABS:
-                with gr.Tab(title, id=title.lower()):
+                with gr.Tab(title, id=title.lower(), elem_id=f"tab-{title.lower()}"):
                     on_load += importlib.import_module(module).build() or []
         for fn, inputs, outputs in on_load:
             demo.load(fn, inputs, outputs, api_visibility="private")

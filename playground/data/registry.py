@@ -83,8 +83,21 @@ def load_dataset(name: str, **options) -> Splits:
     unknown = set(options) - set(dataset.options)
     if unknown:
         raise UserError(f"Dataset '{name}' has no option {', '.join(sorted(unknown))}.")
-    merged = {**dataset.options, **{k: v for k, v in options.items() if v is not None}}
+    merged = {**dataset.options, **{k: _check_option(name, k, dataset.options[k], v)
+                                    for k, v in options.items() if v is not None}}
     return _load(name, tuple(sorted(merged.items())))
+
+
+def _check_option(dataset: str, key: str, default, value):
+    """Numeric options (noise, sizes) take numbers from 0 to 1000; text options keep their loader's own check."""
+    if isinstance(default, (int, float)):
+        try:
+            value = type(default)(float(value))
+        except (TypeError, ValueError):
+            raise UserError(f"The {key} of '{dataset}' must be a number, got '{value}'.") from None
+        if not 0 <= value <= 1000:  # also refuses NaN
+            raise UserError(f"The {key} of '{dataset}' must be between 0 and 1000, got {value}.")
+    return value
 
 
 @functools.lru_cache(maxsize=32)

@@ -44,9 +44,7 @@ def image_grid(images, labels, classes, *, per_class: int = 6, title: str = "", 
     chosen = [np.flatnonzero(labels == c)[:per_class] for c in range(len(classes))]
     rows = [row for row in chosen if len(row)]
     columns = max(len(row) for row in rows)
-    tile = _tile(images[0])
-    height, width = tile.shape[:2]
-    pad = max(1, height // 8)
+    height, width, pad = tile_layout(images[0])
     mosaic = np.full((len(rows) * (height + pad), columns * (width + pad), 3), 255, dtype=np.uint8)
     for r, row in enumerate(rows):
         for c, index in enumerate(row):
@@ -63,11 +61,20 @@ def image_grid(images, labels, classes, *, per_class: int = 6, title: str = "", 
     return fig
 
 
+def tile_layout(image) -> tuple[int, int, int]:
+    """Height and width of one tile on screen (small images are blown up) and the gap between tiles."""
+    scale = max(1, 32 // image.shape[1])
+    height, width = image.shape[1] * scale, image.shape[2] * scale
+    return height, width, max(2, height // 4)
+
+
 def _tile(image: np.ndarray) -> np.ndarray:
-    """(C, H, W) in [0, 1] -> (H, W, 3) uint8, greyscale repeated."""
+    """(C, H, W) in [0, 1] -> (H, W, 3) uint8, greyscale repeated, small images blown up pixel by pixel."""
     image = np.clip(image, 0, 1)
     if image.shape[0] == 1:
         image = np.repeat(image, 3, axis=0)
+    scale = max(1, 32 // image.shape[1])
+    image = image.repeat(scale, axis=1).repeat(scale, axis=2)
     return (image.transpose(1, 2, 0) * 255).astype(np.uint8)
 
 

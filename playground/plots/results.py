@@ -3,7 +3,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.plots.data_preview import image_grid
+from playground.plots.data_preview import image_grid, tile_layout
 from playground.plots.style import style
 
 
@@ -51,11 +51,10 @@ def misclassified(model, splits, limit: int = 24) -> go.Figure | None:
 
 
 def _caption(fig, images, labels, predicted, classes):
-    height, width = images.shape[2], images.shape[3]
-    pad = max(1, height // 8)
+    height, width, pad = tile_layout(images[0])
     rows = [c for c in range(len(classes)) if (labels.numpy() == c).any()]
     for r, c in enumerate(rows):
         for k, index in enumerate(np.flatnonzero(labels.numpy() == c)[:8]):
-            fig.add_annotation(x=k * (width + pad) + width / 2, y=r * (height + pad) + height - 0.5,
-                               text=f"→{classes[predicted[index]]}", showarrow=False, yanchor="top",
-                               font=dict(size=10, color="#dc2626"), bgcolor="rgba(255,255,255,0.8)")
+            fig.add_annotation(x=k * (width + pad) + width / 2, y=r * (height + pad) + height,
+                               text=f"→ {classes[predicted[index]]}", showarrow=False, yanchor="top",
+                               font=dict(size=10, color="#dc2626"))

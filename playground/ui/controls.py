@@ -2,6 +2,8 @@
 
 `make_controls(cls)` returns {field name: component}; `read_controls(cls, values)`
 turns the submitted values back into a checked config (a UserError if not).
+Gradio's own range checks are switched off: our validation refuses an
+out-of-range value, so the page, the API and the CLI say the same sentence.
 """
 
 import gradio as gr
@@ -19,12 +21,13 @@ def make_control(field, value=None):
     low, high = meta["low"], meta["high"]
     if isinstance(field.default, (int, float)) and low is not None and high is not None:
         integer = isinstance(field.default, int)
-        if meta["log"] or (high - low) > 1000 and not integer:
-            return gr.Number(minimum=low, maximum=high, **common)
-        if integer and high - low > 1000:
-            return gr.Number(minimum=low, maximum=high, precision=0, **common)
+        if meta["log"] or high - low > 1000:
+            common["info"] += f" ({low:g} to {high:g})"
+            return gr.Number(precision=0 if integer else None, **common)
         step = meta["step"] or (1 if integer else (high - low) / 100)
-        return gr.Slider(minimum=low, maximum=high, step=step, **common)
+        slider = gr.Slider(minimum=low, maximum=high, step=step, **common)
+        slider.preprocess = lambda payload: payload  # the range is checked by config.validate
+        return slider
     return gr.Textbox(**common)
 
 

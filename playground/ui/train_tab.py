@@ -162,7 +162,8 @@ def build():
             description = gr.Markdown(f"*{dataset.description}*")
             noise = gr.Slider(0.0, 1.0, value=dataset.options["noise"], step=0.05, label="Noise",
                               info="How much the points scatter: more noise, harder problem.")
-            model = gr.Radio([(ARCHITECTURES[m].title, m) for m in compatible_architectures(dataset.kind)],
+            # every architecture here, so API callers may pick any; the page narrows it to the ones that fit
+            model = gr.Radio([(arch.title, name) for name, arch in ARCHITECTURES.items()],
                              value="mlp", label="Architecture", info="Only the ones that fit this data are offered.")
             groups, model_controls = {}, []
             for name, arch in ARCHITECTURES.items():
@@ -192,9 +193,8 @@ def build():
 
     inputs = [dataset_box, noise, model, *model_controls, *train_controls]
     group_list = list(groups.values())
-    dataset_change = dataset_box.change(
-        on_dataset, dataset_box, [description, noise, model, data_plot, *group_list, *model_controls, *train_controls],
-        api_visibility="private")
+    dataset_outputs = [description, noise, model, data_plot, *group_list, *model_controls, *train_controls]
+    dataset_change = dataset_box.change(on_dataset, dataset_box, dataset_outputs, api_visibility="private")
     dataset_change.then(describe, inputs, [status, layers], api_visibility="private")
     model.change(on_model, model, group_list, api_visibility="private").then(
         describe, inputs, [status, layers], api_visibility="private")
@@ -204,5 +204,5 @@ def build():
         train, inputs, [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state],
         api_name="train", concurrency_limit=2, concurrency_id="train")
     stop_button.click(stop, None, None, api_name="stop", cancels=[train_event], queue=False)
-    # run when a page opens: the default dataset's preview and model summary
-    return [(lambda: on_dataset(DEFAULT_DATASET)[3], [], [data_plot]), (describe, inputs, [status, layers])]
+    # run when a page opens: the default dataset's preview, its architectures, and the model summary
+    return [(on_dataset, [dataset_box], dataset_outputs), (describe, inputs, [status, layers])]

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Install (into .venv) and run the whole test suite. The README's test command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
+.venv/bin/pip install -q -r requirements-dev.txt
+export HF_HUB_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
+exec .venv/bin/python -m pytest -q -p no:cacheprovider tests "$@"
