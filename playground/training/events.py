@@ -26,6 +26,7 @@ class StepEvent(Event):
     step: int
     total_steps: int
     train_loss: float
+    position: float  # in epochs, fractional: 2.5 is halfway through epoch 3
 
 
 @dataclass

@@ -110,7 +110,8 @@ def train(model: nn.Module, splits, config: TrainConfig, device: torch.device,
                                "lower the learning rate (or the L1 penalty) and train again.")
                     break
                 yield StepEvent(epoch=epoch, step=(epoch - 1) * steps_per_epoch + step + 1,
-                                total_steps=config.epochs * steps_per_epoch, train_loss=running)
+                                total_steps=config.epochs * steps_per_epoch, train_loss=running,
+                                position=epoch - 1 + (step + 1) / steps_per_epoch)
         if status != "finished":
             break
         val_loss, val_accuracy, _ = evaluate(model, x_val, y_val)
