@@ -102,11 +102,12 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
                                    ticktext=[f"{10 ** t:g}" for t in ticks]))
         else:
             dimensions.append(dict(label=name.replace("_", " "), values=values))
-    for metric in ("val_accuracy", "test_accuracy"):
-        dimensions.append(dict(label=metric.replace("_", " "), values=[r[metric] for r in done], range=[0, 1]))
+    for metric in ("val_accuracy", "test_accuracy"):  # axes span the runs' own range, so close runs separate
+        dimensions.append(dict(label=metric.replace("_", " "), values=[r[metric] for r in done]))
+    colour = [r["val_accuracy"] for r in done]
     fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
-        color=[r["val_accuracy"] for r in done], colorscale="Viridis", cmin=0, cmax=1, showscale=True,
-        colorbar=dict(title=dict(text="val acc"), thickness=12))))
-    fig = style(fig, title="Settings → accuracy (one line per run)", height=380)
-    fig.update_layout(margin=dict(l=70, r=70, t=80, b=30))
+        color=colour, colorscale="Viridis", cmin=min(colour), cmax=max(colour) if max(colour) > min(colour)
+        else min(colour) + 1e-3, showscale=True, colorbar=dict(title=dict(text="val acc"), thickness=12, x=1.08))))
+    fig = style(fig, title="Settings → accuracy (one line per run; brighter is better)", height=380)
+    fig.update_layout(margin=dict(l=70, r=110, t=80, b=30))
     return fig

@@ -37,7 +37,7 @@ class SweepConfig:
     search: str = param("grid", "Grid tries every combination; random draws configurations (the learning rate "
                         "log-uniformly between the smallest and largest given).", choices=("grid", "random"))
     samples: int = param(8, "Random search only: how many configurations to draw.", low=1, high=200)
-    epochs: int = param(10, "Epochs for every run.", low=1, high=500)
+    epochs: int = param(10, "Epochs for every run.", low=1, high=500, label="Epochs per run")
     max_runs: int = param(20, "Budget: at most this many runs.", low=1, high=500, label="Max runs")
     max_minutes: float = param(10.0, "Budget: stop the sweep after this many minutes in all.", low=0.05,
                                high=1440.0, label="Max minutes")

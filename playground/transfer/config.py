@@ -22,7 +22,7 @@ class TransferConfig:
     shots: int = param(5, "Labelled training examples per class of the target task (K).", low=1, high=100,
                        label="Shots per class (K)")
     epochs: int = param(40, "Passes over the K-shot training set; every strategy gets the same number.",
-                        low=1, high=500)
+                        low=1, high=500, label="Target epochs")
     pretrain_epochs: int = param(8, "Passes over the source task when pretraining the network.", low=1, high=100)
     lr: float = param(0.003, "Learning rate of every strategy (the head's, for the low-rate fine-tuning).",
                       low=1e-6, high=1.0, log=True, label="Learning rate")

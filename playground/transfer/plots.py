@@ -41,7 +41,7 @@ def strategy_curves(history: list[dict], pretrain_history: list[dict], shots: in
     fig.update_yaxes(type="log", row=1, col=2)
     title = f"Learning the target from {shots} example{'s' if shots != 1 else ''} per class" if shots else None
     fig = style(fig, title=title, height=370)
-    fig.update_layout(legend=dict(y=-0.22, yanchor="top"), margin=dict(b=80, t=70))
+    fig.update_layout(legend=dict(y=-0.3, yanchor="top"), margin=dict(b=95, t=70))
     return fig
 
 
@@ -65,7 +65,7 @@ def accuracy_vs_shots(results: dict[int, dict[str, float]], chance: float | None
                      ticktext=[str(k) for k in shots])
     fig.update_yaxes(title_text="test accuracy", range=[0, 1.02])
     fig = style(fig, title="Test accuracy against K: the gap above scratch is what pretraining buys", height=380)
-    fig.update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=80))
+    fig.update_layout(legend=dict(y=-0.28, yanchor="top"), margin=dict(b=95))
     return fig
 
 

@@ -29,6 +29,11 @@ press **Run sweep**: every configuration trains with the same epochs and seed, a
 # helpers
 
 
+def default_values() -> list:
+    """Every control's default, in input order (what a fresh page submits)."""
+    return [[f.default] if f.name == "optimizer" else f.default for f in cfg.fields(SweepConfig)]
+
+
 def settings_from(values) -> dict:
     settings = dict(zip(FIELDS, values))
     optimizers = settings.get("optimizer")
@@ -52,7 +57,8 @@ def table(rows: list[dict]):
         is_best = best is not None and row["run"] == best["run"]
         return ["background-color: #dcfce7; font-weight: 600" if is_best else ""] * len(row)
 
-    return frame.style.apply(highlight, axis=1).format(precision=4, na_rep="")
+    styler = frame.style.apply(highlight, axis=1).format(precision=4, na_rep="")
+    return styler.format("{:g}", subset=[c for c in ("lr", "dropout") if c in frame.columns], na_rep="")
 
 
 def on_dataset(dataset_name):
@@ -79,7 +85,7 @@ def sweep(request: gr.Request, *values):
     title = f"{c.search} search, {len(runner.configurations)} runs of **{c.model}** on **{c.dataset}**{capped}"
     flag = sessions.start(request, "sweep")
     last = 0.0
-    yield [f"{title}: starting…", gr.skip(), table(runner.rows), gr.skip(), None]
+    yield [f"{title}: starting…", gr.skip(), table(runner.rows), gr.skip(), gr.update(value=None, visible=False)]
     try:
         for event in runner.events(flag):
             if not isinstance(event, RunResultEvent) and time.monotonic() - last < UPDATE_SECONDS:
@@ -102,7 +108,7 @@ def sweep(request: gr.Request, *values):
         result = (f"Best: **{label(best)}**, validation accuracy {best['val_accuracy']:.3f}, test accuracy "
                   f"**{best['test_accuracy']:.3f}** (highlighted).")
     yield [f"{icon} {title}. {result}", curves_figure(runner.curves, runner.rows), table(runner.rows),
-           parallel_coordinates(runner.rows), str(csv_path)]
+           parallel_coordinates(runner.rows), gr.update(value=str(csv_path), visible=True)]
 
 
 def stop(request: gr.Request):
@@ -115,7 +121,7 @@ def stop(request: gr.Request):
 def build():
     from playground.plots.style import empty
 
-    with gr.Row():
+    with gr.Row(elem_id="sweep-tab"):
         with gr.Column(scale=4, min_width=320):
             gr.Markdown(INTRO)
             controls = {
@@ -137,13 +143,13 @@ def build():
             with gr.Row():
                 run_button = gr.Button("Run sweep", variant="primary", scale=3)
                 stop_button = gr.Button("Stop", variant="stop", scale=1)
-            status = gr.Markdown("List the values to try and press **Run sweep**.")
+            status = gr.Markdown("List the values to try and press **Run sweep**.", elem_id="sweep-status")
             curves_plot = gr.Plot(empty("Every run's validation curve appears here as it trains."),
                                   label="Validation accuracy per run")
             results = gr.Dataframe(label="Results (click a column to sort; best run highlighted)", interactive=False)
             coordinates = gr.Plot(empty("The parallel-coordinates chart appears when runs finish."),
                                   label="Parallel coordinates")
-            download = gr.File(label="Results (CSV)", interactive=False)
+            download = gr.File(label="Results (CSV)", interactive=False, visible=False)
     inputs = [controls[name] for name in FIELDS]
     controls["dataset"].change(on_dataset, controls["dataset"], controls["model"], api_visibility="private")
     run_event = run_button.click(sweep, inputs, [status, curves_plot, results, coordinates, download],

@@ -31,6 +31,11 @@ tested on diamonds, bars, x's and frames it has never seen."""
 # helpers: plain values in, so tests can call them without a browser
 
 
+def default_values() -> list:
+    """Every control's default, in input order (what a fresh page submits)."""
+    return [list(STRATEGY_NAMES) if f.name == "strategies" else f.default for f in cfg.fields(TransferConfig)]
+
+
 def settings_from(values) -> dict:
     settings = dict(zip(FIELDS, values))
     strategies = settings.get("strategies")
@@ -103,7 +108,7 @@ def stream(request, experiment, with_curve: bool):
     chance = 1 / experiment.target.num_classes
     last = 0.0
     current = experiment.shots_list[0]
-    yield ["Starting…", gr.skip(), gr.skip(), gr.skip(), None]
+    yield ["Starting…", gr.skip(), gr.skip(), gr.skip(), gr.update(value=None, visible=False)]
     try:
         for event in experiment.events(flag):
             if isinstance(event, ResultEvent):
@@ -133,7 +138,8 @@ def stream(request, experiment, with_curve: bool):
     last_shots = max(experiment.results) if experiment.results else experiment.shots_list[0]
     yield [status, strategy_curves(experiment.history, experiment.pretrain_history, last_shots),
            results_rows(experiment.results),
-           accuracy_vs_shots(experiment.results, chance) if with_curve else gr.skip(), write_downloads(experiment)]
+           accuracy_vs_shots(experiment.results, chance) if with_curve else gr.skip(),
+           gr.update(value=write_downloads(experiment), visible=True)]
 
 
 def train(request: gr.Request, *values):
@@ -168,7 +174,7 @@ def stop(request: gr.Request):
 def build():
     from playground.transfer.plots import accuracy_vs_shots, strategy_curves
 
-    with gr.Row():
+    with gr.Row(elem_id="transfer-tab"):
         with gr.Column(scale=4, min_width=320):
             gr.Markdown(INTRO)
             controls = make_controls(TransferConfig, only=["source", "target"])
@@ -176,7 +182,9 @@ def build():
             controls |= make_controls(TransferConfig, only=["shots", "epochs", "pretrain_epochs"])
             controls["strategies"] = gr.CheckboxGroup(
                 [(STRATEGIES[n].title, n) for n in STRATEGY_NAMES], value=list(STRATEGY_NAMES), label="Strategies",
-                info="; ".join(f"{s.title}: {s.description}" for s in STRATEGIES.values()))
+                info="Same K-shot images, epochs and learning rate for each; only the starting point and what may "
+                     "learn differ.")
+            gr.Markdown("\n".join(f"- **{s.title}**: {s.description}" for s in STRATEGIES.values()))
             with gr.Accordion("Training settings", open=False):
                 controls |= make_controls(TransferConfig, only=["lr", "backbone_lr_scale", "batch_size", "seed",
                                                                 "device"])
@@ -190,7 +198,7 @@ def build():
                 train_button = gr.Button("Train all strategies", variant="primary", scale=3)
                 stop_button = gr.Button("Stop", variant="stop", scale=1)
             status = gr.Markdown("Press **Train all strategies** to compare them at one K, or **Accuracy vs K** "
-                                 "below to see where transfer helps most.")
+                                 "below to see where transfer helps most.", elem_id="transfer-status")
             curves_plot = gr.Plot(strategy_curves([], [], None), label="Live curves")
             table = gr.Dataframe(headers=["K", "strategy", "test accuracy", "vs scratch"], label="Results",
                                  interactive=False)
@@ -203,7 +211,7 @@ def build():
                 source_preview = gr.Plot(label="Source task")
                 target_preview = gr.Plot(label="Target task")
             downloads = gr.File(label="Downloads: results and curves (CSV)", file_count="multiple",
-                                interactive=False)
+                                interactive=False, visible=False)
     inputs = [controls[name] for name in FIELDS]
     outputs = [status, curves_plot, table, shots_plot, downloads]
     train_event = train_button.click(train, inputs, outputs, api_name="transfer", concurrency_limit=2,

@@ -1,0 +1,154 @@
+"""The Transfer and Sweep tabs driven for real: through gradio_client (api_names transfer, transfer_curve, sweep
+and their stops) and in headless Chromium, with screenshots of both tabs."""
+
+import csv
+import time
+
+import pytest
+
+from playground.sweep.space import SweepConfig
+from playground.transfer.config import TransferConfig
+from playground.ui import sweep_tab, transfer_tab
+
+DIGITS = dict(source="digits_0_4", target="digits_5_9", shots=3, epochs=5, pretrain_epochs=2, device="cpu")
+
+
+def transfer_inputs(**settings) -> list:
+    values = transfer_tab.default_values()
+    for name, value in settings.items():
+        values[transfer_tab.FIELDS.index(name)] = value
+    return values
+
+
+def sweep_inputs(**settings) -> list:
+    values = sweep_tab.default_values()
+    for name, value in settings.items():
+        values[sweep_tab.FIELDS.index(name)] = value
+    return values
+
+
+def value_of(output):
+    """An output sent as gr.update(value=..., visible=True) reaches the client as that dict."""
+    return output["value"] if isinstance(output, dict) and output.get("__type__") == "update" else output
+
+
+@pytest.fixture
+def client(app_url):
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+def wait_until_training(job, updates: int = 2, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(job.outputs()) < updates:
+        time.sleep(0.2)
+
+
+def test_transfer_through_the_api(client):
+    job = client.submit(*transfer_inputs(**DIGITS), api_name="/transfer")
+    updates = list(job)
+    status, curves, table, _, files = job.result()
+    files = value_of(files)
+    assert len(updates) >= 3 and status.startswith("✅") and "K=3:" in status
+    rows = table["data"]
+    assert [r[1] for r in rows] == ["From scratch", "Frozen features + new head", "Full fine-tuning",
+                                    "Fine-tuning, slower backbone"]
+    assert all(r[0] == 3 and 0 <= r[2] <= 1 for r in rows)
+    assert sorted(f.rsplit("/", 1)[-1] for f in files) == ["transfer_history.csv", "transfer_results.csv"]
+    with open(next(f for f in files if f.endswith("results.csv"))) as handle:
+        assert [round(float(r["test_accuracy"]), 4) for r in csv.DictReader(handle)] == [r[2] for r in rows]
+    assert curves is not None
+
+
+def test_accuracy_against_k_through_the_api(client):
+    values = transfer_inputs(**DIGITS, strategies=["scratch", "frozen"])
+    status, _, table, shots_plot, _ = client.predict("1,4", *values, api_name="/transfer_curve")
+    assert "K=1:" in status and "K=4:" in status
+    assert [(r[0], r[1]) for r in table["data"]] == [(1, "From scratch"), (1, "Frozen features + new head"),
+                                                     (4, "From scratch"), (4, "Frozen features + new head")]
+    assert shots_plot is not None
+
+
+def test_transfer_stop(client):
+    job = client.submit(*transfer_inputs(**{**DIGITS, "epochs": 500}), api_name="/transfer")
+    wait_until_training(job)
+    client.predict(api_name="/transfer_stop")
+    status = job.result()[0]
+    assert "Stopped" in status
+
+
+def test_sweep_through_the_api(client):
+    values = sweep_inputs(lr="0.001,0.01,0.1", optimizer=["adam", "sgd"], epochs=3, device="cpu")
+    status, curves, table, coordinates, csv_file = client.predict(*values, api_name="/sweep")
+    assert status.startswith("✅") and "Best:" in status
+    frame = table["value"] if "value" in table else table
+    rows = [dict(zip(frame["headers"], r)) for r in frame["data"]]
+    assert len(rows) == 6 and all(r["status"] == "finished" for r in rows)
+    best = max(rows, key=lambda r: r["val_accuracy"])
+    styling = frame["metadata"]["styling"]
+    highlighted = [rows[i]["run"] for i, style in enumerate(styling) if any("background" in s for s in style)]
+    assert highlighted == [best["run"]]
+    with open(value_of(csv_file)) as handle:
+        assert len(list(csv.DictReader(handle))) == 6
+    assert curves is not None and coordinates is not None
+
+
+def test_sweep_budget_and_stop(client):
+    capped = client.predict(*sweep_inputs(lr="0.001,0.01,0.1", max_runs=1, epochs=1), api_name="/sweep")
+    assert "max runs keeps 1 of 3" in capped[0]
+    job = client.submit(*sweep_inputs(lr="0.001,0.01,0.1", epochs=500), api_name="/sweep")
+    wait_until_training(job)
+    client.predict(api_name="/sweep_stop")
+    status = job.result()[0]
+    assert "Stopped" in status
+
+
+def test_bad_values_get_one_sentence(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="Learning rate must be a float"):
+        client.predict(*sweep_inputs(lr="0.01,fast"), api_name="/sweep")
+    with pytest.raises(AppError, match="Tick at least one strategy"):
+        client.predict(*transfer_inputs(strategies=[]), api_name="/transfer")
+    with pytest.raises(AppError, match="Shots must be between"):
+        client.predict("0,5", *transfer_inputs(), api_name="/transfer_curve")
+
+
+def test_defaults_match_the_configs():
+    assert transfer_tab.FIELDS[0] == "source" and len(transfer_tab.default_values()) == len(transfer_tab.FIELDS)
+    assert transfer_tab.settings_from(transfer_tab.default_values())["strategies"] == TransferConfig.strategies
+    assert sweep_tab.settings_from(sweep_tab.default_values())["optimizer"] == SweepConfig.optimizer
+
+
+def set_number(tab, label: str, value) -> None:
+    box = tab.get_by_label(f"number input for {label}", exact=True)
+    box.fill(str(value))
+    box.press("Enter")
+
+
+def test_transfer_tab_in_the_browser(page, screenshot_dir):
+    page.get_by_role("tab", name="Transfer").click()
+    tab = page.locator("#transfer-tab")
+    tab.locator(".js-plotly-plot").nth(3).wait_for(timeout=60_000)  # curves, K chart and both task previews
+    set_number(tab, "Target epochs", 12)
+    set_number(tab, "Pretrain epochs", 3)
+    tab.get_by_label("K values for the chart").fill("1,5")
+    tab.get_by_role("button", name="Accuracy vs K").click()
+    page.locator("#transfer-status").filter(has_text="Backbone:").wait_for(timeout=240_000)
+    assert "K=1:" in page.locator("#transfer-status").inner_text()
+    assert tab.get_by_text("Test accuracy against K").count() >= 1
+    page.screenshot(path=str(screenshot_dir / "transfer_tab.png"), full_page=True)
+    assert page.console_errors == []
+
+
+def test_sweep_tab_in_the_browser(page, screenshot_dir):
+    page.get_by_role("tab", name="Sweep").click()
+    tab = page.locator("#sweep-tab")
+    tab.get_by_role("button", name="Run sweep").wait_for(timeout=60_000)
+    tab.get_by_label("sgd").check()
+    tab.get_by_role("button", name="Run sweep").click()
+    page.locator("#sweep-status").filter(has_text="Best:").wait_for(timeout=240_000)
+    assert tab.get_by_text("Settings → accuracy").count() >= 1
+    page.screenshot(path=str(screenshot_dir / "sweep_tab.png"), full_page=True)
+    assert page.console_errors == []
