@@ -37,7 +37,7 @@ def run_study(args) -> None:
             for lr in map(float, args.lrs.split(",")):
                 started = time.perf_counter()
                 settings = dict(source=source, target=target, epochs=args.epochs, lr=lr, seed=seed,
-                                pretrain_epochs=args.pretrain_epochs, device="cpu")
+                                pretrain_epochs=args.pretrain_epochs, strategies=args.strategies, device="cpu")
                 experiment = TransferExperiment(settings, [int(k) for k in args.shots.split(",")])
                 for _ in experiment.events():
                     pass
@@ -98,6 +98,7 @@ def main(argv=None) -> None:
     parser.add_argument("--lrs", default="0.001,0.003,0.01")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--pretrain-epochs", type=int, default=8)
+    parser.add_argument("--strategies", default="scratch,frozen,finetune,finetune_low_lr")
     parser.add_argument("--threads", default="1")
     parser.add_argument("--default-lr", type=float, default=0.003)
     parser.add_argument("--out", default="transfer_study.jsonl")

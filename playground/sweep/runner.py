@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from playground import config as cfg
 from playground.data import get_dataset
+from playground.device import pick_device
 from playground.errors import UserError
 from playground.models.registry import compatible_architectures, get_architecture
 from playground.sweep.space import SweepConfig, configurations, run_settings
-from playground.device import pick_device
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, EpochEvent, Event
 from playground.training.run import Run
@@ -175,8 +175,7 @@ class Sweep:
         best = best_row(self.rows)
         self.summary = {"event": "summary", "status": self.status, "model": self.config.model,
                         "dataset": self.config.dataset, "search": self.config.search,
-                        "configurations": len(self.all_configurations), "runs_started": sum(
-                            r["status"] not in ("waiting",) and not str(r["status"]).startswith("skipped")
-                            for r in self.rows),
+                        "configurations": len(self.all_configurations),
+                        "runs_started": sum(not r["status"].startswith("skipped") for r in self.rows),
                         "skipped_by_max_runs": self.skipped_by_budget, "runs": self.rows, "best": best,
                         "device": str(pick_device(self.config.device))}

@@ -22,7 +22,7 @@ from playground.training.events import DoneEvent, EpochEvent, Event
 from playground.training.trainer import train
 from playground.transfer.config import TransferConfig
 from playground.transfer.strategies import STRATEGIES, CNNBackbone, build_net, feature_splits, small_cnn
-from playground.transfer.tasks import TASKS, few_shot, load_task, match_images
+from playground.transfer.tasks import few_shot, load_task, match_images
 
 PRETRAIN_LR = 0.003  # a fixed recipe for the source task, so tuning the target rate never re-pretrains
 PRETRAIN_PHASE = "pretrain"
@@ -174,7 +174,3 @@ class TransferExperiment:
         if "scratch" in first and transfer:
             summary["transfer_gain"] = max(transfer.values()) - first["scratch"]
         return summary
-
-
-def task_table() -> list[dict]:
-    return [{"task": t.name, "description": t.description} for t in TASKS.values()]

@@ -12,7 +12,6 @@ A frozen backbone is run once over the data and only the head is trained on
 the features it gives: the same maths as freezing it inside the net, much faster.
 """
 
-import copy
 from dataclasses import dataclass
 
 import torch
@@ -122,7 +121,3 @@ def feature_splits(backbone: nn.Module, splits: Splits, device) -> Splits:
                 for name in ("x_train", "x_val", "x_test")}
     return Splits(name=f"{splits.name} (features)", kind="tabular", y_train=splits.y_train, y_val=splits.y_val,
                   y_test=splits.y_test, classes=splits.classes, **features)
-
-
-def copy_backbone(module: nn.Module) -> nn.Module:
-    return copy.deepcopy(module)
