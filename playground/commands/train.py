@@ -9,6 +9,8 @@ import sys
 
 from playground import config as cfg
 from playground.cli import print_json
+from playground.commands.train_generative import GENERATIVE_MODELS, run_generative
+from playground.commands.train_generative import add_arguments as add_generative_arguments
 
 
 def add_parser(subparsers):
@@ -18,7 +20,8 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "train", help="Train a model on a bundled dataset.",
         description="Train an architecture on a dataset; flags for one architecture are ignored by the others.")
-    parser.add_argument("--model", required=True, help=f"Architecture: {', '.join(ARCHITECTURES)}.")
+    parser.add_argument("--model", required=True,
+                        help=f"Architecture: {', '.join([*ARCHITECTURES, *GENERATIVE_MODELS])}.")
     parser.add_argument("--dataset", required=True, help="Dataset name (see `python -m playground datasets`).")
     parser.add_argument("--noise", default=None, help="Noise of moons, circles, spiral or waves.")
     parser.add_argument("--out", default=None, help="Folder for weights.safetensors, config.json, history.csv.")
@@ -31,6 +34,7 @@ def add_parser(subparsers):
             if field.name not in seen:  # shared names (dropout) are one flag
                 seen.add(field.name)
                 cfg.add_arguments(group, _only(arch.config_class, field.name))
+    add_generative_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -43,6 +47,8 @@ def _only(config_class, name):
 
 
 def run(args) -> int:
+    if args.model in GENERATIVE_MODELS:  # GAN and VAE have their own loop: commands/train_generative.py
+        return run_generative(args)
     from playground.data import get_dataset
     from playground.models.registry import get_architecture
     from playground.training.config import TrainConfig

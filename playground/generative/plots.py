@@ -1,0 +1,89 @@
+"""Figures for the GAN and VAE tabs (plotly, in the house style of playground/plots).
+
+Every function takes plain rows (event dicts) or arrays, so tests can call
+them without a browser.
+"""
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from playground.plots.style import COLOURS, GRID, empty, style
+
+
+def _finish(fig: go.Figure, height: int) -> go.Figure:
+    style(fig, height=height)
+    fig.update_xaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
+    fig.update_yaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
+    fig.update_annotations(font_size=13)
+    return fig
+
+
+def gan_curves(steps: list[dict], quality: list[dict], num_classes: int, loss: str = "bce") -> go.Figure:
+    """Three panels against training steps: G and D loss, D(real) and D(fake), and the judge's readout."""
+    if not steps:
+        return empty("Losses appear here once training starts.")
+    scores = "D(x) probability" if loss == "bce" else "critic score"
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("Losses", f"D(real) and D(fake): {scores}",
+                                                        "Judge on 1,000 samples"), horizontal_spacing=0.07)
+    x = [row["step"] for row in steps]
+    for col, (key, name, colour) in enumerate([("g_loss", "G loss", 0), ("d_loss", "D loss", 1),
+                                               ("d_real", "D(real)", 2), ("d_fake", "D(fake)", 3)]):
+        fig.add_trace(go.Scatter(x=x, y=[row[key] for row in steps], name=name, mode="lines",
+                                 line=dict(color=COLOURS[colour], width=2)), row=1, col=1 + col // 2)
+    if quality:
+        qx = [row["step"] for row in quality]
+        fig.add_trace(go.Scatter(x=qx, y=[row["sample_confidence"] for row in quality], name="confidence",
+                                 mode="lines+markers", line=dict(color=COLOURS[4])), row=1, col=3)
+        fig.add_trace(go.Scatter(x=qx, y=[row["class_coverage"] / num_classes for row in quality],
+                                 name="classes seen (share)", mode="lines+markers", line=dict(color=COLOURS[5])),
+                      row=1, col=3)
+    fig.update_yaxes(range=[0, 1.05], row=1, col=3)
+    fig.update_xaxes(title_text="step")
+    return _finish(fig, 340)
+
+
+def class_histogram(counts: list[int], classes: list[str]) -> go.Figure:
+    """How many of the samples the judge assigns to each class: one tall bar is mode collapse."""
+    fig = go.Figure(go.Bar(x=[str(c) for c in classes], y=counts, marker_color=COLOURS[0]))
+    fig.update_xaxes(type="category", title_text="class the judge sees")
+    fig.update_yaxes(title_text="samples")
+    return style(fig, title="What the judge sees in 1,000 samples", height=300)
+
+
+def vae_curves(steps: list[dict], history: list[dict], variational: bool = True) -> go.Figure:
+    """Total, reconstruction and KL per image: training (running, per step) and validation (per epoch)."""
+    if not steps:
+        return empty("Losses appear here once training starts.")
+    panels = [("loss", "val_loss", "Total loss"), ("recon", "val_recon", "Reconstruction (BCE per image)")]
+    if variational:
+        panels.append(("kl", "val_kl", "KL per image (nats)"))
+    fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[2] for p in panels], horizontal_spacing=0.07)
+    steps_per_epoch = steps[-1]["total_steps"] / max(1, history[-1]["epochs"]) if history else None
+    for col, (key, val_key, _) in enumerate(panels, start=1):
+        fig.add_trace(go.Scatter(x=[row["step"] for row in steps], y=[row[key] for row in steps], mode="lines",
+                                 name="train", line=dict(color=COLOURS[0], width=2), showlegend=col == 1),
+                      row=1, col=col)
+        if history:
+            fig.add_trace(go.Scatter(x=[row["epoch"] * steps_per_epoch for row in history],
+                                     y=[row[val_key] for row in history], mode="lines+markers", name="validation",
+                                     line=dict(color=COLOURS[1], width=2), showlegend=col == 1), row=1, col=col)
+    fig.update_xaxes(title_text="step")
+    return _finish(fig, 320)
+
+
+def latent_scatter(points, labels, classes: list[str], projected: bool) -> go.Figure:
+    """The test set's latent means, one colour per class."""
+    if points is None:
+        return empty("The test set's codes appear here after the first epoch.", height=420)
+    fig = go.Figure()
+    for index, name in enumerate(classes):
+        mask = labels == index
+        fig.add_trace(go.Scattergl(x=points[mask, 0], y=points[mask, 1], mode="markers", name=str(name),
+                                   marker=dict(size=6, color=COLOURS[index % len(COLOURS)], opacity=0.8)))
+    axes = ("PCA 1", "PCA 2") if projected else ("z1", "z2")
+    fig.update_xaxes(title_text=axes[0])
+    fig.update_yaxes(title_text=axes[1])
+    title = "Test set in latent space" + (" (2-D PCA projection)" if projected else "")
+    fig = style(fig, title=title, height=420)
+    fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, yanchor="top"))
+    return fig
