@@ -20,6 +20,8 @@ TABS = [
     ("Transfer", "playground.ui.transfer_tab"),
     ("Sweep", "playground.ui.sweep_tab"),
     ("Text", "playground.ui.text_tab"),
+    ("GAN", "playground.ui.gan_tab"),
+    ("VAE", "playground.ui.vae_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground
