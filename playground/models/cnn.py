@@ -4,31 +4,11 @@ The default is the classic recipe: Conv(32, 3x3) -> ReLU -> MaxPool(2) ->
 Dense(64) -> classes. More blocks are a comma-separated list of channels.
 """
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-from playground.config import param
+from playground.models.configs import CNNConfig  # noqa: F401  (re-exported)
 from playground.errors import UserError
-
-
-@dataclass
-class CNNConfig:
-    channels: str = param("32", "Filters per conv block, comma-separated: '32' is one block, '32,64' two.")
-    kernel_size: int = param(3, "Width of each square filter in pixels.", low=1, high=7)
-    pooling: str = param("max", "Downsampling after each block (halves the image).", choices=("max", "avg", "none"))
-    dense: int = param(64, "Neurons in the dense layer before the output (0: none).", low=0, high=1024)
-    dropout: float = param(0.0, "Dropout before the dense head.", low=0.0, high=0.9, step=0.05)
-
-    def channel_list(self) -> list[int]:
-        try:
-            channels = [int(c) for c in self.channels.replace(" ", "").split(",") if c]
-        except ValueError:
-            raise UserError(f"Channels must be whole numbers separated by commas, like '32,64'; got '{self.channels}'.")
-        if not 1 <= len(channels) <= 5 or not all(1 <= c <= 256 for c in channels):
-            raise UserError(f"Channels needs 1 to 5 blocks of 1 to 256 filters each; got '{self.channels}'.")
-        return channels
 
 
 class CNN(nn.Module):

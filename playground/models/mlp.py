@@ -4,24 +4,13 @@ Works on any input: images and sequences are flattened first.
 """
 
 import math
-from dataclasses import dataclass
 
 import torch
 from torch import nn
 
-from playground.config import param
+from playground.models.configs import MLPConfig  # noqa: F401  (re-exported)
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
-
-
-@dataclass
-class MLPConfig:
-    hidden_layers: int = param(2, "How many hidden layers: more layers can bend the boundary more.", low=0, high=8)
-    width: int = param(64, "Neurons in each hidden layer.", low=1, high=1024)
-    activation: str = param("relu", "The non-linearity after each hidden layer.", choices=tuple(ACTIVATIONS))
-    dropout: float = param(0.0, "Fraction of neurons switched off at random while training (fights overfitting).",
-                           low=0.0, high=0.9, step=0.05)
-    batch_norm: bool = param(False, "Normalise each layer's activations over the batch: often trains faster.")
 
 
 class MLP(nn.Module):

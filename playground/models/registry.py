@@ -4,10 +4,12 @@ The trainer never looks at a model's name; the UI and CLI ask this registry
 which architectures fit a dataset and which settings each one has.
 """
 
+import importlib
 from dataclasses import dataclass
 
 from playground import config as cfg
 from playground.errors import UserError
+from playground.models.configs import CNNConfig, MLPConfig, RNNConfig
 
 
 @dataclass(frozen=True)
@@ -15,27 +17,24 @@ class Architecture:
     name: str
     title: str
     config_class: type
-    module_class: type
+    module_path: str  # "package.module:Class", imported only when a network is built (torch is slow to import)
     kinds: tuple[str, ...]
     description: str
 
-
-def _registry() -> dict[str, Architecture]:
-    from playground.models.cnn import CNN, CNNConfig
-    from playground.models.mlp import MLP, MLPConfig
-    from playground.models.rnn import RNNClassifier, RNNConfig
-
-    return {
-        "mlp": Architecture("mlp", "MLP", MLPConfig, MLP, ("tabular", "image", "sequence"),
-                            "Fully connected layers; images and sequences are flattened."),
-        "cnn": Architecture("cnn", "CNN", CNNConfig, CNN, ("image",),
-                            "Convolutions that slide small filters over the image."),
-        "rnn": Architecture("rnn", "RNN / LSTM / GRU", RNNConfig, RNNClassifier, ("sequence",),
-                            "Reads a sequence one step at a time, carrying a hidden state."),
-    }
+    @property
+    def module_class(self) -> type:
+        module, name = self.module_path.split(":")
+        return getattr(importlib.import_module(module), name)
 
 
-ARCHITECTURES = _registry()
+ARCHITECTURES = {
+    "mlp": Architecture("mlp", "MLP", MLPConfig, "playground.models.mlp:MLP", ("tabular", "image", "sequence"),
+                        "Fully connected layers; images and sequences are flattened."),
+    "cnn": Architecture("cnn", "CNN", CNNConfig, "playground.models.cnn:CNN", ("image",),
+                        "Convolutions that slide small filters over the image."),
+    "rnn": Architecture("rnn", "RNN / LSTM / GRU", RNNConfig, "playground.models.rnn:RNNClassifier", ("sequence",),
+                        "Reads a sequence one step at a time, carrying a hidden state."),
+}
 
 
 def get_architecture(name: str) -> Architecture:

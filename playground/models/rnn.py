@@ -4,24 +4,12 @@ The last time step's hidden state (both directions when bidirectional) feeds
 the classifier.
 """
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
-from playground.config import param
+from playground.models.configs import RNNConfig  # noqa: F401  (re-exported)
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-
-
-@dataclass
-class RNNConfig:
-    cell: str = param("lstm", "The recurrent cell: plain RNN forgets fast; LSTM and GRU have gates that remember.",
-                      choices=tuple(CELLS))
-    hidden_size: int = param(50, "Size of the hidden state carried from step to step.", low=1, high=512)
-    num_layers: int = param(1, "Recurrent layers stacked on top of each other.", low=1, high=4)
-    bidirectional: bool = param(False, "Also read the sequence backwards and join both readings.")
-    dropout: float = param(0.0, "Dropout between stacked layers and before the head.", low=0.0, high=0.9, step=0.05)
 
 
 class RNNClassifier(nn.Module):

@@ -1,0 +1,51 @@
+"""The settings of each architecture, kept apart from the torch modules.
+
+The UI and the CLI need these (defaults, bounds, tooltips) long before any
+network is built, and they load without importing torch, so the app starts fast.
+"""
+
+from dataclasses import dataclass
+
+from playground.config import param
+from playground.errors import UserError
+
+ACTIVATION_NAMES = ("relu", "tanh", "sigmoid", "gelu")
+CELL_NAMES = ("rnn", "lstm", "gru")
+
+
+@dataclass
+class MLPConfig:
+    hidden_layers: int = param(2, "How many hidden layers: more layers can bend the boundary more.", low=0, high=8)
+    width: int = param(64, "Neurons in each hidden layer.", low=1, high=1024)
+    activation: str = param("relu", "The non-linearity after each hidden layer.", choices=ACTIVATION_NAMES)
+    dropout: float = param(0.0, "Fraction of neurons switched off at random while training (fights overfitting).",
+                           low=0.0, high=0.9, step=0.05)
+    batch_norm: bool = param(False, "Normalise each layer's activations over the batch: often trains faster.")
+
+
+@dataclass
+class CNNConfig:
+    channels: str = param("32", "Filters per conv block, comma-separated: '32' is one block, '32,64' two.")
+    kernel_size: int = param(3, "Width of each square filter in pixels.", low=1, high=7)
+    pooling: str = param("max", "Downsampling after each block (halves the image).", choices=("max", "avg", "none"))
+    dense: int = param(64, "Neurons in the dense layer before the output (0: none).", low=0, high=1024)
+    dropout: float = param(0.0, "Dropout before the dense head.", low=0.0, high=0.9, step=0.05)
+
+    def channel_list(self) -> list[int]:
+        try:
+            channels = [int(c) for c in self.channels.replace(" ", "").split(",") if c]
+        except ValueError:
+            raise UserError(f"Channels must be whole numbers separated by commas, like '32,64'; got '{self.channels}'.")
+        if not 1 <= len(channels) <= 5 or not all(1 <= c <= 256 for c in channels):
+            raise UserError(f"Channels needs 1 to 5 blocks of 1 to 256 filters each; got '{self.channels}'.")
+        return channels
+
+
+@dataclass
+class RNNConfig:
+    cell: str = param("lstm", "The recurrent cell: plain RNN forgets fast; LSTM and GRU have gates that remember.",
+                      choices=CELL_NAMES)
+    hidden_size: int = param(50, "Size of the hidden state carried from step to step.", low=1, high=512)
+    num_layers: int = param(1, "Recurrent layers stacked on top of each other.", low=1, high=4)
+    bidirectional: bool = param(False, "Also read the sequence backwards and join both readings.")
+    dropout: float = param(0.0, "Dropout between stacked layers and before the head.", low=0.0, high=0.9, step=0.05)
