@@ -12,6 +12,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from playground import hub  # noqa: E402
+
+# web visitors load only allow-listed models and folders under the models folder (see playground/hub.py)
+hub.restrict_to_allow_list(os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL") != "1")
+
 # (tab title, module with a `build()` that lays the tab out inside the current gr.Tab;
 #  `build()` may return (fn, inputs, outputs) hooks to run when a page opens)
 TABS = [

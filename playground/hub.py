@@ -4,6 +4,12 @@ Every `from_pretrained` call in the project goes through `load_cached`, so a
 model that can't be reached always gives the same one plain sentence, and the
 number of models held in memory stays bounded (PLAYGROUND_MAX_CACHED_MODELS,
 least recently used goes first). Never `trust_remote_code`.
+
+Web visitors may load only what the host allows: the app calls
+`restrict_to_allow_list()` at start, after which a model id must be on the
+allow-list (PLAYGROUND_ALLOWED_MODELS) and a folder must lie inside the models
+folder (PLAYGROUND_MODELS_DIR) or the app's own output folder (models trained
+in the app). The CLI, run by the machine's owner, loads any local folder.
 """
 
 import os
@@ -17,6 +23,10 @@ from playground.errors import UserError
 _cache: "OrderedDict[tuple, object]" = OrderedDict()
 _lock = threading.Lock()
 _loading: dict[tuple, threading.Lock] = {}
+_restricted = False
+
+DEFAULT_ALLOWED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "facebook/wav2vec2-base-960h",
+                          "microsoft/resnet-18", "google/vit-base-patch16-224")
 
 
 def max_cached_models() -> int:
@@ -35,6 +45,37 @@ def unreachable(model_id: str, offline_hint: str = "") -> UserError:
     )
 
 
+def restrict_to_allow_list(restricted: bool = True) -> None:
+    """From now on, refuse models a web visitor may not load (see the module's docstring)."""
+    global _restricted
+    _restricted = restricted
+
+
+def allowed_models() -> list[str]:
+    listed = os.environ.get("PLAYGROUND_ALLOWED_MODELS")
+    return [m.strip() for m in listed.split(",") if m.strip()] if listed else list(DEFAULT_ALLOWED_MODELS)
+
+
+def models_dir() -> Path:
+    return Path(os.environ.get("PLAYGROUND_MODELS_DIR", "models")).expanduser().resolve()
+
+
+def check_allowed(model_id: str) -> None:
+    """Raise a UserError if a web visitor may not load `model_id`; a no-op until restricted."""
+    if not _restricted or model_id in allowed_models():
+        return
+    from playground.outputs import output_root
+
+    # anything else must be a folder under the models folder or our outputs; resolve() undoes ../ and links
+    folder = Path(model_id).expanduser().resolve()
+    for root in (models_dir(), output_root()):
+        if folder.is_relative_to(root):
+            return
+    raise UserError(f"The model '{model_id}' is not on this app's allow-list and is not a folder under its "
+                    f"models folder: choose one of {', '.join(allowed_models())} or a model trained in this app "
+                    f"(the host can allow more with PLAYGROUND_ALLOWED_MODELS).")
+
+
 def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, offline_hint: str = ""):
     """Return `loader(model_id)`, loading it at most once while it stays in the cache.
 
@@ -44,6 +85,7 @@ def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, of
     model_id = (model_id or "").strip()
     if not model_id:
         raise UserError("Give a model id (like 'gpt2') or the path of a local model folder.")
+    check_allowed(model_id)
     key = (kind, model_id)
     with _lock:
         if key in _cache:

@@ -14,6 +14,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("PLAYGROUND_OUTPUT_DIR", tempfile.mkdtemp(prefix="playground-test-outputs-"))
+# the app lets visitors load folders only under the models folder: tests build their tiny models in temp folders
+os.environ.setdefault("PLAYGROUND_MODELS_DIR", tempfile.gettempdir())
 
 import pytest  # noqa: E402
 
