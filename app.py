@@ -21,12 +21,13 @@ hub.restrict_to_allow_list(os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL") != "1")
 #  `build()` may return (fn, inputs, outputs) hooks to run when a page opens)
 TABS = [
     ("Train", "playground.ui.train_tab"),
-    ("Speech", "playground.ui.speech_tab"),
-    ("Transfer", "playground.ui.transfer_tab"),
     ("Sweep", "playground.ui.sweep_tab"),
-    ("Text", "playground.ui.text_tab"),
+    ("Transfer", "playground.ui.transfer_tab"),
     ("GAN", "playground.ui.gan_tab"),
     ("VAE", "playground.ui.vae_tab"),
+    ("Text", "playground.ui.text_tab"),
+    ("Speech", "playground.ui.speech_tab"),
+    ("System", "playground.ui.system_tab"),
 ]
 
 INTRO = """# 🧠 Deep Learning Playground
