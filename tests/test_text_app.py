@@ -65,6 +65,18 @@ def test_handler_arguments_follow_the_config_order():
     assert list(inspect.signature(text_train.train).parameters)[5:] == text_train.SETTINGS
 
 
+def test_inspecting_a_step_outlines_that_token_and_charts_its_candidates(tiny_folder):
+    from playground.text.generate import GenerationConfig, generate_text
+
+    done = generate_text(load_model(tiny_folder), "the dog", GenerationConfig(max_new_tokens=6, num_sequences=2))
+    insight = {"prompt": "the dog", "steps": done["steps"]}
+    coloured, chart = text_tab.inspect_step(insight, 2, 3)
+    chosen = done["steps"][1][2]
+    assert coloured.count("outline:") == 1 and f"step 3 · id {chosen['id']}" in coloured
+    assert chart.layout.title.text.startswith("Step 3:") and f"{chosen['probability']:.1%}" in chart.layout.title.text
+    assert [bar for bar in chart.data[0].y][-1].endswith(f"({chosen['candidates'][0]['id']})")  # likeliest on top
+
+
 def test_generate_streams_the_pipelines_text_with_probabilities(client, tiny_folder):
     updates, result = generate(client, tiny_folder, "the dog", max_new_tokens=30, greedy=True, top_candidates=5)
     status, info, text, prompt_tokens, coloured, chart, step, sequence = result
