@@ -10,6 +10,11 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from playground.ui.launch import threads_per_job  # noqa: E402
+
+# torch reads this when first imported: jobs running side by side share the cores instead of fighting over them
+os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_job()))
+
 import gradio as gr  # noqa: E402
 
 from playground import hub  # noqa: E402

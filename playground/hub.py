@@ -30,7 +30,9 @@ DEFAULT_ALLOWED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "facebook/wav2vec
 
 
 def max_cached_models() -> int:
-    return max(1, int(os.environ.get("PLAYGROUND_MAX_CACHED_MODELS", "3")))
+    from playground.limits import limit
+
+    return max(1, int(limit("cached_models")))
 
 
 def unreachable(model_id: str, offline_hint: str = "") -> UserError:

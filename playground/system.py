@@ -56,4 +56,7 @@ def report() -> list[list[str]]:
     rows += [["cached model", kind, model_id] for kind, model_id in cached_models()] or [["cached model", "-", "none"]]
     rows += [["allowed model", "id", m] for m in allowed_models()]
     rows += [["setting", k, os.environ[k]] for k in SETTINGS if k in os.environ]
+    from playground.limits import table
+
+    rows += [["limit", f"{what} ({env})", f"{value:,.0f}"] for env, what, value, _ in table()]
     return rows

@@ -1,10 +1,25 @@
 """Server settings for `python app.py`, read from the environment.
 
 PLAYGROUND_HOST / PLAYGROUND_PORT pick where to listen (Spaces and containers
-want 0.0.0.0:7860); PLAYGROUND_MAX_QUEUE bounds the number of waiting jobs.
+want 0.0.0.0:7860); PLAYGROUND_MAX_QUEUE bounds the number of waiting jobs (a
+visitor beyond it is told the queue is full and to try again).
+PLAYGROUND_<KIND>_CONCURRENCY sets how many jobs of one kind (train,
+generate, speech) run at once; the CPU's cores are shared between them.
 """
 
 import os
+
+CONCURRENCY_DEFAULTS = {"train": 2, "generate": 2, "speech": 2}
+
+
+def concurrency(kind: str) -> int:
+    """How many jobs of this kind run at once; the others wait in the queue."""
+    return max(1, int(os.environ.get(f"PLAYGROUND_{kind.upper()}_CONCURRENCY", CONCURRENCY_DEFAULTS.get(kind, 1))))
+
+
+def threads_per_job() -> int:
+    """Split the cores between the jobs that may run at once, so two trainings don't fight over every core."""
+    return max(1, (os.cpu_count() or 1) // max(CONCURRENCY_DEFAULTS["train"], concurrency("train")))
 
 
 def launch_options() -> dict:

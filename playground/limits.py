@@ -1,0 +1,56 @@
+"""Limits a host sets for a shared or public app, each with a default that suits a free CPU Space.
+
+Every limit is one environment variable. Reaching one gives a UserError with
+one plain sentence naming the limit, so a visitor knows what happened and the
+host knows what to change.
+"""
+
+import os
+from dataclasses import dataclass
+
+from playground.errors import UserError
+
+
+@dataclass(frozen=True)
+class Limit:
+    name: str
+    env: str
+    default: float
+    what: str  # "epochs", "model parameters", ... as it reads in a sentence
+
+    def value(self) -> float:
+        raw = os.environ.get(self.env)
+        try:
+            return type(self.default)(raw) if raw else self.default
+        except ValueError:
+            return self.default
+
+    def check(self, amount: float) -> None:
+        if amount > self.value():
+            raise UserError(f"This app allows at most {self.value():,g} {self.what} per job (you asked for "
+                            f"{amount:,g}); the host can raise it with {self.env}.")
+
+
+LIMITS = {limit.name: limit for limit in [
+    Limit("epochs", "PLAYGROUND_MAX_EPOCHS", 200, "epochs"),
+    Limit("dataset_rows", "PLAYGROUND_MAX_DATASET_ROWS", 50_000, "dataset rows"),
+    Limit("parameters", "PLAYGROUND_MAX_PARAMETERS", 5_000_000, "model parameters"),
+    Limit("new_tokens", "PLAYGROUND_MAX_NEW_TOKENS", 256, "generated tokens"),
+    Limit("audio_seconds", "PLAYGROUND_MAX_AUDIO_SECONDS", 60, "seconds of audio"),
+    Limit("job_seconds", "PLAYGROUND_MAX_JOB_SECONDS", 300, "seconds of compute"),
+    Limit("cached_models", "PLAYGROUND_MAX_CACHED_MODELS", 3, "models held in memory"),
+    Limit("upload_mb", "PLAYGROUND_MAX_UPLOAD_MB", 20, "MB per upload"),
+]}
+
+
+def limit(name: str) -> float:
+    return LIMITS[name].value()
+
+
+def check(name: str, amount: float) -> None:
+    LIMITS[name].check(amount)
+
+
+def table() -> list[list]:
+    """[environment variable, what it limits, value in force, default]: for the System tab and the README."""
+    return [[l.env, l.what, l.value(), l.default] for l in LIMITS.values()]
