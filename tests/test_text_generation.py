@@ -175,7 +175,10 @@ def test_out_of_bounds_settings_are_refused_before_anything_runs():
         settings(temperature=0)
 
 
-def test_unknown_model_and_non_model_folder_say_what_to_do(tmp_path):
+def test_unknown_model_and_non_model_folder_say_what_to_do(tmp_path, monkeypatch):
+    # allowed, in case the app (imported by other tests) switched the web allow-list on: this is about loading
+    monkeypatch.setenv("PLAYGROUND_ALLOWED_MODELS", "no-such-org/no-such-model-xyz")
+    monkeypatch.setenv("PLAYGROUND_MODELS_DIR", str(tmp_path))
     with pytest.raises(UserError) as unknown:
         load_model("no-such-org/no-such-model-xyz")
     assert "HF_HOME" in str(unknown.value) and "tiny GPT" in str(unknown.value)

@@ -139,8 +139,8 @@ def build():
         with gr.Column(scale=4, min_width=320):
             model = gr.Dropdown(list(SUGGESTED_MODELS), value=SUGGESTED_MODELS[0], allow_custom_value=True,
                                 label="Model", elem_id="text-model",
-                                info="A Hugging Face id (any causal language model) or a local model folder. "
-                                     "Tiny GPTs you train below are added here.")
+                                info="A causal language model: a Hugging Face id this app allows, or a model "
+                                     "folder on the server. Tiny GPTs you train below are added here.")
             info = gr.Markdown(model_info(SUGGESTED_MODELS[0]))
             prompt = gr.Textbox(DEFAULT_PROMPT, lines=3, label="Prompt", info="The text the model continues.",
                                 elem_id="text-prompt")
