@@ -1,0 +1,80 @@
+"""Training across processes with DistributedDataParallel, when launched by `torchrun`.
+
+`python -m playground train ...` runs unchanged under
+`torchrun --nproc_per_node=N`: each process takes its contiguous share of
+every global batch (so N processes with batch B match one process with batch
+B: DDP averages the gradients), the running metrics are summed across
+processes, and only rank 0 prints and writes. Gloo on the CPU, NCCL on GPUs.
+Launched any other way, every function here is a no-op.
+"""
+
+import os
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class World:
+    rank: int = 0
+    size: int = 1
+    local_rank: int = 0
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+
+def world() -> World:
+    """Who we are, from torchrun's environment; a world of one otherwise."""
+    size = int(os.environ.get("WORLD_SIZE", "1"))
+    if size <= 1:
+        return World()
+    return World(int(os.environ["RANK"]), size, int(os.environ.get("LOCAL_RANK", "0")))
+
+
+def setup(device: torch.device) -> World:
+    """Join the process group once (torchrun gives the address); returns this process's place in it."""
+    here = world()
+    if here.size > 1 and not torch.distributed.is_initialized():
+        backend = "nccl" if device.type == "cuda" else "gloo"
+        torch.distributed.init_process_group(backend=backend)
+    return here
+
+
+def local_device(device: torch.device) -> torch.device:
+    """Each process on its own GPU; CPU processes share the CPU."""
+    here = world()
+    return torch.device("cuda", here.local_rank) if device.type == "cuda" and here.size > 1 else device
+
+
+def wrap(model: torch.nn.Module, device: torch.device) -> torch.nn.Module:
+    """The model to train with: DDP-wrapped in a world of several, the model itself otherwise."""
+    if world().size <= 1:
+        return model
+    from torch.nn.parallel import DistributedDataParallel
+
+    return DistributedDataParallel(model, device_ids=[device.index] if device.type == "cuda" else None)
+
+
+def my_share(index: torch.Tensor) -> torch.Tensor:
+    """This process's contiguous slice of a global batch of example indices."""
+    here = world()
+    if here.size <= 1:
+        return index
+    bounds = [len(index) * r // here.size for r in range(here.size + 1)]
+    return index[bounds[here.rank]:bounds[here.rank + 1]]
+
+
+def total(*values: torch.Tensor) -> list[torch.Tensor]:
+    """Sums across processes (every process must call this at the same step)."""
+    if world().size <= 1:
+        return list(values)
+    stacked = torch.stack([torch.as_tensor(v, dtype=torch.float64) for v in values])
+    torch.distributed.all_reduce(stacked)
+    return list(stacked)
+
+
+def teardown() -> None:
+    if torch.distributed.is_available() and torch.distributed.is_initialized():
+        torch.distributed.destroy_process_group()
