@@ -44,7 +44,7 @@ class GANConfig:
     beta2: float = param(0.999, "Adam's second-moment decay (beta2).", low=0.0, high=0.9999, step=0.001,
                          label="Adam beta2")
     batch_size: int = param(64, "Real images per discriminator step.", low=2, high=1024)
-    epochs: int = param(20, "Passes over the training images.", low=1, high=1000)
+    epochs: int = param(30, "Passes over the training images.", low=1, high=1000)
     label_smoothing: float = param(0.0, "BCE only: train D towards 1 - this for real images, so it is never "
                                    "fully sure (0.1 is common). Ignored by hinge and WGAN-GP.",
                                    low=0.0, high=0.5, step=0.05)

@@ -34,7 +34,7 @@ class VAEConfig:
                         label="Hidden units")
     beta: float = param(1.0, "VAE only: weight of the KL term. Higher gives a tidier latent space and blurrier "
                         "images; 0 is an autoencoder with noise.", low=0.0, high=20.0, step=0.1)
-    lr: float = param(1e-3, "Adam learning rate.", low=1e-6, high=0.1, log=True, label="Learning rate")
+    lr: float = param(3e-3, "Adam learning rate.", low=1e-6, high=0.1, log=True, label="Learning rate")
     batch_size: int = param(64, "Images per update.", low=2, high=1024)
     epochs: int = param(30, "Passes over the training images.", low=1, high=1000)
     seed: int = param(0, "Random seed: the same seed gives the same run.", low=0, high=2**31 - 1)
