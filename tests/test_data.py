@@ -13,10 +13,11 @@ EXPECTED = {  # name: (kind, input shape, classes)
     "breast_cancer": ("tabular", (30,), 2), "digits": ("image", (1, 8, 8), 10), "shapes": ("image", (3, 64, 64), 10),
     "digits_rows": ("sequence", (8, 8), 10), "waves": ("sequence", (50, 1), 4),
 }
+REGRESSION = {"diabetes": (10,), "surface": (2,)}  # tabular regression sets (tests/test_regression.py)
 
 
 def test_every_registered_dataset_is_covered():
-    assert set(DATASETS) == set(EXPECTED)
+    assert set(DATASETS) == set(EXPECTED) | set(REGRESSION)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

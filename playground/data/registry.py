@@ -1,12 +1,22 @@
 """The dataset registry: name -> how to build its fixed train/validation/test splits.
 
 A dataset declares its `kind` (tabular, image or sequence), which decides the
-architectures it fits. Loaders return numpy arrays; `load_dataset` turns them
-into float32/int64 tensors once and caches them, so a run never touches
+architectures it fits, and its `task` (classification or regression), which
+decides the loss and the metrics. Loaders return numpy arrays; `load_dataset`
+turns them into tensors once and caches them, so a run never touches
 per-sample Python.
+
+Besides the bundled sets in `DATASETS`, a visitor's own uploads live in a
+*session* layer: `add_session_dataset` files them under the current session
+(the Gradio session hash in the app, "local" on the command line), and
+`get_dataset`, `load_dataset` and `dataset_names` look there first, so an
+upload is an ordinary dataset for that visitor and invisible to everybody else.
 """
 
+import contextlib
+import contextvars
 import functools
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -15,6 +25,7 @@ import numpy as np
 from playground.errors import UserError
 
 KINDS = ("tabular", "image", "sequence")
+TASKS = ("classification", "regression")
 
 
 @dataclass(frozen=True)
@@ -25,11 +36,19 @@ class Dataset:
     loader: Callable[..., dict]
     options: dict = field(default_factory=dict)  # loader keyword -> default (e.g. noise for moons)
     suggested: dict = field(default_factory=dict)  # settings that train well here: model, model_settings, train_settings
+    task: str = "classification"
 
 
 @dataclass
 class Splits:
-    """Tensors ready for training. Images are (N, C, H, W) in [0, 1]; sequences (N, T, F)."""
+    """Tensors ready for training. Images are (N, C, H, W) in [0, 1]; sequences (N, T, F).
+
+    Classification: y holds class indices (int64) and `classes` their names.
+    Regression: y holds float32 targets *standardized* with the training split's
+    mean and std (kept in `target_mean`/`target_std` so metrics and plots speak
+    the original units), and `classes` holds the one target's name, so
+    `num_classes` is the number of network outputs either way.
+    """
 
     name: str
     kind: str
@@ -41,6 +60,9 @@ class Splits:
     y_test: "object"
     classes: list[str]
     feature_names: list[str] | None = None
+    task: str = "classification"
+    target_mean: float = 0.0
+    target_std: float = 1.0
 
     @property
     def input_shape(self) -> tuple:
@@ -48,37 +70,116 @@ class Splits:
 
     @property
     def num_classes(self) -> int:
+        """Outputs of the network: the classes, or the one regression target."""
         return len(self.classes)
 
     def sizes(self) -> dict:
         return {"train": len(self.y_train), "validation": len(self.y_val), "test": len(self.y_test)}
 
+    def to_units(self, y):
+        """Standardized regression targets or predictions -> the target's own units (identity for classes)."""
+        return y * self.target_std + self.target_mean if self.task == "regression" else y
+
 
 DATASETS: dict[str, Dataset] = {}
 
 
-def register(name: str, kind: str, description: str, *, suggested: dict | None = None, **options):
+def register(name: str, kind: str, description: str, *, suggested: dict | None = None,
+             task: str = "classification", **options):
     """Decorator: register `loader(**options) -> dict of numpy arrays` under `name`."""
     assert kind in KINDS, f"unknown kind {kind}"
+    assert task in TASKS, f"unknown task {task}"
 
     def wrap(loader):
-        DATASETS[name] = Dataset(name, kind, description, loader, options, suggested or {})
+        DATASETS[name] = Dataset(name, kind, description, loader, options, suggested or {}, task)
         return loader
 
     return wrap
 
 
-def dataset_names(kind: str | None = None) -> list[str]:
-    return [name for name, d in DATASETS.items() if kind is None or d.kind == kind]
+# the session layer: uploads seen by one visitor only
+
+LOCAL_SESSION = "local"
+MAX_SESSION_DATASETS = 8  # per visitor: the oldest upload goes when a new one would pass this
+_session_override: contextvars.ContextVar[str | None] = contextvars.ContextVar("dataset_session", default=None)
+_session_resolver: Callable[[], str | None] = lambda: None  # noqa: E731  (the app installs Gradio's)
+_session_sets: dict[str, dict[str, tuple[Dataset, Splits]]] = {}
+_session_lock = threading.Lock()
+
+
+def set_session_resolver(resolver: Callable[[], str | None]) -> None:
+    """The app tells the registry how to find the visitor behind the current call (Gradio's session hash)."""
+    global _session_resolver
+    _session_resolver = resolver
+
+
+def current_session() -> str:
+    return _session_override.get() or _session_resolver() or LOCAL_SESSION
+
+
+@contextlib.contextmanager
+def session_scope(session: str):
+    """Run a block as visitor `session` (tests, worker threads, the CLI)."""
+    token = _session_override.set(session)
+    try:
+        yield
+    finally:
+        _session_override.reset(token)
+
+
+def add_session_dataset(splits: Splits, description: str, *, suggested: dict | None = None,
+                        session: str | None = None) -> Dataset:
+    """File ready-made `splits` under `splits.name` for one visitor; an upload with the same name replaces it."""
+    if splits.name in DATASETS:
+        raise UserError(f"'{splits.name}' is the name of a bundled dataset: rename your file.")
+    dataset = Dataset(splits.name, splits.kind, description, loader=lambda: None, suggested=suggested or {},
+                      task=splits.task)
+    with _session_lock:
+        own = _session_sets.setdefault(session or current_session(), {})
+        own.pop(splits.name, None)
+        while len(own) >= MAX_SESSION_DATASETS:
+            own.pop(next(iter(own)))
+        own[splits.name] = (dataset, splits)
+    return dataset
+
+
+def forget_session(session: str) -> None:
+    """Drop every upload of a visitor (their page closed)."""
+    with _session_lock:
+        _session_sets.pop(session, None)
+
+
+def _own(name: str) -> tuple[Dataset, Splits] | None:
+    with _session_lock:
+        return _session_sets.get(current_session(), {}).get(name)
+
+
+# lookups
+
+
+def dataset_names(kind: str | None = None, task: str | None = None) -> list[str]:
+    """Bundled datasets, then this visitor's uploads."""
+    with _session_lock:
+        own = [d for d, _ in _session_sets.get(current_session(), {}).values()]
+    return [d.name for d in [*DATASETS.values(), *own]
+            if (kind is None or d.kind == kind) and (task is None or d.task == task)]
 
 
 def get_dataset(name: str) -> Dataset:
+    own = _own(name)
+    if own is not None:
+        return own[0]
     if name not in DATASETS:
-        raise UserError(f"Unknown dataset '{name}': choose one of {', '.join(DATASETS)}.")
+        raise UserError(f"Unknown dataset '{name}': choose one of {', '.join(dataset_names())}.")
     return DATASETS[name]
 
 
 def load_dataset(name: str, **options) -> Splits:
+    own = _own(name)
+    if own is not None:
+        if any(v is not None for v in options.values()):
+            raise UserError(f"Dataset '{name}' has no option {', '.join(sorted(options))}.")
+        return own[1]
     dataset = get_dataset(name)
     unknown = set(options) - set(dataset.options)
     if unknown:
@@ -102,19 +203,28 @@ def _check_option(dataset: str, key: str, default, value):
 
 @functools.lru_cache(maxsize=32)
 def _load(name: str, options: tuple) -> Splits:
+    dataset = DATASETS[name]
+    return to_splits(name, dataset.kind, dataset.loader(**dict(options)), task=dataset.task)
+
+
+def to_splits(name: str, kind: str, arrays: dict, *, task: str = "classification") -> Splits:
+    """numpy arrays from a loader -> tensors; regression targets are standardized with training statistics."""
     import torch
 
-    dataset = DATASETS[name]
-    arrays = dataset.loader(**dict(options))
     as_x = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32)  # noqa: E731
-    as_y = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.long)  # noqa: E731
+    extra = {}
+    if task == "regression":
+        mean, std = float(np.mean(arrays["y_train"])), float(np.std(arrays["y_train"])) or 1.0
+        as_y = lambda a: torch.as_tensor((np.asarray(a, dtype=np.float64) - mean) / std, dtype=torch.float32)  # noqa: E731
+        extra = dict(target_mean=mean, target_std=std)
+    else:
+        as_y = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.long)  # noqa: E731
     return Splits(
-        name=name, kind=dataset.kind,
+        name=name, kind=kind,
         x_train=as_x(arrays["x_train"]), y_train=as_y(arrays["y_train"]),
         x_val=as_x(arrays["x_val"]), y_val=as_y(arrays["y_val"]),
         x_test=as_x(arrays["x_test"]), y_test=as_y(arrays["y_test"]),
-        classes=[str(c) for c in arrays["classes"]], feature_names=arrays.get("feature_names"),
-    )
+        classes=[str(c) for c in arrays["classes"]], feature_names=arrays.get("feature_names"), task=task, **extra)
 
 
 # helpers shared by the loaders

@@ -1,4 +1,4 @@
-"""Held-out metrics, computed by sklearn from the model's class probabilities."""
+"""Held-out metrics computed by sklearn: from class probabilities (classification) or predictions (regression)."""
 
 import numpy as np
 
@@ -38,3 +38,15 @@ def _roc_auc(y_true, probabilities, labels) -> float | None:
     # rows must sum to exactly 1 for sklearn's multi-class check
     probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
     return float(roc_auc_score(y_true, probabilities, multi_class="ovr", labels=labels))
+
+
+def regression_metrics(y_true, predictions) -> dict:
+    """R², MAE, MSE and RMSE, in the target's own units."""
+    from sklearn import metrics
+
+    y_true = np.asarray(y_true, dtype=np.float64)
+    predictions = np.asarray(predictions, dtype=np.float64)
+    mse = float(metrics.mean_squared_error(y_true, predictions))
+    return {"test_r2": float(metrics.r2_score(y_true, predictions)),
+            "test_mae": float(metrics.mean_absolute_error(y_true, predictions)),
+            "test_mse": mse, "test_rmse": float(np.sqrt(mse))}

@@ -1,9 +1,12 @@
 """A training run from names and settings: what the CLI and the Train tab both call.
 
 `Run(...)` checks every setting up front (a bad one raises UserError before
-anything streams), builds the data and the model, and `events()` trains. After
-it, the run holds the trained model, its history and summary, and `save()`
-writes the downloads: weights (safetensors), config (JSON), history (CSV).
+anything streams), builds the data and the model, and `events()` trains.
+Calling `events(epochs=n)` again continues from where the last call ended:
+same optimizer state, same shuffling and dropout random streams, so 3 + 2
+epochs land where 5 would have. After it, the run holds the trained model, its
+history and summary, and `save()` writes the downloads: weights
+(safetensors), config (JSON), history (CSV).
 """
 
 import csv
@@ -16,50 +19,77 @@ import torch
 from playground import config as cfg
 from playground.data import load_dataset
 from playground.device import pick_device
+from playground.errors import UserError
 from playground.models.registry import build_model, get_architecture
 from playground.models.summary import layer_table, parameter_count
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, EpochEvent
-from playground.training.trainer import train
+from playground.training.tasks import RegressionConfig
+from playground.training.trainer import Trainer
 
 
 class Run:
     def __init__(self, model_name: str, dataset_name: str, *, model_settings: dict | None = None,
-                 train_settings: dict | None = None, dataset_options: dict | None = None):
+                 train_settings: dict | None = None, dataset_options: dict | None = None,
+                 task_settings: dict | None = None):
         self.architecture = get_architecture(model_name)
         self.model_config = cfg.build(self.architecture.config_class, model_settings)
         self.train_config = cfg.build(TrainConfig, train_settings)
         self.dataset_options = dataset_options or {}
         self.splits = load_dataset(dataset_name, **self.dataset_options)
+        self.task_settings = _task_settings(self.splits, task_settings)
         self.device = pick_device(self.train_config.device)
         torch.manual_seed(self.train_config.seed)  # the same seed gives the same initial weights
         self.model = build_model(model_name, self.splits, self.model_config)
         self.history: list[dict] = []
         self.summary: dict = {}
+        self.trainer: Trainer | None = None
+        self.segments: list[int] = []  # whole epochs trained by each call of events() (for the exported script)
+        self._random_state = None  # the global torch RNG (dropout) where the last call left it
+
+    @property
+    def task(self) -> str:
+        return self.splits.task
 
     @property
     def parameters(self) -> int:
         return parameter_count(self.model)
 
+    @property
+    def epochs_run(self) -> int:
+        return self.trainer.epoch if self.trainer else 0
+
     def layers(self) -> list[dict]:
         return layer_table(self.model, self.splits.input_shape)
 
-    def events(self, stop: threading.Event | None = None):
-        """Train, yielding each event; epoch metrics land in `history`, the final ones in `summary`."""
-        torch.manual_seed(self.train_config.seed)  # dropout masks repeat too
-        for event in train(self.model, self.splits, self.train_config, self.device, stop):
-            if isinstance(event, EpochEvent):
-                self.history.append(event.to_dict())
-            if isinstance(event, DoneEvent):
-                self.summary = {**event.to_dict(), "model": self.architecture.name, "dataset": self.splits.name,
-                                "parameters": self.parameters}
-            yield event
+    def events(self, stop: threading.Event | None = None, epochs: int | None = None):
+        """Train (the configured epochs, or `epochs` more), yielding each event; `history` and `summary` follow."""
+        if self.trainer is None:
+            self.trainer = Trainer(self.model, self.splits, self.train_config, self.device,
+                                   task_settings=self.task_settings)
+            torch.manual_seed(self.train_config.seed)  # dropout masks repeat too
+        else:
+            torch.set_rng_state(self._random_state)
+        epochs_before = self.trainer.epoch
+        try:
+            for event in self.trainer.run(epochs, stop):
+                if isinstance(event, EpochEvent):
+                    self.history.append(event.to_dict())
+                if isinstance(event, DoneEvent):
+                    self.summary = {**event.to_dict(), "model": self.architecture.name, "dataset": self.splits.name,
+                                    "task": self.task, "parameters": self.parameters}
+                yield event
+        finally:
+            self._random_state = torch.get_rng_state()
+            if self.trainer.epoch > epochs_before:
+                self.segments.append(self.trainer.epoch - epochs_before)
 
     def settings(self) -> dict:
-        return {"model": self.architecture.name, "dataset": self.splits.name,
+        return {"model": self.architecture.name, "dataset": self.splits.name, "task": self.task,
                 "dataset_options": self.dataset_options, "model_settings": cfg.to_dict(self.model_config),
-                "train_settings": cfg.to_dict(self.train_config), "classes": self.splits.classes,
-                "input_shape": list(self.splits.input_shape)}
+                "train_settings": cfg.to_dict(self.train_config), "task_settings": self.task_settings,
+                "classes": self.splits.classes, "input_shape": list(self.splits.input_shape),
+                "epochs_run": self.epochs_run, "segments": self.segments}
 
     def save(self, folder: Path) -> dict[str, Path]:
         """Write weights.safetensors, config.json and history.csv into `folder`."""
@@ -74,10 +104,22 @@ class Run:
         paths["config"].write_text(json.dumps({**self.settings(), "summary": self.summary}, indent=2, default=str))
         with open(paths["history"], "w", newline="") as handle:
             columns = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
+            if self.task == "regression":
+                columns = ["epoch", "train_loss", "train_r2", "val_loss", "val_r2", "val_mae", "lr", "seconds"]
             writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(self.history)
         return paths
+
+
+def _task_settings(splits, settings: dict | None) -> dict:
+    """Regression settings, checked; refused with a sentence on a classification dataset."""
+    settings = {k: v for k, v in (settings or {}).items() if v is not None}
+    if splits.task != "regression":
+        if settings:
+            raise UserError(f"'{splits.name}' is a classification dataset: the regression loss does not apply.")
+        return {}
+    return cfg.to_dict(cfg.build(RegressionConfig, settings))
 
 
 def load_weights(run: Run, weights_path: Path) -> None:

@@ -1,9 +1,12 @@
-"""The generic training loop. It knows nothing about any particular model.
+"""The generic training loop. It knows nothing about any particular model or task.
 
 Data stays as tensors on the device and batches are slices of a shuffled
-index, so there is no per-sample Python and no DataLoader overhead. The loop
-yields events (events.py); a `stop` flag checked every step ends it early, and
-the model keeps whatever it has learnt so far.
+index, so there is no per-sample Python and no DataLoader overhead. The task
+(tasks.py) supplies the loss and the scores. A `Trainer` keeps the optimizer,
+the schedule and the shuffling generator between calls, so `run(n)` can be
+called again to continue where it stopped (or to go one epoch at a time). It
+yields events (events.py); a `stop` flag checked every step ends it early,
+and the model keeps whatever it has learnt so far.
 """
 
 import math
@@ -14,8 +17,8 @@ import torch
 from torch import nn
 
 from playground.training.config import TrainConfig
-from playground.training.events import DoneEvent, EpochEvent, StepEvent
-from playground.training.metrics import classification_metrics
+from playground.training.events import DoneEvent, StepEvent
+from playground.training.tasks import make_task, predict_outputs
 
 STEP_EVENTS_PER_EPOCH = 8
 DIVERGED_LOSS = 1e6
@@ -32,8 +35,9 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     return optimizers[config.optimizer](params, lr=lr, weight_decay=decay)
 
 
-def make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int):
-    total = config.epochs * steps_per_epoch
+def make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int, epochs: int | None = None):
+    """The schedule over `epochs` (the config's by default) of `steps_per_epoch` steps."""
+    total = (epochs or config.epochs) * steps_per_epoch
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, total // 3), gamma=0.5)
     if config.schedule == "cosine":
@@ -48,81 +52,112 @@ def l1_penalty(model: nn.Module) -> torch.Tensor:
 
 @torch.no_grad()
 def predict_proba(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
-    was_training = model.training
-    model.eval()
-    out = torch.cat([torch.softmax(model(x[i:i + batch_size]).float(), dim=1) for i in range(0, len(x), batch_size)])
-    model.train(was_training)
-    return out
+    return torch.softmax(predict_outputs(model, x, batch_size), dim=1)
 
 
 def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float, torch.Tensor]:
-    """Mean cross-entropy, accuracy and the probabilities on a whole split."""
+    """Mean cross-entropy, accuracy and the probabilities on a whole split (classification)."""
     probabilities = predict_proba(model, x)
     loss = nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), y).item()
     accuracy = (probabilities.argmax(1) == y).float().mean().item()
     return loss, accuracy, probabilities
 
 
-def train(model: nn.Module, splits, config: TrainConfig, device: torch.device,
-          stop: threading.Event | None = None):
-    """Train `model` on `splits` in place, yielding StepEvent/EpochEvent and one final DoneEvent."""
-    started = time.perf_counter()
-    model.to(device)
-    x_train, y_train = splits.x_train.to(device), splits.y_train.to(device)
-    x_val, y_val = splits.x_val.to(device), splits.y_val.to(device)
-    n = len(y_train)
-    batch_size = min(config.batch_size, n)
-    steps_per_epoch = math.ceil(n / batch_size)
-    optimizer = make_optimizer(model, config)
-    schedule = make_schedule(optimizer, config, steps_per_epoch)
-    generator = torch.Generator().manual_seed(config.seed)
-    log_every = max(1, steps_per_epoch // STEP_EVENTS_PER_EPOCH)
-    status, message, epochs_run = "finished", "Training finished.", 0
+class Trainer:
+    """Trains `model` on `splits` in place; `run(epochs)` may be called again to go on from where it ended."""
 
-    model.train()
-    for epoch in range(1, config.epochs + 1):
-        order = torch.randperm(n, generator=generator).to(device)
-        loss_sum, correct, seen = torch.zeros((), device=device), torch.zeros((), device=device), 0
-        for step in range(steps_per_epoch):
-            if stop is not None and stop.is_set():
-                status, message = "stopped", f"Stopped by you during epoch {epoch}; the model keeps what it learnt."
+    def __init__(self, model: nn.Module, splits, config: TrainConfig, device: torch.device, *,
+                 task_settings: dict | None = None):
+        self.model, self.splits, self.config, self.device = model.to(device), splits, config, device
+        self.task = make_task(splits, task_settings)
+        self.x_train, self.y_train = splits.x_train.to(device), splits.y_train.to(device)
+        self.x_val, self.y_val = splits.x_val.to(device), splits.y_val.to(device)
+        self.batch_size = min(config.batch_size, len(self.y_train))
+        self.steps_per_epoch = math.ceil(len(self.y_train) / self.batch_size)
+        self.optimizer = make_optimizer(model, config)
+        self.schedule = None
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.epoch = 0  # epochs finished so far, over every call of `run`
+        self.seconds = 0.0
+        self.diverged = False
+
+    def _start_schedule(self, epochs: int) -> None:
+        """A schedule spans one call of `run`: continuing starts it over (a warm restart) across the new epochs."""
+        if self.epoch > 0:
+            for group in self.optimizer.param_groups:
+                group["lr"] = group.get("initial_lr", group["lr"])
+        self.schedule = make_schedule(self.optimizer, self.config, self.steps_per_epoch, epochs)
+
+    def run(self, epochs: int | None = None, stop: threading.Event | None = None):
+        """Train `epochs` more epochs (default: the config's), yielding StepEvent/EpochEvent and one DoneEvent."""
+        epochs = epochs or self.config.epochs
+        if self.diverged:
+            message = "This run diverged, so it can't go on: start a new one with a lower learning rate."
+            yield self._done("diverged", message, time.perf_counter())
+            return
+        self._start_schedule(epochs)
+        started = time.perf_counter()
+        first, last = self.epoch + 1, self.epoch + epochs
+        status, message = "finished", "Training finished."
+        self.model.train()
+        for epoch in range(first, last + 1):
+            status, message, train_loss, train_score = yield from self._epoch(epoch, first, last, stop)
+            if status != "finished":
                 break
+            val_loss, val_scores, _ = self.task.evaluate(self.model, self.x_val, self.y_val)
+            self.epoch = epoch
+            yield self.task.epoch_event(epoch=epoch, epochs=last, train_loss=train_loss, train_score=train_score,
+                                        val_loss=val_loss, val_scores=val_scores,
+                                        lr=self.optimizer.param_groups[0]["lr"],
+                                        seconds=self.seconds + time.perf_counter() - started)
+        self.diverged = status == "diverged"
+        yield self._done(status, message, started)
+
+    def _epoch(self, epoch: int, first: int, last: int, stop):
+        """One pass over the shuffled training split; returns (status, message, train loss, train score)."""
+        model, config, task, device = self.model, self.config, self.task, self.device
+        n, batch_size, steps = len(self.y_train), self.batch_size, self.steps_per_epoch
+        log_every = max(1, steps // STEP_EVENTS_PER_EPOCH)
+        order = torch.randperm(n, generator=self.generator).to(device)
+        loss_sum, score_sum, seen = torch.zeros((), device=device), torch.zeros((), device=device), 0
+        for step in range(steps):
+            if stop is not None and stop.is_set():
+                return "stopped", f"Stopped by you during epoch {epoch}; the model keeps what it learnt.", None, None
             index = order[step * batch_size:(step + 1) * batch_size]
             if len(index) < 2 and step > 0:  # a lone straggler would break batch norm; it rejoins next epoch
                 continue
-            xb, yb = x_train[index], y_train[index]
-            logits = model(xb)
-            loss = nn.functional.cross_entropy(logits, yb)
+            xb, yb = self.x_train[index], self.y_train[index]
+            outputs = model(xb)
+            loss = task.loss(outputs, yb)
             objective = loss + config.l1 * l1_penalty(model) if config.l1 > 0 else loss
-            optimizer.zero_grad(set_to_none=True)
+            self.optimizer.zero_grad(set_to_none=True)
             objective.backward()
-            optimizer.step()
-            if schedule is not None:
-                schedule.step()
+            self.optimizer.step()
+            if self.schedule is not None:
+                self.schedule.step()
             loss_sum += loss.detach() * len(yb)
-            correct += (logits.argmax(1) == yb).sum()
+            score_sum += task.batch_score(outputs.detach(), yb)
             seen += len(yb)
-            if (step + 1) % log_every == 0 or step == steps_per_epoch - 1:
+            if (step + 1) % log_every == 0 or step == steps - 1:
                 running = (loss_sum / seen).item()
                 if not math.isfinite(running) or running > DIVERGED_LOSS:
-                    status = "diverged"
-                    message = (f"The loss became {'NaN' if math.isnan(running) else 'too large'} in epoch {epoch}: "
-                               "lower the learning rate (or the L1 penalty) and train again.")
-                    break
-                yield StepEvent(epoch=epoch, step=(epoch - 1) * steps_per_epoch + step + 1,
-                                total_steps=config.epochs * steps_per_epoch, train_loss=running,
-                                position=epoch - 1 + (step + 1) / steps_per_epoch)
-        if status != "finished":
-            break
-        val_loss, val_accuracy, _ = evaluate(model, x_val, y_val)
-        epochs_run = epoch
-        yield EpochEvent(epoch=epoch, epochs=config.epochs, train_loss=(loss_sum / seen).item(),
-                         train_accuracy=(correct / seen).item(), val_loss=val_loss, val_accuracy=val_accuracy,
-                         lr=optimizer.param_groups[0]["lr"], seconds=time.perf_counter() - started)
+                    return "diverged", (f"The loss became {'NaN' if math.isnan(running) else 'too large'} in epoch "
+                                        f"{epoch}: lower the learning rate (or the L1 penalty) and train again."), \
+                        None, None
+                yield StepEvent(epoch=epoch, step=(epoch - 1) * steps + step + 1,
+                                total_steps=last * steps, train_loss=running,
+                                position=epoch - 1 + (step + 1) / steps)
+        return "finished", "Training finished.", (loss_sum / seen).item(), task.epoch_score(score_sum, seen)
 
-    test_loss, _, probabilities = evaluate(model, splits.x_test.to(device), splits.y_test.to(device))
-    probabilities = torch.nan_to_num(probabilities, nan=1.0 / splits.num_classes)  # a diverged net still gets scored
-    metrics = classification_metrics(splits.y_test.numpy(), probabilities.cpu().numpy(), splits.classes)
-    metrics["test_loss"] = test_loss if math.isfinite(test_loss) else None
-    yield DoneEvent(status=status, message=message, epochs_run=epochs_run, seconds=time.perf_counter() - started,
-                    device=str(device), metrics=metrics)
+    def _done(self, status: str, message: str, started: float) -> DoneEvent:
+        self.seconds += time.perf_counter() - started
+        metrics = self.task.test_metrics(self.model, self.splits.x_test.to(self.device),
+                                         self.splits.y_test.to(self.device))
+        return DoneEvent(status=status, message=message, epochs_run=self.epoch, seconds=self.seconds,
+                         device=str(self.device), metrics=metrics)
+
+
+def train(model: nn.Module, splits, config: TrainConfig, device: torch.device,
+          stop: threading.Event | None = None, *, task_settings: dict | None = None):
+    """Train `model` on `splits` in place, yielding StepEvent/EpochEvent and one final DoneEvent."""
+    yield from Trainer(model, splits, config, device, task_settings=task_settings).run(config.epochs, stop)

@@ -1,0 +1,143 @@
+"""Figures for a look inside the network: neuron thumbnails, feature maps, RNN states and gates, histograms.
+
+Thumbnails are drawn into one picture (sent as a PNG) rather than as dozens of
+plotly heatmaps, so a grid of 64 neurons costs one small image to stream.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from playground.plots.style import COLOURS, png_image, style
+
+# blue (negative) - white (zero) - orange (positive), and a dark-to-bright scale for non-negative maps
+DIVERGING = ["#2563eb", "#93c5fd", "#ffffff", "#fdba74", "#ea580c"]
+SEQUENTIAL = ["#0f172a", "#1e3a8a", "#0891b2", "#84cc16", "#fde047"]
+
+
+def colourize(values: np.ndarray, stops: list[str], low: float, high: float) -> np.ndarray:
+    """Map a 2-D array onto a colour scale: (H, W) floats -> (H, W, 3) uint8."""
+    rgb = np.array([[int(s[i:i + 2], 16) for i in (1, 3, 5)] for s in stops], dtype=np.float64)
+    position = np.clip((values - low) / max(high - low, 1e-12), 0, 1) * (len(stops) - 1)
+    index = np.minimum(position.astype(int), len(stops) - 2)
+    fraction = (position - index)[..., None]
+    return (rgb[index] * (1 - fraction) + rgb[index + 1] * fraction).astype(np.uint8)
+
+
+def tile(values: np.ndarray, size: int) -> np.ndarray:
+    """One thumbnail: zero-centred maps on the diverging scale, non-negative ones on the sequential scale,
+    enlarged pixel by pixel to about `size` pixels."""
+    extent = float(np.abs(values).max()) or 1.0
+    if values.min() < 0:
+        image = colourize(values, DIVERGING, -extent, extent)
+    else:
+        image = colourize(values, SEQUENTIAL, 0.0, extent)
+    scale = max(1, size // max(values.shape))
+    return image.repeat(scale, axis=0).repeat(scale, axis=1)
+
+
+def mosaic(rows: list[list[np.ndarray]], labels: list[str], *, title: str, per_row: int = 16) -> go.Figure:
+    """Rows of equal-sized tiles with a label left of each row; long rows wrap after `per_row` tiles."""
+    lines, line_labels = [], []
+    for tiles, label in zip(rows, labels):
+        for start in range(0, len(tiles), per_row):
+            lines.append(tiles[start:start + per_row])
+            line_labels.append(label if start == 0 else "")
+    height = max(t.shape[0] for line in lines for t in line)
+    width = max(t.shape[1] for line in lines for t in line)
+    pad = max(3, height // 8)
+    columns = max(len(line) for line in lines)
+    canvas = np.full((len(lines) * (height + pad), columns * (width + pad), 3), 255, dtype=np.uint8)
+    for r, line in enumerate(lines):
+        for c, image in enumerate(line):
+            top, left = r * (height + pad), c * (width + pad)
+            canvas[top:top + image.shape[0], left:left + image.shape[1]] = image
+    fig = go.Figure(png_image(canvas))
+    for r, label in enumerate(line_labels):
+        if label:
+            fig.add_annotation(x=-pad, y=r * (height + pad) + height / 2, text=label, showarrow=False,
+                               xanchor="right", font=dict(size=11))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    shown_width = min(canvas.shape[1], 760)  # about the width the figure gets on the page
+    fig = style(fig, title=title, height=min(900, 70 + canvas.shape[0] * shown_width // canvas.shape[1]))
+    fig.update_layout(margin=dict(l=110, r=10, t=45, b=10))
+    return fig
+
+
+def neuron_thumbnails(maps: dict, *, limit: int = 32) -> go.Figure:
+    """Every hidden neuron's activation over the plane (up to `limit` per layer), then the outputs."""
+    rows, labels = [], []
+    for index, layer in enumerate(maps["layers"]):
+        count = layer.shape[-1]
+        rows.append([tile(layer[::-1, :, n], 48) for n in range(min(count, limit))])  # y axis points up
+        labels.append(f"layer {index + 1}<br>({min(count, limit)} of {count})" if count > limit
+                      else f"layer {index + 1}<br>({count} neurons)")
+    output = maps["output"]
+    rows.append([tile(output[::-1, :, n], 48) for n in range(output.shape[-1])])
+    labels.append("output")
+    return mosaic(rows, labels, title="Each neuron's activation over the plane (blue < 0 < orange; dark→bright ≥ 0)")
+
+
+def feature_map_grid(layers: list[dict], image, *, limit: int = 32) -> go.Figure:
+    """The input, then each conv layer's maps (up to `limit` channels), each map on its own scale."""
+    picture = np.clip(np.asarray(image), 0, 1)
+    picture = np.repeat(picture, 3, axis=0) if picture.shape[0] == 1 else picture[:3]
+    scale = max(1, 64 // picture.shape[1])
+    rows = [[(picture.transpose(1, 2, 0) * 255).astype(np.uint8).repeat(scale, 0).repeat(scale, 1)]]
+    labels = ["input"]
+    for layer in layers:
+        maps = np.asarray(layer["maps"])
+        shown = min(len(maps), limit)
+        rows.append([tile(maps[c], 48) for c in range(shown)])
+        labels.append(f"{layer['layer']}<br>{len(maps)}×{maps.shape[1]}×{maps.shape[2]}")
+    return mosaic(rows, labels, title="Feature maps after each convolution (each map on its own scale)")
+
+
+def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -> go.Figure:
+    """The input over time on top, then one heatmap per state or gate: time across, unit down."""
+    names = list(states)
+    fig = make_subplots(rows=len(names) + 1, cols=1, shared_xaxes=True, vertical_spacing=0.03,
+                        subplot_titles=["input", *names], row_heights=[0.6] + [1.0] * len(names))
+    sequence = np.asarray(sequence)
+    for f in range(min(sequence.shape[1], 8)):
+        fig.add_scatter(y=sequence[:, f], mode="lines", line=dict(width=1.2, color=COLOURS[f % len(COLOURS)]),
+                        showlegend=False, row=1, col=1)
+    for row, name in enumerate(names, start=2):
+        values = np.asarray(states[name]).T  # (units, time)
+        gate = "gate" in name
+        fig.add_heatmap(z=values, colorscale="Viridis" if gate else "RdBu_r", zmin=0 if gate else -1,
+                        zmax=1, showscale=row == 2, colorbar=dict(len=0.3, y=0.85, title="value"),
+                        hovertemplate=f"{name}<br>step %{{x}}, unit %{{y}}: %{{z:.2f}}<extra></extra>", row=row, col=1)
+        fig.update_yaxes(title_text="unit", showgrid=False, row=row, col=1)
+    fig.update_xaxes(title_text="time step", row=len(names) + 1, col=1)
+    fig = style(fig, title=title, height=150 + 130 * len(names))
+    fig.update_annotations(font_size=11)
+    return fig
+
+
+def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title: str, limit: int = 6) -> go.Figure:
+    """Weights (left) and their last gradients (right) per layer; the initial weights as a grey outline."""
+    rows = rows[:limit]
+    start = {r["layer"]: r for r in initial or []}
+    fig = make_subplots(rows=len(rows), cols=2, column_titles=["weights", "gradients (last batch)"],
+                        row_titles=[r["layer"] for r in rows], horizontal_spacing=0.08, vertical_spacing=0.06)
+    for index, row in enumerate(rows, start=1):
+        for col, key, colour in ((1, "weights", COLOURS[0]), (2, "gradients", COLOURS[1])):
+            hist = row[key]
+            if not hist or not hist["counts"]:
+                continue
+            edges = np.asarray(hist["edges"])
+            fig.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=hist["counts"], width=np.diff(edges), marker_color=colour,
+                        showlegend=False, hovertemplate="%{x:.3g}: %{y}<extra></extra>", row=index, col=col)
+        first = start.get(row["layer"], {}).get("weights")
+        if first and first["counts"]:
+            edges = np.asarray(first["edges"])
+            fig.add_scatter(x=(edges[:-1] + edges[1:]) / 2, y=first["counts"], mode="lines", showlegend=index == 1,
+                            name="weights at the start", line=dict(color="#6b7280", width=1.5, shape="hvh"),
+                            row=index, col=1)
+    fig.update_yaxes(showticklabels=False)
+    fig = style(fig, title=title, height=90 + 120 * len(rows))
+    fig.update_annotations(font_size=11)
+    fig.update_layout(bargap=0, margin=dict(r=60))
+    return fig

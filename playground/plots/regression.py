@@ -1,0 +1,88 @@
+"""Regression figures: loss and R² curves, predicted against true, and the learnt surface of 2-D data."""
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from playground.plots.style import COLOURS, style
+
+
+def regression_curves(history: list[dict], steps: list[dict] | None = None) -> go.Figure:
+    """Like the classification curves, with R² (1 is perfect, 0 is guessing the mean) instead of accuracy."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "R² (higher is better)"),
+                        horizontal_spacing=0.1)
+    train, val = COLOURS[0], COLOURS[1]
+    if steps:
+        fig.add_scatter(x=[s["position"] for s in steps], y=[s["train_loss"] for s in steps], mode="lines",
+                        line=dict(color=train, width=1), opacity=0.35, name="train (running)", row=1, col=1)
+    epochs = [h["epoch"] for h in history]
+    for key, colour, name in (("train", train, "train"), ("val", val, "validation")):
+        fig.add_scatter(x=epochs, y=[h[f"{key}_loss"] for h in history], mode="lines+markers", name=name,
+                        line=dict(color=colour, width=2.5), marker=dict(size=5), legendgroup=key, row=1, col=1)
+        fig.add_scatter(x=epochs, y=[h[f"{key}_r2"] for h in history], mode="lines+markers", name=name,
+                        line=dict(color=colour, width=2.5), marker=dict(size=5), legendgroup=key, showlegend=False,
+                        row=1, col=2)
+    low = min([0.0] + [h[f"{k}_r2"] for h in history for k in ("train", "val")])
+    fig.update_xaxes(title_text="epoch", rangemode="tozero")
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[max(low, -1.0), 1.02], row=1, col=2)
+    fig = style(fig, height=360)
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0.5, xanchor="center"),
+                      margin=dict(t=40, b=80))
+    return fig
+
+
+def predictions(model, splits) -> np.ndarray:
+    """Test-split predictions in the target's own units."""
+    from playground.training.tasks import predict_outputs
+
+    device = next(model.parameters()).device
+    return splits.to_units(predict_outputs(model, splits.x_test.to(device))[:, 0].cpu().numpy())
+
+
+def predicted_vs_true(model, splits) -> go.Figure:
+    """Each test example at (true, predicted): on the diagonal means right."""
+    truth = splits.to_units(splits.y_test.numpy())
+    guess = predictions(model, splits)
+    low, high = float(min(truth.min(), guess.min())), float(max(truth.max(), guess.max()))
+    fig = go.Figure()
+    fig.add_scatter(x=[low, high], y=[low, high], mode="lines", name="perfect", line=dict(color="#9ca3af", dash="dash"))
+    fig.add_scatter(x=truth, y=guess, mode="markers", name="test examples",
+                    marker=dict(size=7, color=COLOURS[0], opacity=0.7, line=dict(width=0.5, color="white")),
+                    hovertemplate="true %{x:.3g}, predicted %{y:.3g}<extra></extra>")
+    target = splits.classes[0]
+    fig.update_xaxes(title_text=f"true {target}")
+    fig.update_yaxes(title_text=f"predicted {target}")
+    return style(fig, title="Predicted vs true (test split)", height=400)
+
+
+def learnt_surface(model, splits, resolution: int = 60) -> go.Figure:
+    """For 2-D inputs: the prediction over the plane as a heatmap, test points coloured by their true value."""
+    from playground.inspect.neurons import plane_grid
+    from playground.training.tasks import predict_outputs
+
+    xs, ys, grid = plane_grid(splits, resolution)
+    device = next(model.parameters()).device
+    surface = splits.to_units(predict_outputs(model, grid.to(device))[:, 0].cpu().numpy()).reshape(resolution, -1)
+    truth = splits.to_units(splits.y_test.numpy())
+    low, high = float(truth.min()), float(truth.max())
+    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=surface, colorscale="RdBu_r", zmin=low, zmax=high, opacity=0.85,
+                               colorbar=dict(title=splits.classes[0]), hovertemplate="predicted %{z:.3g}<extra></extra>"))
+    x_test = splits.x_test.numpy()
+    fig.add_scatter(x=x_test[:, 0], y=x_test[:, 1], mode="markers", name="test points (true value)",
+                    marker=dict(size=7, color=truth, colorscale="RdBu_r", cmin=low, cmax=high,
+                                line=dict(width=1, color="#374151")))
+    names = splits.feature_names or ["x1", "x2"]
+    fig.update_xaxes(title_text=names[0], range=[xs[0], xs[-1]])
+    fig.update_yaxes(title_text=names[1], range=[ys[0], ys[-1]])
+    return style(fig, title="Learnt surface (test points on top, coloured by their true value)", height=420)
+
+
+def metrics_rows(summary: dict) -> list[list]:
+    """[metric, value] rows for the regression results table."""
+    names = [("test_r2", "R²"), ("test_mae", "Mean absolute error"), ("test_rmse", "Root mean squared error"),
+             ("test_mse", "Mean squared error"), ("test_loss", f"Training loss ({summary.get('loss', 'mse')})")]
+    rows = [[label, "n/a" if summary.get(key) is None else round(summary[key], 4)] for key, label in names]
+    rows += [["Epochs run", summary.get("epochs_run")], ["Seconds", round(summary.get("seconds", 0.0), 2)],
+             ["Device", summary.get("device")], ["Parameters", summary.get("parameters")]]
+    return rows
