@@ -24,7 +24,7 @@ SWEPT = ("lr", "optimizer", "batch_size", "dropout", "hidden_size")
 @dataclass
 class SweepConfig:
     model: str = param("mlp", "The architecture every run trains.", choices=tuple(ARCHITECTURES))
-    dataset: str = param("moons", "The dataset every run trains on.")
+    dataset: str = param("moons", "The dataset every run trains on (see `python -m playground datasets`).")
     lr: str = param("0.001,0.01,0.1", "Learning rates to try, comma-separated.", label="Learning rates")
     optimizer: str = param("adam", f"Optimizers to try, comma-separated ({', '.join(OPTIMIZERS)}).",
                            label="Optimizers")

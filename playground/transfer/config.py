@@ -18,7 +18,8 @@ STRATEGY_NAMES = ("scratch", "frozen", "finetune", "finetune_low_lr")
 class TransferConfig:
     source: str = param("shapes_a", "The task the network is pretrained on (ignored with a Hugging Face backbone).",
                         choices=tuple(TASKS))
-    target: str = param("shapes_b", "The new task, learnt from only a few labelled examples.", choices=tuple(TASKS))
+    target: str = param("shapes_b", f"The new task, learnt from only a few labelled examples. Tasks: "
+                        f"{', '.join(TASKS)}.", choices=tuple(TASKS))
     shots: int = param(5, "Labelled training examples per class of the target task (K).", low=1, high=100,
                        label="Shots per class (K)")
     epochs: int = param(40, "Passes over the K-shot training set; every strategy gets the same number.",

@@ -26,6 +26,18 @@ INTRO = """**Does a pretrained network learn a new task from a handful of exampl
 the *source* task; then each strategy learns the *target* task from only K labelled images per class, with the
 same images, epochs and learning rate. Defaults: pretrained on circles, squares, triangles, crosses and rings;
 tested on diamonds, bars, x's and frames it has never seen."""
+MEASURED = """Mean test accuracy over seeds 0, 1, 2 with these defaults (`benchmarks/transfer_study.py`):
+
+| K | scratch | frozen | fine-tune | slower backbone |
+|---|---|---|---|---|
+| 1 | 0.236 | **0.646** | 0.356 | 0.618 |
+| 5 | 0.371 | 0.812 | 0.729 | **0.824** |
+| 20 | 0.889 | 0.884 | **0.973** | 0.958 |
+| 100 | 0.995 | 0.926 | **0.997** | 0.993 |
+
+Transfer helps most with few examples and stops mattering by K=100. On the 8x8 digits (0-4 -> 5-9) it does
+**not** help: scratch wins at K=1 (0.648 vs 0.530) and K=5 (0.859 vs 0.809); those images are too easy and
+the features too shallow for pretraining to matter."""
 
 
 # helpers: plain values in, so tests can call them without a browser
@@ -118,7 +130,10 @@ def stream(request, experiment, with_curve: bool):
             last = time.monotonic()
             phase = getattr(event, "strategy", "")
             shots = getattr(event, "shots", current) or current
-            if phase == PRETRAIN_PHASE:
+            if isinstance(event, ResultEvent):
+                status = (f"K={shots}: **{STRATEGIES[phase].title}** reached test accuracy "
+                          f"{event.test_accuracy:.3f}…")
+            elif phase == PRETRAIN_PHASE:
                 status = f"Pretraining on **{experiment.config.source}**…"
             elif phase:
                 status = f"K={shots}: training **{STRATEGIES[phase].title}**…"
@@ -177,6 +192,8 @@ def build():
     with gr.Row(elem_id="transfer-tab"):
         with gr.Column(scale=4, min_width=320):
             gr.Markdown(INTRO)
+            with gr.Accordion("What to expect (measured)", open=False):
+                gr.Markdown(MEASURED)
             controls = make_controls(TransferConfig, only=["source", "target"])
             tasks_text = gr.Markdown(describe_tasks(TransferConfig.source, TransferConfig.target))
             controls |= make_controls(TransferConfig, only=["shots", "epochs", "pretrain_epochs"])
@@ -204,7 +221,8 @@ def build():
                                  interactive=False)
             with gr.Row(equal_height=True):
                 shots_list = gr.Textbox(DEFAULT_SHOTS_LIST, label="K values for the chart",
-                                        info="Comma-separated shots per class, 1 to 100.", scale=3)
+                                        info="Comma-separated shots per class, 1 to 100 (1,5,20,100 takes a few "
+                                             "minutes on a CPU).", scale=3)
                 curve_button = gr.Button("Accuracy vs K", variant="secondary", scale=1)
             shots_plot = gr.Plot(accuracy_vs_shots({}), label="Test accuracy against K")
             with gr.Row():
