@@ -16,6 +16,7 @@ from playground.errors import UserError
 COMMANDS = [
     "playground.commands.datasets",
     "playground.commands.train",
+    "playground.commands.export",
     "playground.commands.transcribe",
     "playground.commands.generate",
     "playground.commands.train_lm",

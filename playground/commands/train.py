@@ -1,8 +1,10 @@
-"""`python -m playground train`: train a model on a bundled dataset from the command line.
+"""`python -m playground train`: train a model on a bundled dataset, or on your own CSV or zip of images.
 
 Every model and training setting is a flag generated from its config class,
-so the bounds are the same as in the UI. `--json` prints one event per line;
-the last line is the summary.
+so the bounds are the same as in the UI. `--csv FILE --target COLUMN` and
+`--images ZIP` file an upload in the dataset registry first, exactly as the
+app's upload panel does, so the rest is an ordinary run. `--json` prints one
+event per line; the last line is the summary.
 """
 
 import sys
@@ -14,18 +16,32 @@ from playground.commands.train_generative import add_arguments as add_generative
 
 
 def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "train", help="Train a model on a bundled dataset or your own data.",
+        description="Train an architecture on a dataset; flags for one architecture are ignored by the others.")
+    add_run_arguments(parser, generative=True)
+    parser.add_argument("--out", default=None, help="Folder for weights.safetensors, config.json, history.csv.")
+    parser.set_defaults(handler=run)
+
+
+def add_run_arguments(parser, *, generative: bool = False) -> None:
+    """The flags that pick the data, the model and the settings (shared with `export`)."""
     from playground.models.registry import ARCHITECTURES
     from playground.training.config import TrainConfig
+    from playground.training.tasks import RegressionConfig
 
-    parser = subparsers.add_parser(
-        "train", help="Train a model on a bundled dataset.",
-        description="Train an architecture on a dataset; flags for one architecture are ignored by the others.")
-    parser.add_argument("--model", required=True,
-                        help=f"Architecture: {', '.join([*ARCHITECTURES, *GENERATIVE_MODELS])}.")
-    parser.add_argument("--dataset", required=True, help="Dataset name (see `python -m playground datasets`).")
-    parser.add_argument("--noise", default=None, help="Noise of moons, circles, spiral or waves.")
-    parser.add_argument("--out", default=None, help="Folder for weights.safetensors, config.json, history.csv.")
+    models = [*ARCHITECTURES, *(GENERATIVE_MODELS if generative else ())]
+    parser.add_argument("--model", required=True, help=f"Architecture: {', '.join(models)}.")
+    parser.add_argument("--dataset", default=None, help="Dataset name (see `python -m playground datasets`).")
+    parser.add_argument("--noise", default=None, help="Noise of moons, circles, spiral, surface or waves.")
     parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
+    own = parser.add_argument_group("your own data (instead of --dataset)")
+    own.add_argument("--csv", default=None, help="A CSV file: its columns become features and a target.")
+    own.add_argument("--target", default=None, help="With --csv: the column to predict.")
+    own.add_argument("--features", default=None, help="With --csv: feature columns, comma-separated (default: all).")
+    own.add_argument("--task", default="auto", help="With --csv: auto, classification or regression.")
+    own.add_argument("--images", default=None, help="A zip with one folder of PNG/JPEG images per class.")
+    own.add_argument("--image-size", default="32", help="With --images: side in pixels the images are resized to.")
     cfg.add_arguments(parser.add_argument_group("training"), TrainConfig)
     seen = set()
     for arch in ARCHITECTURES.values():
@@ -34,8 +50,14 @@ def add_parser(subparsers):
             if field.name not in seen:  # shared names (dropout) are one flag
                 seen.add(field.name)
                 cfg.add_arguments(group, _only(arch.config_class, field.name))
-    add_generative_arguments(parser)
-    parser.set_defaults(handler=run)
+    if generative:
+        add_generative_arguments(parser)
+    taken = {action.dest: action for action in parser._actions}
+    for field in cfg.fields(RegressionConfig):  # --loss may already be the GAN's: then it is shared
+        if field.name in taken:
+            taken[field.name].help += f" Regression datasets: {', '.join(field.metadata['choices'])}."
+        else:
+            cfg.add_arguments(parser.add_argument_group("regression"), _only(RegressionConfig, field.name))
 
 
 def _only(config_class, name):
@@ -46,13 +68,39 @@ def _only(config_class, name):
     return dataclasses.make_dataclass("One", [(name, field.type, field)])
 
 
-def run(args) -> int:
-    if args.model in GENERATIVE_MODELS:  # GAN and VAE have their own loop: commands/train_generative.py
-        return run_generative(args)
+def dataset_from_args(args) -> str:
+    """The dataset's name: --dataset, or an upload (--csv/--images) filed in the registry now."""
+    from playground.errors import UserError
+
+    given = [flag for flag in ("dataset", "csv", "images") if getattr(args, flag)]
+    if len(given) != 1:
+        raise UserError("Give exactly one of --dataset, --csv or --images.")
+    if args.csv:
+        from playground.data.csv_table import table_dataset
+        from playground.data.uploads import register_upload
+
+        if not args.target:
+            raise UserError("--csv needs --target, the column to predict.")
+        features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None
+        splits, description = table_dataset(args.csv, args.target, features, args.task)
+        return register_upload(splits, description).name
+    if args.images:
+        from playground.data.image_folders import image_dataset
+        from playground.data.uploads import register_upload
+
+        try:
+            size = int(args.image_size)
+        except ValueError:
+            raise UserError(f"Image size must be a whole number of pixels, got '{args.image_size}'.") from None
+        splits, description = image_dataset(args.images, size)
+        return register_upload(splits, description).name
+    return args.dataset
+
+
+def build_run(args):
     from playground.data import get_dataset
     from playground.models.registry import get_architecture
     from playground.training.config import TrainConfig
-    from playground.training.events import DoneEvent, EpochEvent
     from playground.training.run import Run
 
     architecture = get_architecture(args.model)
@@ -60,17 +108,46 @@ def run(args) -> int:
     model_settings = {f.name: getattr(args, f.name) for f in cfg.fields(architecture.config_class)}
     train_settings = {f.name: getattr(args, f.name) for f in cfg.fields(TrainConfig)}
     options = {"noise": args.noise} if args.noise is not None and "noise" in dataset.options else {}
-    run = Run(args.model, args.dataset, model_settings=model_settings, train_settings=train_settings,
-              dataset_options=options)
+    task_settings = {"loss": args.loss} if dataset.task == "regression" else {}
+    return Run(args.model, args.dataset, model_settings=model_settings, train_settings=train_settings,
+               dataset_options=options, task_settings=task_settings)
+
+
+def train_run(run, args) -> None:
+    """Train, printing events (--json) or a progress bar on stderr."""
+    from playground.training.events import DoneEvent, EpochEvent
+
     if not args.json:
-        print(f"{architecture.title} on {args.dataset}: {run.parameters:,} parameters, device {run.device}")
+        print(f"{run.architecture.title} on {run.splits.name}: {run.parameters:,} parameters, device {run.device}")
     for event in run.events():
         if args.json and not isinstance(event, DoneEvent):  # the summary below is the done event, extended
             print_json(event.to_dict())
         elif isinstance(event, EpochEvent):
             bar = "#" * round(20 * event.epoch / event.epochs)
-            print(f"\r[{bar:<20}] epoch {event.epoch}/{event.epochs} loss {event.train_loss:.4f} "
-                  f"val_acc {event.val_accuracy:.3f}", end="", file=sys.stderr, flush=True)
+            score = f"val_acc {event.val_accuracy:.3f}" if event.val_accuracy is not None else \
+                f"val_r2 {event.to_dict()['val_r2']:.3f}"
+            print(f"\r[{bar:<20}] epoch {event.epoch}/{event.epochs} loss {event.train_loss:.4f} {score}",
+                  end="", file=sys.stderr, flush=True)
+    if not args.json:
+        print(file=sys.stderr)
+
+
+def headline(summary: dict) -> str:
+    if summary.get("task") == "regression":
+        return (f"{summary['message']} test R² {summary['test_r2']:.4f}, MAE {summary['test_mae']:.4g}, test loss "
+                f"{summary['test_loss']}, {summary['epochs_run']} epochs in {summary['seconds']:.1f} s on "
+                f"{summary['device']}")
+    return (f"{summary['message']} test accuracy {summary['test_accuracy']:.4f}, test loss "
+            f"{summary['test_loss']}, F1 {summary['test_f1']:.4f}, {summary['epochs_run']} epochs in "
+            f"{summary['seconds']:.1f} s on {summary['device']}")
+
+
+def run(args) -> int:
+    args.dataset = dataset_from_args(args)
+    if args.model in GENERATIVE_MODELS:  # GAN and VAE have their own loop: commands/train_generative.py
+        return run_generative(args)
+    run = build_run(args)
+    train_run(run, args)
     summary = run.summary
     if args.out:
         paths = run.save(args.out)
@@ -78,8 +155,5 @@ def run(args) -> int:
     if args.json:
         print_json(summary)
     else:
-        print(file=sys.stderr)
-        print(f"{summary['message']} test accuracy {summary['test_accuracy']:.4f}, test loss "
-              f"{summary['test_loss']}, F1 {summary['test_f1']:.4f}, {summary['epochs_run']} epochs in "
-              f"{summary['seconds']:.1f} s on {summary['device']}")
+        print(headline(summary))
     return 0 if summary["status"] != "diverged" else 1

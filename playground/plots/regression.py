@@ -86,3 +86,25 @@ def metrics_rows(summary: dict) -> list[list]:
     rows += [["Epochs run", summary.get("epochs_run")], ["Seconds", round(summary.get("seconds", 0.0), 2)],
              ["Device", summary.get("device")], ["Parameters", summary.get("parameters")]]
     return rows
+
+
+def target_preview(splits) -> go.Figure:
+    """The training points coloured by their target: the plane for 2-D data, two PCA axes otherwise."""
+    x, y = splits.x_train.reshape(len(splits.x_train), -1).numpy(), splits.to_units(splits.y_train.numpy())
+    names = splits.feature_names or ["x1", "x2"]
+    if x.shape[1] == 2:
+        xy, axes, title = x, (names[0], names[1]), f"{splits.name}: training points, coloured by {splits.classes[0]}"
+    elif x.shape[1] == 1:
+        xy, axes, title = np.hstack([x, y[:, None]]), (names[0], splits.classes[0]), f"{splits.name}: training points"
+    else:
+        from sklearn.decomposition import PCA
+
+        xy, axes = PCA(n_components=2, random_state=0).fit_transform(x), ("PCA 1", "PCA 2")
+        title = f"{splits.name}: {x.shape[1]} features seen through PCA, coloured by {splits.classes[0]}"
+    fig = go.Figure(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers",
+                               marker=dict(size=7, color=y, colorscale="RdBu_r", colorbar=dict(title=splits.classes[0]),
+                                           line=dict(width=0.5, color="white")),
+                               hovertemplate=f"{splits.classes[0]} %{{marker.color:.3g}}<extra></extra>"))
+    fig.update_xaxes(title_text=axes[0])
+    fig.update_yaxes(title_text=axes[1])
+    return style(fig, title=title, height=380)

@@ -1,8 +1,12 @@
-"""The Train tab: dataset -> architecture -> settings -> Train / Stop -> live curves -> results and downloads.
+"""The Train tab: dataset -> architecture -> settings -> Train / Step / Continue / Stop -> live curves -> results.
 
 Controls are generated from the config dataclasses (same bounds and tooltips
-as the CLI). The train handler is a generator: it re-sends the plots a few
-times a second at most, so the browser keeps up however fast the epochs go.
+as the CLI). Train, Step (one epoch) and Continue (N more) share one streaming
+generator; it re-sends the plots a few times a second at most, so the browser
+keeps up however fast the epochs go. The panels live in their own modules:
+your own data (data_upload.py), inside the network (train_inside.py), export,
+share and saved runs (train_keep.py); what is drawn per task in
+train_results.py.
 """
 
 import time
@@ -10,17 +14,20 @@ import time
 import gradio as gr
 
 from playground import config as cfg
-from playground.data import DATASETS
+from playground.data import DATASETS, dataset_names, get_dataset
 from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, compatible_architectures
 from playground.training.config import TrainConfig
-from playground.ui import sessions
+from playground.training.tasks import RegressionConfig
+from playground.ui import data_upload, live, sessions, train_inside, train_keep, train_results
 from playground.ui.controls import make_controls
 
 UPDATE_SECONDS = 0.4  # live plots are re-sent at most this often
 BOUNDARY_SECONDS = 1.0  # the decision boundary costs a grid of predictions: less often
+INSIDE_SECONDS = 1.5  # histograms and neuron maps for the watcher
 DEFAULT_DATASET = "moons"
 MODEL_FIELDS = {name: [f.name for f in cfg.fields(arch.config_class)] for name, arch in ARCHITECTURES.items()}
+TASK_FIELDS = [f.name for f in cfg.fields(RegressionConfig)]
 TRAIN_FIELDS = [f.name for f in cfg.fields(TrainConfig)]
 SUGGESTED_FIELDS = sorted({k for d in DATASETS.values() for k in d.suggested.get("train_settings", {})})
 
@@ -28,57 +35,61 @@ SUGGESTED_FIELDS = sorted({k for d in DATASETS.values() for k in d.suggested.get
 # helpers: everything below takes plain values, so tests can call it without a browser
 
 
-def split_values(model_name: str, values) -> tuple[dict, dict]:
-    """The flat list of control values -> (this architecture's settings, training settings)."""
+def split_values(model_name: str, values) -> tuple[dict, dict, dict]:
+    """The flat list of control values -> (this architecture's settings, regression settings, training settings)."""
     values = list(values)
     offset, model_settings = 0, {}
     for name, names in MODEL_FIELDS.items():
         if name == model_name:
             model_settings = dict(zip(names, values[offset:offset + len(names)]))
         offset += len(names)
-    return model_settings, dict(zip(TRAIN_FIELDS, values[offset:]))
+    task_settings = dict(zip(TASK_FIELDS, values[offset:offset + len(TASK_FIELDS)]))
+    return model_settings, task_settings, dict(zip(TRAIN_FIELDS, values[offset + len(TASK_FIELDS):]))
 
 
 def make_run(dataset_name, noise, model_name, values):
     from playground.training.run import Run
 
-    model_settings, train_settings = split_values(model_name, values)
-    options = {"noise": noise} if "noise" in DATASETS[dataset_name].options else {}
+    model_settings, task_settings, train_settings = split_values(model_name, values)
+    dataset = get_dataset(dataset_name)
+    options = {"noise": noise} if "noise" in dataset.options else {}
     return Run(model_name, dataset_name, model_settings=model_settings, train_settings=train_settings,
-               dataset_options=options)
+               dataset_options=options, task_settings=task_settings if dataset.task == "regression" else None)
 
 
 def default_values() -> list:
     """Every control's default, in input order (what a fresh page submits)."""
     return [f.default for arch in ARCHITECTURES.values() for f in cfg.fields(arch.config_class)] + \
-           [f.default for f in cfg.fields(TrainConfig)]
-
-
-def is_two_d(splits) -> bool:
-    return splits.kind == "tabular" and splits.input_shape == (2,)
+           [f.default for f in cfg.fields(RegressionConfig)] + [f.default for f in cfg.fields(TrainConfig)]
 
 
 # handlers
 
 
-def on_dataset(dataset_name):
+def on_dataset(dataset_name, overrides: dict | None = None):
     """New dataset: its description, preview, the architectures that fit it, and its suggested settings."""
     from playground.data import load_dataset
-    from playground.plots.data_preview import dataset_preview
 
-    dataset = DATASETS[dataset_name]
+    dataset = get_dataset(dataset_name)
+    overrides = overrides or {}
     models = compatible_architectures(dataset.kind)
-    model = dataset.suggested.get("model", models[0])
-    noise = gr.update(visible="noise" in dataset.options, value=dataset.options.get("noise", 0.2))
-    preview = dataset_preview(load_dataset(dataset_name))
-    suggested = dataset.suggested
-    model_updates = [gr.update(value=suggested.get("model_settings", {}).get(f.name, f.default))
-                     for arch in ARCHITECTURES.values() for f in cfg.fields(arch.config_class)]
-    train_updates = [gr.update(value=suggested.get("train_settings", {}).get(f.name, f.default))
-                     if f.name in SUGGESTED_FIELDS else gr.skip() for f in cfg.fields(TrainConfig)]
+    model = overrides.get("model") if overrides.get("model") in models else dataset.suggested.get("model", models[0])
+    noise = gr.update(visible="noise" in dataset.options,
+                      value=overrides.get("noise", dataset.options.get("noise", 0.2)))
+    preview = train_results.preview(load_dataset(dataset_name))
+    suggested = {**dataset.suggested.get("model_settings", {}), **overrides.get("model_settings", {})}
+    model_updates = [gr.update(value=suggested.get(f.name, f.default)) if name == model else
+                     gr.update(value=f.default) for name, arch in ARCHITECTURES.items()
+                     for f in cfg.fields(arch.config_class)]
+    train_suggested = {**dataset.suggested.get("train_settings", {}), **overrides.get("train_settings", {})}
+    train_updates = [gr.update(value=train_suggested.get(f.name, f.default))
+                     if f.name in SUGGESTED_FIELDS or f.name in train_suggested else gr.skip()
+                     for f in cfg.fields(TrainConfig)]
     choices = [(ARCHITECTURES[m].title, m) for m in models]
-    return [f"*{dataset.description}*", noise, gr.update(choices=choices, value=model), preview,
-            *[gr.update(visible=name == model) for name in ARCHITECTURES], *model_updates, *train_updates]
+    return [gr.update(choices=dataset_names(), value=dataset_name), f"*{dataset.description}*", noise,
+            gr.update(choices=choices, value=model), preview,
+            *[gr.update(visible=name == model) for name in ARCHITECTURES],
+            gr.update(visible=dataset.task == "regression"), *model_updates, *train_updates]
 
 
 def on_model(model_name):
@@ -92,76 +103,127 @@ def describe(dataset_name, noise, model_name, *values):
     except UserError as error:
         return f"⚠️ {error}", None
     rows = run.layers()
-    status = (f"**{run.architecture.title}** on **{dataset_name}**: {run.parameters:,} parameters · "
+    status = (f"**{run.architecture.title}** on **{dataset_name}** ({run.task}): {run.parameters:,} parameters · "
               f"{run.splits.sizes()['train']} training examples · device **{run.device}**. Press **Train**.")
     return status, [[r["layer"], r["type"], r["output shape"], r["parameters"]] for r in rows]
 
 
-def train(request: gr.Request, dataset_name, noise, model_name, *values):
-    """Train and stream: status, curves, data/boundary plot, then metrics, confusion matrix, mistakes, files."""
+def stream(request: gr.Request, run, epochs: int | None = None):
+    """Train `run` (or go on `epochs` more) and stream: status, curves, data plot, then results and files."""
     from playground.outputs import new_run_dir
-    from playground.plots import boundary, curves, results
-    from playground.training.events import DoneEvent, EpochEvent, StepEvent
+    from playground.training.events import DoneEvent, StepEvent
 
-    try:
-        run = make_run(dataset_name, noise, model_name, values)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
     flag = sessions.start(request, "train")
+    live.begin(request)
+    train_inside.remember_start(run)
     steps: list[dict] = []
-    last_update = last_boundary = 0.0
-    two_d = is_two_d(run.splits)
-    title = f"**{run.architecture.title}** on **{dataset_name}** ({run.parameters:,} parameters, {run.device})"
-    hidden = [gr.update(visible=False)] * 3
-    yield [f"{title}: starting…", gr.skip(), gr.skip(), *hidden, None, None]
+    last_update = last_boundary = last_inside = 0.0
+    title = f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
+    yield [f"{title}: starting…", gr.skip(), gr.skip(), *[gr.update(visible=False)] * 3, None, run]
     try:
-        for event in run.events(flag):
+        for event in run.events(flag, epochs):
             if isinstance(event, StepEvent):
                 steps.append(event.to_dict())
             if isinstance(event, DoneEvent):
                 break
             now = time.monotonic()
-            if now - last_update < UPDATE_SECONDS and not (isinstance(event, EpochEvent) and event.epoch == 1):
+            if now - last_inside >= INSIDE_SECONDS:
+                live.post(request, train_inside.live_figures(run))
+                last_inside = now
+            if now - last_update < UPDATE_SECONDS and len(run.history) != 1:
                 continue
             last_update = now
-            progress = (f"epoch {run.history[-1]['epoch']}/{run.train_config.epochs} · validation accuracy "
-                        f"{run.history[-1]['val_accuracy']:.3f}" if run.history else "first epoch…")
-            boundary_plot = gr.skip()
-            if two_d and now - last_boundary >= BOUNDARY_SECONDS:
-                boundary_plot, last_boundary = boundary.decision_boundary(run.model, run.splits), now
-            yield [f"{title}: {progress}", curves.training_curves(run.history, steps), boundary_plot,
+            data_plot = gr.skip()
+            if now - last_boundary >= BOUNDARY_SECONDS:
+                data_plot, last_boundary = train_results.live_data_plot(run) or gr.skip(), now
+            yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps), data_plot,
                    *[gr.skip()] * 3, gr.skip(), gr.skip()]
     finally:
         sessions.forget(request, "train", flag)
+        live.end(request, train_inside.live_figures(run))
     summary = run.summary
     files = [str(p) for p in run.save(new_run_dir("train")).values()]
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
-    status = (f"{icon} {summary['message']} {title}: **test accuracy {summary['test_accuracy']:.3f}**, "
-              f"F1 {summary['test_f1']:.3f}, {summary['epochs_run']} epochs in {summary['seconds']:.1f} s.")
-    mistakes = results.misclassified(run.model, run.splits)
-    yield [status, curves.training_curves(run.history, steps),
-           boundary.decision_boundary(run.model, run.splits) if two_d else gr.skip(),
-           gr.update(value=results.metrics_rows(summary), visible=True),
-           gr.update(value=results.confusion_matrix(summary["confusion_matrix"], run.splits.classes), visible=True),
-           gr.update(value=mistakes, visible=mistakes is not None), files, run]
+    status = (f"{icon} {summary['message']} {title}: {train_results.headline(summary)}, "
+              f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s.")
+    yield [status, train_results.training_curves(run, steps), train_results.live_data_plot(run) or gr.skip(),
+           *train_results.final_outputs(run), files, run]
+
+
+def train(request: gr.Request, dataset_name, noise, model_name, *values):
+    """A new run with these settings, trained for its epochs."""
+    try:
+        run = make_run(dataset_name, noise, model_name, values)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    yield from stream(request, run)
+
+
+def step(request: gr.Request, run, dataset_name, noise, model_name, *values):
+    """One more epoch of the current run (a new run with these settings when there is none)."""
+    yield from proceed(request, run, 1, dataset_name, noise, model_name, *values)
+
+
+def proceed(request: gr.Request, run, more, dataset_name, noise, model_name, *values):
+    """`more` epochs on from where the current run stopped (same model, optimizer and data streams)."""
+    try:
+        more = cfg.check_value(next(f for f in cfg.fields(TrainConfig) if f.name == "epochs"), more)
+        if run is None:
+            run = make_run(dataset_name, noise, model_name, values)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    yield from stream(request, run, more)
 
 
 def stop(request: gr.Request):
     sessions.stop(request, "train")
 
 
+def watch(request: gr.Request):
+    yield from live.watch(request)
+
+
+def after_run(run, saved, example):
+    """When a run ends: remember it, compare it, and show the view from inside for the chosen example."""
+    saved = train_keep.remember(saved, run)
+    return saved, train_keep.compare_figure(saved), train_inside.look_inside(run, example)
+
+
+def load_page(request: gr.Request):
+    """A page opens: the dataset, model and settings of a share link (URL parameters), else the defaults."""
+    found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
+    updates = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
+    tab = gr.Tabs(selected=found["tab"]) if found.get("tab") and _app_tabs else gr.skip()
+    note = f"⚠️ Ignored from the link: {', '.join(notes)}." if notes else gr.skip()
+    return [*updates, tab, note]
+
+
+def share(dataset_name, noise, model_name, *values):
+    model_settings, _, train_settings = split_values(model_name, values)
+    return train_keep.share_query(dataset_name, noise, model_name, model_settings, train_settings)
+
+
 # layout
 
 
+_app_tabs = False  # whether build() found the app's gr.Tabs (then ?tab= in a link selects a tab)
+
+
 def build():
+    global _app_tabs
     dataset = DATASETS[DEFAULT_DATASET]
+    tabs = getattr(gr.context.get_render_context(), "parent", None)
+    _app_tabs = isinstance(tabs, gr.Tabs)
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
-            dataset_box = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label="Dataset",
-                                      info="Bundled data: tables, 2-D point clouds, images and sequences.")
+            # uploads are per visitor, so the registry (not the menu's choices) decides what a name means
+            dataset_box = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label="Dataset", elem_id="dataset-box",
+                                      info="Bundled data (tables, 2-D points, images, sequences) or your own.",
+                                      allow_custom_value=True)
             description = gr.Markdown(f"*{dataset.description}*")
             noise = gr.Slider(0.0, 1.0, value=dataset.options["noise"], step=0.05, label="Noise",
                               info="How much the points scatter: more noise, harder problem.")
+            upload = data_upload.build()
             # every architecture here, so API callers may pick any; the page narrows it to the ones that fit
             model = gr.Radio([(arch.title, name) for name, arch in ARCHITECTURES.items()],
                              value="mlp", label="Architecture", info="Only the ones that fit this data are offered.")
@@ -171,11 +233,17 @@ def build():
                     gr.Markdown(arch.description)
                     model_controls += list(make_controls(arch.config_class).values())
                 groups[name] = group
+            with gr.Accordion("Regression settings", open=True, visible=False) as regression_group:
+                task_controls = list(make_controls(RegressionConfig).values())
             with gr.Accordion("Training settings", open=True):
                 train_controls = list(make_controls(TrainConfig).values())
         with gr.Column(scale=7):
             with gr.Row():
                 train_button = gr.Button("Train", variant="primary", scale=3)
+                step_button = gr.Button("Step 1 epoch", scale=1, elem_id="step-button")
+                more = gr.Number(5, precision=0, minimum=1, label="More epochs", scale=1, min_width=90,
+                                 elem_id="more-epochs")
+                continue_button = gr.Button("Continue", scale=1, elem_id="continue-button")
                 stop_button = gr.Button("Stop", variant="stop", scale=1)
             status = gr.Markdown("Pick a dataset and an architecture, then press **Train**.")
             with gr.Accordion("Layers and parameters", open=False):
@@ -189,20 +257,44 @@ def build():
             mistakes = gr.Plot(label="Misclassified examples", visible=False)
             downloads = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV)",
                                 file_count="multiple", interactive=False)
+            inside = train_inside.build()
+            keep = train_keep.build()
     run_state = gr.State()
 
-    inputs = [dataset_box, noise, model, *model_controls, *train_controls]
+    inputs = [dataset_box, noise, model, *model_controls, *task_controls, *train_controls]
     group_list = list(groups.values())
-    dataset_outputs = [description, noise, model, data_plot, *group_list, *model_controls, *train_controls]
-    dataset_change = dataset_box.change(on_dataset, dataset_box, dataset_outputs, api_visibility="private")
-    dataset_change.then(describe, inputs, [status, layers], api_visibility="private")
-    model.change(on_model, model, group_list, api_visibility="private").then(
+    dataset_outputs = [dataset_box, description, noise, model, data_plot, *group_list, regression_group,
+                       *model_controls, *train_controls]
+    dataset_box.input(on_dataset, dataset_box, dataset_outputs, api_visibility="private").then(
+        describe, inputs, [status, layers], api_visibility="private")
+    for used in data_upload.wire(upload, dataset_box):
+        used.success(on_dataset, dataset_box, dataset_outputs, api_visibility="private").then(
+            describe, inputs, [status, layers], api_visibility="private")
+    model.input(on_model, model, group_list, api_visibility="private").then(
         describe, inputs, [status, layers], api_visibility="private")
     for control in [noise, *model_controls]:
         control.change(describe, inputs, [status, layers], api_visibility="private", trigger_mode="always_last")
-    train_event = train_button.click(
-        train, inputs, [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state],
-        api_name="train", concurrency_limit=2, concurrency_id="train")
-    stop_button.click(stop, None, None, api_name="stop", cancels=[train_event], queue=False)
-    # run when a page opens: the default dataset's preview, its architectures, and the model summary
-    return [(on_dataset, [dataset_box], dataset_outputs), (describe, inputs, [status, layers])]
+
+    outputs = [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state]
+    live_outputs = [inside["histograms"], inside["inside"]]
+    after = dict(fn=after_run, inputs=[run_state, keep["saved"], inside["example"]],
+                 outputs=[keep["saved"], keep["saved_plot"], inside["inside"]], api_visibility="private")
+    runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=2, concurrency_id="train"),
+            step_button.click(step, [run_state, *inputs], outputs, api_name="step", concurrency_id="train"),
+            continue_button.click(proceed, [run_state, more, *inputs], outputs, api_name="continue",
+                                  concurrency_id="train")]
+    for button, event in zip((train_button, step_button, continue_button), runs):
+        event.then(**after)
+        button.click(watch, None, live_outputs, api_visibility="private", concurrency_limit=None)
+    stop_button.click(stop, None, None, api_name="stop", cancels=runs, queue=False)
+
+    inside["look"].click(train_inside.look_inside, [run_state, inside["example"]], inside["inside"],
+                         api_name="look_inside")
+    keep["export"].click(train_keep.export_files, run_state, keep["files"], api_name="export")
+    keep["share"].click(share, inputs, keep["link"], api_name="share").then(
+        None, keep["link"], keep["link"], js="(q) => q && q.startsWith('?') ? "
+                                           "window.location.origin + window.location.pathname + q : q")
+    keep["clear"].click(train_keep.clear_saved, None, [keep["saved"], keep["saved_plot"]], api_visibility="private")
+    # run when a page opens: the share link's settings (or the defaults), then the model summary
+    page_outputs = [*dataset_outputs, tabs if _app_tabs else gr.State(), upload["status"]]
+    return [(load_page, None, page_outputs), (describe, inputs, [status, layers])]

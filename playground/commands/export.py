@@ -1,0 +1,39 @@
+"""`python -m playground export --out DIR`: train, then write a standalone PyTorch script and the weights.
+
+Takes the same flags as `train` (bundled data, --csv or --images). The folder
+gets `train_<model>_<dataset>.py`, `weights.safetensors`, `config.json`, and
+`data.safetensors` when the data was an upload. The summary names the files
+and the command that re-runs the script.
+"""
+
+from playground.cli import print_json
+
+
+def add_parser(subparsers):
+    from playground.commands.train import add_run_arguments
+
+    parser = subparsers.add_parser(
+        "export", help="Train, then export a standalone PyTorch script plus its weights.",
+        description="Train like `train`, then write a runnable script that rebuilds the data, the model and the "
+                    "training settings, with the trained weights next to it.")
+    parser.add_argument("--out", required=True, help="Folder for the script, weights and config.")
+    add_run_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from playground.commands.train import build_run, dataset_from_args, headline, train_run
+    from playground.export.script import export_run
+
+    args.dataset = dataset_from_args(args)
+    training = build_run(args)
+    train_run(training, args)
+    paths = export_run(training, args.out)
+    summary = {**training.summary, "files": {k: str(v) for k, v in paths.items()},
+               "command": f"python {paths['script']} --weights {paths['weights']}"}
+    if args.json:
+        print_json(summary)
+    else:
+        print(headline(summary))
+        print(f"exported {paths['script']}; run it again with: python {paths['script']}")
+    return 0 if summary["status"] != "diverged" else 1

@@ -1,0 +1,148 @@
+"""The Train tab's "Your own data" panel: a CSV table or a zip of image folders becomes a dataset.
+
+The upload is checked and prepared by `playground/data` (csv_table.py,
+image_folders.py) and filed in the registry under this visitor's session, so
+it is an ordinary dataset for them, in every tab and in the API, and
+invisible to everybody else. Importing this module tells the registry how to
+find the visitor behind a call: Gradio's session hash.
+"""
+
+import gradio as gr
+
+from playground.data import registry
+from playground.errors import UserError
+
+
+def _gradio_session() -> str | None:
+    from gradio.context import LocalContext
+
+    return getattr(LocalContext.request.get(None), "session_hash", None)
+
+
+registry.set_session_resolver(_gradio_session)
+
+
+def forget(owner) -> None:
+    """Called by Gradio when a visitor's session state expires: their uploads go."""
+    if owner:
+        registry.forget_session(owner)
+
+
+# handlers
+
+
+def on_table(path):
+    """A CSV arrived: preview, statistics, and target/feature pickers."""
+    from playground.data.csv_table import column_kind, describe, infer_task, read_table
+
+    if path is None:
+        return [gr.update(value=None, visible=False), gr.update(value=None, visible=False),
+                gr.update(choices=[], value=None), gr.update(choices=[], value=[]), gr.update(value="auto"), ""]
+    try:
+        frame = read_table(path)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    stats = describe(frame)
+    columns = [str(c) for c in frame.columns]
+    target = columns[-1]
+    features = [c for c in columns[:-1] if column_kind(frame[c]) != "text"]
+    text = [row["column"] for row in stats if row["kind"] == "text"]
+    note = (f"{len(frame):,} rows × {len(columns)} columns. The target **{target}** looks like "
+            f"**{infer_task(frame[target])}**." + (f" Left out as free text or IDs: {', '.join(text)}." if text else ""))
+    keys = ["column", "kind", "missing", "distinct", "mean", "std", "min", "max", "top values"]
+    return [gr.update(value=frame.head(8), visible=True),
+            gr.update(value=[[row.get(k, "") for k in keys] for row in stats], visible=True),
+            gr.update(choices=columns, value=target), gr.update(choices=columns, value=features),
+            gr.update(value="auto"), note]
+
+
+def on_target(path, target, features):
+    """Changing the target takes it out of the features and says which task it implies."""
+    from playground.data.csv_table import infer_task, read_table
+
+    if path is None or not target:
+        return gr.skip(), ""
+    frame = read_table(path)
+    return [f for f in (features or []) if f != target], f"The target **{target}** looks like " \
+        f"**{infer_task(frame[target])}**."
+
+
+def use_table(request: gr.Request, path, target, features, task):
+    from playground.data.csv_table import table_dataset
+
+    try:
+        splits, description = table_dataset(path, target, list(features or []), task or "auto")
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    return _file(request, splits, description)
+
+
+def use_images(request: gr.Request, path, size):
+    from playground.data.image_folders import image_dataset
+
+    try:
+        splits, description = image_dataset(path, int(size))
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    return _file(request, splits, description)
+
+
+def _file(request, splits, description):
+    """Register, then point the dataset menu at the new dataset (its `.then` draws the preview)."""
+    session = getattr(request, "session_hash", None)
+    registry.add_session_dataset(splits, description, session=session)
+    with registry.session_scope(session or registry.LOCAL_SESSION):
+        names = registry.dataset_names()
+    return (gr.update(choices=names, value=splits.name), f"✅ Added **{splits.name}**: {description}",
+            session or registry.LOCAL_SESSION)
+
+
+# layout
+
+
+def build():
+    """The panel's components and the click events that end by setting `dataset_box`'s value."""
+    with gr.Accordion("Your own data: a CSV table or a zip of images", open=False, elem_id="own-data"):
+        with gr.Tab("Table (CSV)"):
+            table_file = gr.File(label="CSV file", file_types=[".csv"], type="filepath", elem_id="csv-upload")
+            table_note = gr.Markdown()
+            preview = gr.Dataframe(label="First rows", visible=False, interactive=False, max_height=260)
+            stats = gr.Dataframe(label="Columns", visible=False, interactive=False, max_height=260,
+                                 headers=["column", "kind", "missing", "distinct", "mean", "std", "min", "max",
+                                          "top values"])
+            # column names are checked by csv_table with a sentence, so API callers need not load the choices first
+            target = gr.Dropdown([], label="Target: the column to predict", elem_id="csv-target",
+                                 allow_custom_value=True)
+            features = gr.CheckboxGroup([], label="Feature columns", elem_id="csv-features",
+                                        info="Numbers are used as they are (gaps get the training median); "
+                                             "text with a few values becomes categories.")
+            features.preprocess = lambda payload: payload
+            task = gr.Radio(["auto", "classification", "regression"], value="auto", label="Task",
+                            info="Auto: text or a few whole numbers → classification, other numbers → regression.")
+            use_table_button = gr.Button("Use this table", variant="secondary", elem_id="use-table")
+        with gr.Tab("Images (zip)"):
+            gr.Markdown("One folder per class, PNG or JPEG inside: `cats/1.png`, `dogs/7.jpg`, …")
+            zip_file = gr.File(label="Zip file", file_types=[".zip"], type="filepath", elem_id="zip-upload")
+            size = gr.Slider(8, 128, value=32, step=4, label="Image size (pixels)",
+                             info="Every image is resized to this width and height.")
+            use_images_button = gr.Button("Use these images", variant="secondary", elem_id="use-images")
+        upload_status = gr.Markdown(elem_id="upload-status")
+    owner = gr.State(None, delete_callback=forget)
+    return {"table_file": table_file, "table_note": table_note, "preview": preview, "stats": stats,
+            "target": target, "features": features, "task": task, "use_table": use_table_button,
+            "zip_file": zip_file, "size": size, "use_images": use_images_button, "status": upload_status,
+            "owner": owner}
+
+
+def wire(panel: dict, dataset_box):
+    """Events of the panel; returns the two 'use' events so the tab can chain its dataset refresh."""
+    panel["table_file"].change(on_table, panel["table_file"],
+                               [panel["preview"], panel["stats"], panel["target"], panel["features"], panel["task"],
+                                panel["table_note"]], api_visibility="private")
+    panel["target"].input(on_target, [panel["table_file"], panel["target"], panel["features"]],
+                          [panel["features"], panel["table_note"]], api_visibility="private")
+    outputs = [dataset_box, panel["status"], panel["owner"]]
+    table = panel["use_table"].click(use_table, [panel["table_file"], panel["target"], panel["features"],
+                                                 panel["task"]], outputs, api_name="use_table")
+    images = panel["use_images"].click(use_images, [panel["zip_file"], panel["size"]], outputs, api_name="use_images")
+    return table, images

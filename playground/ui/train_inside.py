@@ -1,0 +1,116 @@
+"""The Train tab's "Inside the network" panel: neuron maps, feature maps, RNN states, weight histograms.
+
+Which view a model gets is a table of (fits?, draw) pairs, first match wins:
+an MLP on 2-D data shows every hidden neuron's map, a CNN the feature maps of
+a test image, a recurrent net its states and gates over a test sequence.
+Histograms fit every model. While training, `live_figures` is called by the
+training generator and the figures reach the page through `ui/live.py`.
+"""
+
+import weakref
+
+import gradio as gr
+
+from playground.inspect.histograms import weight_histograms
+from playground.plots import inside
+from playground.plots.style import empty
+
+_start_histograms: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # run -> its weights before training
+
+
+def _two_d_mlp(run) -> bool:
+    return run.architecture.name == "mlp" and run.splits.input_shape == (2,)
+
+
+def _neurons(run, example: int):
+    from playground.inspect.neurons import hidden_neuron_maps
+
+    return inside.neuron_thumbnails(hidden_neuron_maps(run.model, run.splits))
+
+
+def _has_convolutions(run) -> bool:
+    from playground.inspect.feature_maps import conv_readouts
+
+    return run.splits.kind == "image" and bool(conv_readouts(run.model))
+
+
+def _feature_maps(run, example: int):
+    from playground.inspect.feature_maps import feature_maps
+
+    image = run.splits.x_test[example]
+    layers, probabilities = feature_maps(run.model, image)
+    fig = inside.feature_map_grid(layers, image.numpy())
+    predicted = int(probabilities.argmax())
+    truth = run.splits.classes[int(run.splits.y_test[example])]
+    fig.update_layout(title_text=f"Test image {example} (true: {truth}, predicted: {run.splits.classes[predicted]} "
+                                 f"at {float(probabilities[predicted]):.0%}): feature maps after each convolution")
+    return fig
+
+
+def _is_recurrent(run) -> bool:
+    return hasattr(run.model, "rnn")
+
+
+def _recurrent(run, example: int):
+    from playground.inspect.rnn_states import recurrent_states
+
+    sequence = run.splits.x_test[example]
+    result = recurrent_states(run.model, sequence)
+    top = [layer for layer in result["layers"] if layer["direction"] == "forward"][-1]
+    truth = run.splits.classes[int(run.splits.y_test[example])] if run.task == "classification" else "-"
+    title = (f"{result['cell'].upper()} layer {top['layer']} (forward) reading test sequence {example} "
+             f"(class {truth}): state and gates at every step")
+    return inside.recurrent_heatmaps({k: v.numpy() for k, v in top["states"].items()}, sequence.numpy(), title=title)
+
+
+VIEWS = [(_two_d_mlp, _neurons), (_has_convolutions, _feature_maps), (_is_recurrent, _recurrent)]
+
+
+def view_for(run):
+    return next((draw for fits, draw in VIEWS if fits(run)), None)
+
+
+def look_inside(run, example=0):
+    """The view that fits the run's model, for test example number `example`."""
+    if run is None:
+        return empty("Train a model first; then its insides appear here.")
+    draw = view_for(run)
+    if draw is None:
+        return empty("Neuron maps need 2-D data (moons, circles, spiral, surface); "
+                     "CNNs and RNNs show feature maps and states.")
+    example = int(min(max(int(example or 0), 0), len(run.splits.y_test) - 1))
+    return draw(run, example)
+
+
+def remember_start(run) -> None:
+    """Keep the weights' histograms before training, drawn as an outline later."""
+    if run not in _start_histograms:
+        _start_histograms[run] = weight_histograms(run.model)
+
+
+def histograms(run):
+    title = f"Weights and gradients per layer after epoch {run.epochs_run}"
+    return inside.histogram_grid(weight_histograms(run.model), _start_histograms.get(run), title=title)
+
+
+def live_figures(run) -> list:
+    """[histograms, neuron maps] for the live board; neuron maps only where they fit (they are cheap there)."""
+    return [histograms(run), _neurons(run, 0) if _two_d_mlp(run) else gr.skip()]
+
+
+# layout
+
+
+def build():
+    """The panel's components: {'histograms', 'inside', 'example', 'look'}."""
+    with gr.Accordion("Inside the network", open=False, elem_id="inside-network"):
+        gr.Markdown("Histograms update while it trains. An MLP on 2-D data shows each hidden neuron's own map "
+                    "(the TensorFlow Playground view); a CNN its feature maps and an RNN its states and gates for "
+                    "the test example you pick.")
+        with gr.Row():
+            example = gr.Number(0, precision=0, label="Test example", minimum=0, scale=1,
+                                info="Which test image or sequence to look at.")
+            look = gr.Button("Look inside", scale=1)
+        inside_plot = gr.Plot(label="Inside the network", elem_id="inside-plot")
+        histogram_plot = gr.Plot(label="Weight and gradient histograms", elem_id="histogram-plot")
+    return {"histograms": histogram_plot, "inside": inside_plot, "example": example, "look": look}
