@@ -5,6 +5,7 @@ one plain sentence naming the limit, so a visitor knows what happened and the
 host knows what to change.
 """
 
+import math
 import os
 from dataclasses import dataclass
 
@@ -19,11 +20,15 @@ class Limit:
     what: str  # "epochs", "model parameters", ... as it reads in a sentence
 
     def value(self) -> float:
+        """The environment's number (fractions allowed: 1.5 seconds, 0.5 MB), else the default."""
         raw = os.environ.get(self.env)
         try:
-            return type(self.default)(raw) if raw else self.default
+            number = float(raw) if raw else self.default
         except ValueError:
             return self.default
+        if not math.isfinite(number) or number < 0:
+            return self.default
+        return int(number) if float(number).is_integer() else number
 
     def check(self, amount: float) -> None:
         if amount > self.value():

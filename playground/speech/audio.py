@@ -9,7 +9,6 @@ normalised: scaling a silent clip up would turn its noise floor into "speech".
 """
 
 import math
-import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,9 @@ MAX_CHANNELS = 16
 
 def max_audio_seconds() -> float:
     """The longest clip accepted; PLAYGROUND_MAX_AUDIO_SECONDS (default 60) keeps a public app's memory bounded."""
-    return float(os.environ.get("PLAYGROUND_MAX_AUDIO_SECONDS", "60"))
+    from playground.limits import limit
+
+    return float(limit("audio_seconds"))
 
 
 def too_long(seconds: float, limit: float) -> UserError:
@@ -147,10 +148,28 @@ def load_audio(value, *, max_seconds: float | None = None) -> Clip:
     raise UserError(f"Audio must be a file or (sample rate, samples); got {type(value).__name__}.")
 
 
-def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
-    """WAV through our own reader; anything else through pydub (installed with Gradio), which needs ffmpeg.
+def audio_container(head: bytes) -> str | None:
+    """The kind of audio file its first bytes announce (wav, ogg, flac, mp3, webm, mp4), else None."""
+    if head[:4] in (b"RIFF", b"RF64"):
+        return "wav"
+    if head[:4] == b"OggS":
+        return "ogg"
+    if head[:4] == b"fLaC":
+        return "flac"
+    if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return "mp3"
+    if head[:4] == b"\x1a\x45\xdf\xa3":
+        return "webm"
+    if head[4:8] == b"ftyp":
+        return "mp4"
+    return None
 
-    A browser may hand over a recording named .wav that is really WebM: pydub gets a go at it too.
+
+def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
+    """WAV through our own reader; other audio through pydub (installed with Gradio), which needs ffmpeg.
+
+    The first bytes decide, not the name: a browser may hand over a recording named .wav that is really WebM,
+    and a file that is no kind of audio is refused here rather than handed to a decoder.
     """
     from playground.speech.wavfile import read_wav
 
@@ -158,8 +177,14 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
     if not path.is_file():
         raise UserError(f"There is no audio file at '{path}'.")
     with open(path, "rb") as handle:
-        if handle.read(4) in (b"RIFF", b"RF64"):
-            return read_wav(path, max_seconds=max_seconds)
+        kind = audio_container(handle.read(12))
+    if kind == "wav":
+        return read_wav(path, max_seconds=max_seconds)
+    if kind is None:
+        if path.suffix.lower() == ".wav":
+            read_wav(path)  # raises the WAV reader's own sentence (no RIFF/WAVE header)
+        raise UserError(f"'{path.name}' could not be read as audio: it is not an audio file (its first bytes match "
+                        f"no audio format). Upload a WAV file (MP3, OGG and FLAC also work when ffmpeg is installed).")
     try:
         with warnings.catch_warnings():  # pydub warns at import when ffmpeg is missing; our message says it better
             warnings.simplefilter("ignore")
@@ -169,7 +194,5 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
         samples = np.array(segment.get_array_of_samples())
         return segment.frame_rate, samples.reshape(-1, segment.channels) if segment.channels > 1 else samples
     except Exception:  # pydub raises many kinds (and a missing ffmpeg is one): all mean "could not decode this"
-        if path.suffix.lower() == ".wav":
-            read_wav(path)  # raises the WAV reader's own sentence (no RIFF/WAVE header)
-        raise UserError(f"'{path.name}' could not be read as audio: upload a WAV file (MP3, OGG and FLAC also work "
-                        f"when ffmpeg is installed).") from None
+        raise UserError(f"'{path.name}' could not be read as audio ({kind}): upload a WAV file (MP3, OGG and FLAC "
+                        f"also work when ffmpeg is installed).") from None

@@ -116,11 +116,11 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto") -> Reco
     def loader(name):
         from transformers import AutoModelForCTC, AutoProcessor
 
-        processor = AutoProcessor.from_pretrained(name)
+        processor = AutoProcessor.from_pretrained(name, trust_remote_code=False)
         if getattr(processor, "tokenizer", None) is None or getattr(processor, "feature_extractor", None) is None:
             raise UserError(f"'{name}' has no speech processor (feature extractor + tokenizer): choose a CTC "
                             f"speech model such as {DEFAULT_MODEL}.")
-        model = AutoModelForCTC.from_pretrained(name).to(target).eval()
+        model = AutoModelForCTC.from_pretrained(name, trust_remote_code=False).to(target).eval()
         return Recognizer(processor, model, target)
 
     return hub.load_cached(f"speech-ctc:{target}", model_id, loader, offline_hint=OFFLINE_HINT)

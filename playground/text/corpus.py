@@ -23,7 +23,7 @@ STDLIB_MODULES = (
 )
 MIN_CHARACTERS = 1_000
 MAX_CHARACTERS = 2_000_000
-MAX_UPLOAD_BYTES = 10_000_000
+MAX_UNDECODABLE = 0.01  # more than this share of bytes that are not UTF-8: not a text file
 
 
 def stdlib_corpus(max_characters: int = 400_000) -> str:
@@ -71,14 +71,22 @@ def check_corpus(text: str) -> str:
 
 
 def read_corpus_file(path) -> str:
-    """A text file as training text (UTF-8; undecodable bytes become U+FFFD)."""
+    """A text file as training text (UTF-8; a stray undecodable byte becomes U+FFFD, a binary file is refused).
+
+    At most PLAYGROUND_MAX_UPLOAD_MB is read (the web app checks the upload against the same limit first).
+    """
+    from playground.guards import upload_limit_bytes
+
     path = Path(path)
     if not path.is_file():
         raise UserError(f"The corpus file '{path}' does not exist.")
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise UserError(f"The corpus file is {path.stat().st_size:,} bytes: give a text file under "
-                        f"{MAX_UPLOAD_BYTES:,} bytes.")
+    size, most = path.stat().st_size, upload_limit_bytes()
+    if size > most:
+        raise UserError(f"The corpus file is {size / 2**20:.1f} MB: give a text file of at most {most / 2**20:g} MB "
+                        f"(PLAYGROUND_MAX_UPLOAD_MB).")
     data = path.read_bytes()
-    if b"\x00" in data[:4096]:
-        raise UserError(f"'{path.name}' looks like a binary file: give plain text (a .txt, .md, .py ...).")
-    return check_corpus(data.decode("utf-8", errors="replace"))
+    text = data.decode("utf-8", errors="replace")
+    if b"\x00" in data[:65536] or text.count("\ufffd") > MAX_UNDECODABLE * max(1, len(data)):
+        raise UserError(f"'{path.name}' looks like a binary file, not UTF-8 text: give plain text (a .txt, .md, "
+                        f".py ...).")
+    return check_corpus(text)

@@ -62,6 +62,15 @@ def train_tokenizer(corpus: str, config: TinyGPTConfig):
                                    model_max_length=config.context_length)
 
 
+def parameter_count(config: TinyGPTConfig) -> int:
+    """How many parameters `build_model` gives at most (BPE may learn fewer tokens than `vocab_size`), before
+    anything is built: token and position embeddings, 12E² + 13E per block, the final layer norm (the output
+    layer shares the token embedding)."""
+    vocab = 257 if config.tokenizer == "char" else config.vocab_size  # 256 bytes + <|endoftext|>
+    width = config.embedding_size
+    return (vocab + config.context_length) * width + config.layers * (12 * width**2 + 13 * width) + 2 * width
+
+
 def build_model(tokenizer, config: TinyGPTConfig):
     """A freshly initialised GPT-2 of the configured size (no dropout: the runs are short)."""
     from transformers import GPT2Config, GPT2LMHeadModel

@@ -17,9 +17,12 @@ from pathlib import Path
 import gradio as gr
 
 from playground.errors import UserError
+from playground.gpu import gpu_task
+from playground.guards import Deadline, check_upload
 from playground.speech.audio import load_audio
 from playground.speech.recognize import DEFAULT_MODEL, SpeechConfig, checked, load_recognizer, transcribe
 from playground.speech.spectrogram import figure
+from playground.ui import jobs
 from playground.ui.controls import make_controls, read_controls
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "speech_example.wav"
@@ -49,23 +52,48 @@ def status_line(result) -> str:
             f"`{result.model}`.")
 
 
+def status_only(status: str):
+    return gr.skip(), gr.skip(), gr.skip(), status, gr.skip()
+
+
+def uploaded_path(audio):
+    """The uploaded file's path, checked against the upload limit (a `(rate, samples)` pair passes as it is)."""
+    if isinstance(audio, dict) and "path" in audio:
+        audio = audio["path"]
+    return str(check_upload(audio, "audio file")) if isinstance(audio, (str, Path)) else audio
+
+
+@jobs.limited("speech", status_only)
+@gpu_task(duration=60)
 def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, progress=gr.Progress(track_tqdm=True)):
-    """Generator: (transcript, marked words, figure, status, word timings) after each stage."""
+    """Generator: (transcript, marked words, figure, status, word timings) after each stage.
+
+    It runs once a speech slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS.
+    """
     plot = None
+    deadline = Deadline(None)
+
+    def on_chunk(done, total):
+        deadline.check()
+        progress(0.5 + 0.5 * done / total, desc=f"Recognising window {done} of {total}")
+
     try:
         config = checked(read_controls(SpeechConfig, SETTINGS, [model, low_confidence, chunk_seconds, stride_seconds]))
-        clip = load_audio(audio, max_seconds=config.max_seconds or None)
+        if audio is None:
+            raise UserError("No audio yet: record with the microphone or upload a WAV file first.")
+        clip = load_audio(uploaded_path(audio), max_seconds=config.max_seconds or None)
         plot = figure(clip.samples, clip.rate)
         yield "", None, plot, f"⏳ Loading `{config.model}`…", None
         progress(0.05, desc=f"Loading {config.model} (the first use downloads it)")
+        deadline.start()
         recognizer = load_recognizer(config.model, config.device)
         progress(0.5, desc="Recognising")
-        result = transcribe(recognizer, clip, config,
-                            on_chunk=lambda done, total: progress(0.5 + 0.5 * done / total,
-                                                                  desc=f"Recognising window {done} of {total}"))
+        result = transcribe(recognizer, clip, config, on_chunk=on_chunk)
     except UserError as error:
         yield "", None, plot, f"⚠️ {error}", None
         return
+    finally:
+        deadline.cancel()
     plot = figure(clip.samples, clip.rate, result.words, low_confidence=config.low_confidence)
     yield (result.text, marked_words(result, config.low_confidence), plot, status_line(result),
            result.to_dict())
@@ -101,4 +129,6 @@ def layout():
             with gr.Accordion("Word timings (JSON)", open=False):
                 timings = gr.JSON(label="Words with start, end (s) and confidence")
     inputs = [audio] + [controls[name] for name in SETTINGS]
-    button.click(run_transcribe, inputs, [transcript, marked, plot, status, timings], api_name="transcribe")
+    # admission is jobs.limited's (per-kind slots and waiting line), so Gradio doesn't hold these back itself
+    button.click(run_transcribe, inputs, [transcript, marked, plot, status, timings], api_name="transcribe",
+                 concurrency_limit=None)

@@ -14,12 +14,14 @@ import time
 
 import gradio as gr
 
-from playground import hub
+from playground import hub, limits
 from playground.errors import UserError
+from playground.gpu import gpu_task
+from playground.guards import Deadline
 from playground.text.generate import GenerationConfig, check_prompt, generate_stream
 from playground.text.loading import SUGGESTED_MODELS, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
-from playground.ui import sessions, text_train
+from playground.ui import jobs, sessions, text_train
 from playground.ui.controls import make_controls, read_controls
 
 MAIN_SETTINGS = ["max_new_tokens", "greedy", "temperature", "top_k", "top_p"]
@@ -60,21 +62,27 @@ def inspect_step(insight: dict | None, sequence: int, step: int):
             candidates_figure(steps[index] if steps else None, index))
 
 
+def update(**changes):
+    """The generate handler's outputs: the named ones changed, the others left as they are."""
+    names = ["status", "info", "text", "prompt_tokens", "coloured", "chart", "step", "sequence", "insight"]
+    return [changes.get(name, gr.skip()) for name in names]
+
+
+@jobs.limited("generate", lambda note: update(status=note))
+@gpu_task(duration=60)
 def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temperature, top_k, top_p,
              repetition_penalty, num_beams, num_sequences, seed, top_candidates,
              progress=gr.Progress(track_tqdm=True)):
     """Stream: status, model info, text, prompt tokens, coloured text, chart, step and sequence sliders, insight.
 
-    The settings are named one by one (not *values) so that the API shows their names.
+    The settings are named one by one (not *values) so that the API shows their names. It runs once a
+    generation slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS.
     """
     values = [max_new_tokens, greedy, temperature, top_k, top_p, repetition_penalty, num_beams, num_sequences, seed,
               top_candidates]
-    def update(**changes):
-        names = ["status", "info", "text", "prompt_tokens", "coloured", "chart", "step", "sequence", "insight"]
-        return [changes.get(name, gr.skip()) for name in names]
-
     try:
         config = read_controls(GenerationConfig, SETTINGS, values)
+        limits.check("new_tokens", config.max_new_tokens)
         check_prompt(prompt)
         yield update(status=f"⏳ Loading `{model_id}`…")
         progress(0.0, desc=f"Loading {model_id}")
@@ -83,6 +91,7 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
         yield update(status=f"⚠️ {error}")
         return
     flag = sessions.start(request, "generate")
+    deadline = Deadline(flag).start()
     steps, last_text, last_chart = [], 0.0, 0.0
     try:
         for event in generate_stream(loaded, prompt, config, stop=flag):
@@ -108,6 +117,7 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
         yield update(status=f"⚠️ {error}")
         return
     finally:
+        deadline.cancel()
         sessions.forget(request, "generate", flag)
     done = event
     insight = {"prompt": prompt, "steps": done["steps"]}
@@ -115,6 +125,8 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
     verb = "⏹️ Stopped after" if done["stopped"] else "✅"
     status = (f"{verb} {done['tokens']} tokens in {done['seconds']:.2f} s: **{done['tokens_per_second']:.1f} tokens/s**"
               f", first token after {done['time_to_first_token']:.2f} s · seed {done['seed']}")
+    if deadline.expired:
+        status += f". {deadline.message()}"
     coloured, chart = inspect_step(insight, 1, 1)
     yield update(status=status, info=loaded.describe(), text=full_text(prompt, done["texts"]), coloured=coloured,
                  chart=chart, insight=insight,
@@ -145,6 +157,8 @@ def build():
             prompt = gr.Textbox(DEFAULT_PROMPT, lines=3, label="Prompt", info="The text the model continues.",
                                 elem_id="text-prompt")
             controls = make_controls(GenerationConfig, only=MAIN_SETTINGS)
+            # the slider stops at the host's limit (the handler checks it too, for API callers)
+            controls["max_new_tokens"].maximum = min(controls["max_new_tokens"].maximum, limits.limit("new_tokens"))
             with gr.Accordion("More settings", open=False):
                 controls.update(make_controls(GenerationConfig, only=MORE_SETTINGS))
         with gr.Column(scale=7):
@@ -170,8 +184,9 @@ def build():
 
     ordered = [controls[name] for name in SETTINGS]
     outputs = [status, info, text, prompt_tokens, coloured, chart, step, sequence, insight]
+    # admission is jobs.limited's (per-kind slots and waiting line), so Gradio doesn't hold these back itself
     generate_button.click(generate, [model, prompt, *ordered], outputs, api_name="generate",
-                          concurrency_id="generate")
+                          concurrency_limit=None)
     stop_button.click(stop, None, None, api_name="stop_generation", queue=False)
     model.change(model_info, model, info, api_visibility="private")
     controls["greedy"].change(on_greedy, controls["greedy"], [controls[n] for n in SAMPLING_ONLY],

@@ -14,11 +14,14 @@ from datetime import datetime
 import gradio as gr
 import pandas as pd
 
+from playground import limits
 from playground.errors import UserError
+from playground.gpu import gpu_task
+from playground.guards import Deadline, check_upload
 from playground.text.corpus import check_corpus, read_corpus_file, stdlib_corpus
 from playground.text.loading import SUGGESTED_MODELS
-from playground.text.tiny_gpt import TinyGPTConfig, train_events, zip_folder
-from playground.ui import sessions
+from playground.text.tiny_gpt import TinyGPTConfig, parameter_count, train_events, zip_folder
+from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls, read_controls
 
 SOURCES = ("Python documentation (built in)", "Paste text", "Upload a text file")
@@ -42,7 +45,7 @@ def corpus_for(source: str, pasted: str, uploaded) -> str:
     if source == SOURCES[2]:
         if not uploaded:
             raise UserError("Choose a text file to upload, or pick another training text.")
-        return read_corpus_file(uploaded)
+        return read_corpus_file(check_upload(uploaded, "text file"))
     return stdlib_corpus()
 
 
@@ -55,11 +58,18 @@ def curves(rows: list[tuple]) -> pd.DataFrame | None:
     return frame.astype({"step": "int64", "loss": "float64", "curve": "str"})
 
 
+def status_only(status: str) -> list:
+    return [status, *[gr.skip()] * 5]
+
+
+@jobs.limited("train", status_only)
+@gpu_task(duration=120)
 def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads, embedding_size, context_length, steps,
           learning_rate, batch_size, tokenizer, vocab_size, sample_every, seed, sample_prompt):
     """Stream: status, loss curves, samples, download, model menu, trained models (state).
 
-    The settings are named one by one (not *values) so that the API shows their names.
+    The settings are named one by one (not *values) so that the API shows their names. It runs once a
+    training slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS, then saves what it learnt.
     """
     values = [layers, heads, embedding_size, context_length, steps, learning_rate, batch_size, tokenizer, vocab_size,
               sample_every, seed, sample_prompt]
@@ -68,12 +78,14 @@ def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads,
     skip = [gr.skip()] * 5
     try:
         config = read_controls(TinyGPTConfig, SETTINGS, values)
+        limits.check("parameters", parameter_count(config))
         corpus = corpus_for(source, pasted, uploaded)
     except UserError as error:
         yield [f"⚠️ {error}", *skip]
         return
     folder = new_run_dir("tiny-gpt") / "tiny-gpt"
     flag = sessions.start(request, "train_lm")
+    deadline = Deadline(flag).start()
     rows, samples, last_update, header = [], [], 0.0, ""
     yield ["⏳ Learning the tokenizer…", curves(rows), "", None, *skip[:2]]
     try:
@@ -99,13 +111,14 @@ def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads,
         yield [f"⚠️ {error}", curves(rows), "\n\n".join(samples), *skip[:3]]
         return
     finally:
+        deadline.cancel()
         sessions.forget(request, "train_lm", flag)
     label = f"tiny GPT · {datetime.now():%H:%M:%S} · {config.layers} layers × {config.embedding_size}"
     trained = [*(trained or []), (label, event["path"])]
     verb = "⏹️ Stopped" if event["status"] == "stopped" else "✅ Trained"
     status = (f"{verb}: {event['steps_run']} steps in {event['seconds']:.1f} s, held-out loss "
               f"**{event['initial_val_loss']:.2f} → {event['val_loss']:.2f}** · {header}. It is now selected in "
-              f"the Model menu above: press **Generate**.")
+              f"the Model menu above: press **Generate**." + (f" {deadline.message()}" if deadline.expired else ""))
     menu = gr.update(choices=[(m, m) for m in SUGGESTED_MODELS] + [tuple(t) for t in trained], value=event["path"])
     download = gr.update(value=str(zip_folder(event["path"])), visible=True)
     yield [status, curves(rows), "\n\n".join(samples), download, menu, trained]
@@ -154,5 +167,5 @@ def build(model_menu):
     source.change(on_source, source, [pasted, uploaded], api_visibility="private")
     train_button.click(train, [source, pasted, uploaded, trained, *[controls[name] for name in SETTINGS]],
                        [status, loss_plot, samples, download, model_menu, trained], api_name="train_lm",
-                       concurrency_id="train_lm")
+                       concurrency_limit=None)  # admission is jobs.limited's: the "train" slots
     stop_button.click(stop, None, None, api_name="stop_train_lm", queue=False)
