@@ -115,6 +115,11 @@ def test_judge_knows_real_digits_and_sees_collapse():
     assert everything["class_coverage"] == 10 and everything["conditional_accuracy"] > 0.95
     threes = judge.score(data.x_test[data.y_test == 3])  # a "generator" that only draws 3s
     assert threes["class_coverage"] == 1 and threes["sample_confidence"] > 0.9
+    # mostly three digits with a few strays of the others: three classes covered, not ten
+    keep = torch.cat([torch.nonzero(data.y_test == d).flatten()[:count]
+                      for d, count in [(1, 36), (4, 36), (8, 35)] + [(d, 2) for d in (0, 2, 3, 5, 6, 7, 9)]])
+    mostly_three = judge.score(data.x_test[keep])
+    assert mostly_three["class_coverage"] == 3 and sum(mostly_three["class_counts"]) == len(keep)
 
 
 # a real (short) run
@@ -164,6 +169,18 @@ def test_saved_generator_reloads_to_the_same_samples(trained, tmp_path):
     fresh.sampler.load_state_dict(load_file(str(paths["generator"])))
     fresh.summary = dict(run.summary)
     assert (fresh.sample(seed=3) == run.sample(seed=3)).all()
+
+
+@pytest.mark.parametrize("loss", ["hinge", "wgan-gp"])
+def test_hinge_and_wgan_gp_train_with_several_d_steps(loss):
+    run = GanRun("digits", settings={"loss": loss, "d_steps": 3, "epochs": 1}, preset="dcgan")
+    before = [p.detach().clone() for p in run.generator.parameters()]
+    steps = [e for e in run.events() if isinstance(e, GanStepEvent)]
+    assert run.summary["status"] == "finished"
+    assert all(torch.isfinite(torch.tensor([e.g_loss, e.d_loss, e.d_real, e.d_fake])).all() for e in steps)
+    assert any(not torch.equal(a, b) for a, b in zip(before, run.generator.parameters()))
+    has_batch_norm = any(isinstance(m, torch.nn.BatchNorm2d) for m in run.discriminator.modules())
+    assert has_batch_norm == (loss != "wgan-gp")  # the gradient penalty is per image: no batch statistics
 
 
 # stop and refusals

@@ -86,10 +86,11 @@ def test_browser_trains_both_tabs(page, screenshot_dir):
     tab.get_by_role("button", name="Train", exact=True).click()
     tab.get_by_text("sample confidence").wait_for(timeout=240_000)
     assert tab.locator(".js-plotly-plot").count() >= 2  # curves and the class histogram
-    assert tab.get_by_text("Judge on 1,000 samples").count() == 1
+    assert tab.get_by_text("requested class produced").count() == 1  # the readout of a conditional GAN
     tab.get_by_role("button", name="Sample", exact=True).click()
+    tab.get_by_text("samples-seed0", exact=True).wait_for(timeout=60_000)  # Gradio shows the stem and ".png" apart
     tab.get_by_role("button", name="Interpolate", exact=True).click()
-    tab.get_by_text("samples-seed0.png").wait_for(timeout=60_000)
+    page.locator("#gan-walk img").wait_for(timeout=60_000)
     time.sleep(1.0)  # let the last images paint
     page.screenshot(path=str(screenshot_dir / "gan-after.png"), full_page=True)
 
@@ -100,6 +101,7 @@ def test_browser_trains_both_tabs(page, screenshot_dir):
     tab.get_by_text("test reconstruction MSE").wait_for(timeout=120_000)
     assert tab.locator(".js-plotly-plot").count() >= 2  # curves and the latent scatter
     tab.get_by_role("button", name="Interpolate", exact=True).click()
-    time.sleep(2.0)
+    page.locator("#vae-walk img").wait_for(timeout=60_000)
+    time.sleep(1.0)
     page.screenshot(path=str(screenshot_dir / "vae-after.png"), full_page=True)
     assert page.console_errors == []

@@ -2,7 +2,7 @@
 
 Two architectures share one interface, `Generator(z, labels)` and
 `Discriminator(x, labels)`, for any image size divisible by 4:
-- `classic`: the small recipe from countless tutorials: Dense -> 7x7 ->
+- `classic`: the small recipe from countless tutorials: Dense -> 128 x 7x7 ->
   ConvTranspose(64) -> ConvTranspose(1) against a Flatten -> Dense(128) -> 1
   discriminator. Kept because it teaches mode collapse: on digits it settles
   on a few classes.
@@ -10,8 +10,8 @@ Two architectures share one interface, `Generator(z, labels)` and
   layers (smooth images, no checkerboard), against a small two-layer conv
   discriminator with batch norm (none under WGAN-GP, whose penalty is per image).
 `conditional` (the default) feeds the class label to both networks (one-hot),
-so you can ask for a chosen class; measured here it also learns much faster and
-sharper than the unconditional model (see tests/test_gan.py and the issue notes).
+so you can ask for a chosen class; measured on digits it also learns faster and
+sharper than the unconditional model (benchmarks/measure_generative.py).
 Samples come from a running average of the generator's weights (`ema`).
 """
 

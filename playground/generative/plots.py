@@ -12,6 +12,8 @@ from playground.plots.style import COLOURS, GRID, empty, style
 
 def _finish(fig: go.Figure, height: int) -> go.Figure:
     style(fig, height=height)
+    # subplot titles sit where the house style puts the legend: move the legend below the x titles
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.32, x=0), margin=dict(b=100, t=40))
     fig.update_xaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
     fig.update_yaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
     fig.update_annotations(font_size=13)

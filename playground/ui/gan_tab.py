@@ -195,7 +195,8 @@ def build():
                 seed_b = gr.Number(2, precision=0, label="To seed", minimum=0, info="End of the walk.")
                 steps = gr.Slider(2, 32, value=10, step=1, label="Steps", info="Images along the walk.")
                 interpolate_button = gr.Button("Interpolate")
-            walk = gr.Image(label="Latent interpolation", format="png", interactive=False, height=120)
+            walk = gr.Image(label="Latent interpolation", format="png", interactive=False, height=120,
+                            elem_id="gan-walk")
             downloads = gr.File(label="Downloads: generator and discriminator (safetensors), config, history, "
                                 "samples PNG", file_count="multiple", interactive=False)
     run_state = gr.State()

@@ -89,7 +89,7 @@ def train(request: gr.Request, dataset_name, preset, *values_and_rows):
             elif isinstance(event, DoneEvent):
                 break
             now = time.monotonic()
-            if now - last_update < UPDATE_SECONDS or not run.history:
+            if now - last_update < UPDATE_SECONDS or latent is None:  # each epoch ends with its latent points
                 continue
             last_update = now
             last = run.history[-1]
@@ -173,7 +173,7 @@ def build():
                 steps = gr.Slider(2, 32, value=10, step=1, label="Steps", info="Decoded images between the two.")
                 interpolate_button = gr.Button("Interpolate")
             walk = gr.Image(label="First image, the decoded walk between the codes, second image", format="png",
-                            interactive=False, height=120)
+                            interactive=False, height=120, elem_id="vae-walk")
             downloads = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV), PNGs",
                                 file_count="multiple", interactive=False)
             runs = gr.Dataframe(headers=RUN_COLUMNS, label="Runs in this visit (compare a VAE and an autoencoder)",
