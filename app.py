@@ -17,10 +17,12 @@ os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_job()))
 
 import gradio as gr  # noqa: E402
 
-from playground import hub  # noqa: E402
+from playground import hub, limits  # noqa: E402
 
-# web visitors load only allow-listed models and folders under the models folder (see playground/hub.py)
+# web visitors load only allow-listed models and folders under the models folder (see playground/hub.py),
+# and the host's limits bind them (see playground/limits.py); the CLI's owner has neither restriction
 hub.restrict_to_allow_list(os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL") != "1")
+limits.enforce()
 
 # (tab title, module with a `build()` that lays the tab out inside the current gr.Tab;
 #  `build()` may return (fn, inputs, outputs) hooks to run when a page opens)

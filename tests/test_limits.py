@@ -12,10 +12,17 @@ def test_defaults_suit_a_free_cpu_space():
 
 
 def test_reaching_a_limit_says_which_and_how_to_raise_it(monkeypatch):
+    monkeypatch.setattr(limits, "_enforced", True)
     monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "10")
     limits.check("epochs", 10)
     with pytest.raises(UserError, match="at most 10 epochs.*PLAYGROUND_MAX_EPOCHS"):
         limits.check("epochs", 11)
+
+
+def test_the_owner_on_the_cli_is_not_limited(monkeypatch):
+    monkeypatch.setattr(limits, "_enforced", False)
+    monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "10")
+    limits.check("epochs", 11)
 
 
 def test_a_malformed_setting_falls_back_to_the_default(monkeypatch):
