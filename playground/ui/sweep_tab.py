@@ -18,6 +18,7 @@ from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
 from playground.ui import sessions
 from playground.ui.controls import make_controls
+from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5
 FIELDS = [f.name for f in cfg.fields(SweepConfig)]
@@ -153,7 +154,8 @@ def build():
     inputs = [controls[name] for name in FIELDS]
     controls["dataset"].change(on_dataset, controls["dataset"], controls["model"], api_visibility="private")
     run_event = run_button.click(sweep, inputs, [status, curves_plot, results, coordinates, download],
-                                 api_name="sweep", concurrency_limit=2, concurrency_id="sweep")
+                                 api_name="sweep", concurrency_limit=concurrency("train"),
+                                 concurrency_id="train")  # one pool shared by every training tab
     stop_button.click(stop, None, None, api_name="sweep_stop", cancels=[run_event], queue=False)
     return []
 

@@ -18,6 +18,7 @@ from playground.transfer.strategies import STRATEGIES
 from playground.transfer.tasks import TASKS
 from playground.ui import sessions
 from playground.ui.controls import make_controls
+from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # the curves are re-sent whole: at most twice a second
 FIELDS = [f.name for f in cfg.fields(TransferConfig)]
@@ -232,10 +233,10 @@ def build():
                                 interactive=False, visible=False)
     inputs = [controls[name] for name in FIELDS]
     outputs = [status, curves_plot, table, shots_plot, downloads]
-    train_event = train_button.click(train, inputs, outputs, api_name="transfer", concurrency_limit=2,
-                                     concurrency_id="transfer")
+    pool = dict(concurrency_limit=concurrency("train"), concurrency_id="train")  # shared by every training tab
+    train_event = train_button.click(train, inputs, outputs, api_name="transfer", **pool)
     curve_event = curve_button.click(train_curve, [shots_list, *inputs], outputs, api_name="transfer_curve",
-                                     concurrency_limit=2, concurrency_id="transfer")
+                                     **pool)
     stop_button.click(stop, None, None, api_name="transfer_stop", cancels=[train_event, curve_event], queue=False)
     for box in (controls["source"], controls["target"]):
         box.change(describe_tasks, [controls["source"], controls["target"]], tasks_text, api_visibility="private")
