@@ -104,7 +104,9 @@ def upload_name(path, *choices) -> str:
 
 
 def register_upload(splits, description: str, *, session: str | None = None):
-    """File the upload's splits as a dataset of the current visitor (see registry.add_session_dataset)."""
+    """File the upload's splits as a dataset of the current visitor (see registry.add_session_dataset);
+    images suggest a CNN, as the bundled image sets do."""
     from playground.data.registry import add_session_dataset
 
-    return add_session_dataset(splits, description, session=session)
+    suggested = {"model": "cnn"} if splits.kind == "image" else {}
+    return add_session_dataset(splits, description, suggested=suggested, session=session)

@@ -59,8 +59,8 @@ def mosaic(rows: list[list[np.ndarray]], labels: list[str], *, title: str, per_r
                                xanchor="right", font=dict(size=11))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, scaleanchor="x")
-    shown_width = min(canvas.shape[1], 760)  # about the width the figure gets on the page
-    fig = style(fig, title=title, height=min(900, 70 + canvas.shape[0] * shown_width // canvas.shape[1]))
+    shown_width = min(canvas.shape[1], 640)  # about the width the picture gets on the page, labels aside
+    fig = style(fig, title=title, height=min(1000, 80 + canvas.shape[0] * shown_width // canvas.shape[1]))
     fig.update_layout(margin=dict(l=110, r=10, t=45, b=10))
     return fig
 
@@ -70,13 +70,14 @@ def neuron_thumbnails(maps: dict, *, limit: int = 32) -> go.Figure:
     rows, labels = [], []
     for index, layer in enumerate(maps["layers"]):
         count = layer.shape[-1]
-        rows.append([tile(layer[::-1, :, n], 48) for n in range(min(count, limit))])  # y axis points up
+        rows.append([tile(layer[::-1, :, n], 64) for n in range(min(count, limit))])  # y axis points up
         labels.append(f"layer {index + 1}<br>({min(count, limit)} of {count})" if count > limit
                       else f"layer {index + 1}<br>({count} neurons)")
     output = maps["output"]
-    rows.append([tile(output[::-1, :, n], 48) for n in range(output.shape[-1])])
+    rows.append([tile(output[::-1, :, n], 64) for n in range(output.shape[-1])])
     labels.append("output")
-    return mosaic(rows, labels, title="Each neuron's activation over the plane (blue < 0 < orange; dark→bright ≥ 0)")
+    return mosaic(rows, labels, per_row=12,
+                  title="Each neuron's activation over the plane (blue < 0 < orange; dark→bright ≥ 0)")
 
 
 def feature_map_grid(layers: list[dict], image, *, limit: int = 32) -> go.Figure:
@@ -89,9 +90,9 @@ def feature_map_grid(layers: list[dict], image, *, limit: int = 32) -> go.Figure
     for layer in layers:
         maps = np.asarray(layer["maps"])
         shown = min(len(maps), limit)
-        rows.append([tile(maps[c], 48) for c in range(shown)])
+        rows.append([tile(maps[c], 64) for c in range(shown)])
         labels.append(f"{layer['layer']}<br>{len(maps)}×{maps.shape[1]}×{maps.shape[2]}")
-    return mosaic(rows, labels, title="Feature maps after each convolution (each map on its own scale)")
+    return mosaic(rows, labels, per_row=8, title="Feature maps after each convolution (each map on its own scale)")
 
 
 def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -> go.Figure:
@@ -103,11 +104,15 @@ def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -
     for f in range(min(sequence.shape[1], 8)):
         fig.add_scatter(y=sequence[:, f], mode="lines", line=dict(width=1.2, color=COLOURS[f % len(COLOURS)]),
                         showlegend=False, row=1, col=1)
+    first_gate = next((name for name in names if "gate" in name), None)
     for row, name in enumerate(names, start=2):
         values = np.asarray(states[name]).T  # (units, time)
         gate = "gate" in name
-        fig.add_heatmap(z=values, colorscale="Viridis" if gate else "RdBu_r", zmin=0 if gate else -1,
-                        zmax=1, showscale=row == 2, colorbar=dict(len=0.3, y=0.85, title="value"),
+        # gates lie in [0, 1]; states in [-1, 1], except the LSTM's cell state, which is unbounded
+        extent = max(1.0, float(np.abs(values).max())) if name == "cell state" else 1.0
+        bar = dict(len=0.25, y=0.85, title="state") if row == 2 else dict(len=0.25, y=0.45, title="gate")
+        fig.add_heatmap(z=values, colorscale="Viridis" if gate else "RdBu_r", zmin=0 if gate else -extent,
+                        zmax=extent, showscale=row == 2 or name == first_gate, colorbar=bar,
                         hovertemplate=f"{name}<br>step %{{x}}, unit %{{y}}: %{{z:.2f}}<extra></extra>", row=row, col=1)
         fig.update_yaxes(title_text="unit", showgrid=False, row=row, col=1)
     fig.update_xaxes(title_text="time step", row=len(names) + 1, col=1)
@@ -121,7 +126,7 @@ def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title
     rows = rows[:limit]
     start = {r["layer"]: r for r in initial or []}
     fig = make_subplots(rows=len(rows), cols=2, column_titles=["weights", "gradients (last batch)"],
-                        row_titles=[r["layer"] for r in rows], horizontal_spacing=0.08, vertical_spacing=0.06)
+                        row_titles=[f"{r['layer']} {'×'.join(map(str, r['shape']))}" for r in rows], horizontal_spacing=0.08, vertical_spacing=0.06)
     for index, row in enumerate(rows, start=1):
         for col, key, colour in ((1, "weights", COLOURS[0]), (2, "gradients", COLOURS[1])):
             hist = row[key]

@@ -27,8 +27,8 @@ def regression_curves(history: list[dict], steps: list[dict] | None = None) -> g
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(range=[max(low, -1.0), 1.02], row=1, col=2)
     fig = style(fig, height=360)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, x=0.5, xanchor="center"),
-                      margin=dict(t=40, b=80))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.5, xanchor="center"),
+                      margin=dict(t=40, b=90))
     return fig
 
 

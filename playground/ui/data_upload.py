@@ -10,6 +10,7 @@ find the visitor behind a call: Gradio's session hash.
 import gradio as gr
 
 from playground.data import registry
+from playground.data.uploads import register_upload
 from playground.errors import UserError
 
 
@@ -50,7 +51,7 @@ def on_table(path):
     note = (f"{len(frame):,} rows × {len(columns)} columns. The target **{target}** looks like "
             f"**{infer_task(frame[target])}**." + (f" Left out as free text or IDs: {', '.join(text)}." if text else ""))
     keys = ["column", "kind", "missing", "distinct", "mean", "std", "min", "max", "top values"]
-    return [gr.update(value=frame.head(8), visible=True),
+    return [gr.update(value=frame.head(8).round(4), visible=True),
             gr.update(value=[[row.get(k, "") for k in keys] for row in stats], visible=True),
             gr.update(choices=columns, value=target), gr.update(choices=columns, value=features),
             gr.update(value="auto"), note]
@@ -90,7 +91,7 @@ def use_images(request: gr.Request, path, size):
 def _file(request, splits, description):
     """Register, then point the dataset menu at the new dataset (its `.then` draws the preview)."""
     session = getattr(request, "session_hash", None)
-    registry.add_session_dataset(splits, description, session=session)
+    register_upload(splits, description, session=session)
     with registry.session_scope(session or registry.LOCAL_SESSION):
         names = registry.dataset_names()
     return (gr.update(choices=names, value=splits.name), f"✅ Added **{splits.name}**: {description}",

@@ -25,7 +25,7 @@ def _two_d_mlp(run) -> bool:
 def _neurons(run, example: int):
     from playground.inspect.neurons import hidden_neuron_maps
 
-    return inside.neuron_thumbnails(hidden_neuron_maps(run.model, run.splits))
+    return inside.neuron_thumbnails(hidden_neuron_maps(run.model, run.splits, resolution=32))  # 2x: 64 px tiles
 
 
 def _has_convolutions(run) -> bool:

@@ -110,7 +110,7 @@ def compare_figure(saved: list | None) -> go.Figure:
     if not saved:
         return empty("Finished runs collect here, so you can compare their curves.", height=320)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("Validation loss", "Validation accuracy (classes) or R² (regression)"))
+                        subplot_titles=("Validation loss", "Validation score: accuracy, or R² for regression"))
     for index, entry in enumerate(saved):
         colour = COLOURS[entry["number"] % len(COLOURS)]
         for col, key in ((1, "val_loss"), (2, "val_score")):
@@ -119,7 +119,7 @@ def compare_figure(saved: list | None) -> go.Figure:
                             line=dict(color=colour, width=2), row=1, col=col)
     fig.update_xaxes(title_text="epoch")
     fig = style(fig, height=380 + 22 * len(saved))
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.18, x=0), margin=dict(b=60 + 22 * len(saved)))
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.28, x=0), margin=dict(b=80 + 22 * len(saved)))
     return fig
 
 

@@ -19,7 +19,10 @@ def is_two_d(splits) -> bool:
 def preview(splits):
     if splits.task == "regression":
         return regression.target_preview(splits)
-    return dataset_preview(splits)
+    figure = dataset_preview(splits)
+    if splits.kind == "image" and figure.layout.height < 260:  # two or three classes: give the rows room
+        figure.update_layout(height=260)
+    return figure
 
 
 def training_curves(run, steps):

@@ -186,16 +186,17 @@ def watch(request: gr.Request):
 def after_run(run, saved, example):
     """When a run ends: remember it, compare it, and show the view from inside for the chosen example."""
     saved = train_keep.remember(saved, run)
-    return saved, train_keep.compare_figure(saved), train_inside.look_inside(run, example)
+    histograms = train_inside.histograms(run) if run is not None else gr.skip()
+    return saved, train_keep.compare_figure(saved), train_inside.look_inside(run, example), histograms
 
 
 def load_page(request: gr.Request):
     """A page opens: the dataset, model and settings of a share link (URL parameters), else the defaults."""
     found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
     updates = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
-    tab = gr.Tabs(selected=found["tab"]) if found.get("tab") and _app_tabs else gr.skip()
-    note = f"⚠️ Ignored from the link: {', '.join(notes)}." if notes else gr.skip()
-    return [*updates, tab, note]
+    if notes:  # under the dataset's description, where the eye already is
+        updates[1] = f"{updates[1]}\n\n⚠️ Ignored from the link: {', '.join(notes)}."
+    return [*updates, gr.Tabs(selected=found["tab"]) if found.get("tab") and _app_tabs else gr.skip()]
 
 
 def share(dataset_name, noise, model_name, *values):
@@ -240,11 +241,13 @@ def build():
         with gr.Column(scale=7):
             with gr.Row():
                 train_button = gr.Button("Train", variant="primary", scale=3)
-                step_button = gr.Button("Step 1 epoch", scale=1, elem_id="step-button")
-                more = gr.Number(5, precision=0, minimum=1, label="More epochs", scale=1, min_width=90,
-                                 elem_id="more-epochs")
-                continue_button = gr.Button("Continue", scale=1, elem_id="continue-button")
                 stop_button = gr.Button("Stop", variant="stop", scale=1)
+            with gr.Row(equal_height=True):
+                step_button = gr.Button("Step 1 epoch", size="sm", scale=2, elem_id="step-button")
+                continue_button = gr.Button("Continue for", size="sm", scale=2, elem_id="continue-button")
+                more = gr.Number(5, precision=0, minimum=1, label="More epochs", show_label=False, container=False,
+                                 scale=1, min_width=70, elem_id="more-epochs")
+                gr.Markdown("more epochs, from where it stopped", elem_id="more-epochs-label")
             status = gr.Markdown("Pick a dataset and an architecture, then press **Train**.")
             with gr.Accordion("Layers and parameters", open=False):
                 layers = gr.Dataframe(headers=["layer", "type", "output shape", "parameters"], interactive=False)
@@ -278,7 +281,8 @@ def build():
     outputs = [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state]
     live_outputs = [inside["histograms"], inside["inside"]]
     after = dict(fn=after_run, inputs=[run_state, keep["saved"], inside["example"]],
-                 outputs=[keep["saved"], keep["saved_plot"], inside["inside"]], api_visibility="private")
+                 outputs=[keep["saved"], keep["saved_plot"], inside["inside"], inside["histograms"]],
+                 api_visibility="private")
     runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=2, concurrency_id="train"),
             step_button.click(step, [run_state, *inputs], outputs, api_name="step", concurrency_id="train"),
             continue_button.click(proceed, [run_state, more, *inputs], outputs, api_name="continue",
@@ -296,5 +300,5 @@ def build():
                                            "window.location.origin + window.location.pathname + q : q")
     keep["clear"].click(train_keep.clear_saved, None, [keep["saved"], keep["saved_plot"]], api_visibility="private")
     # run when a page opens: the share link's settings (or the defaults), then the model summary
-    page_outputs = [*dataset_outputs, tabs if _app_tabs else gr.State(), upload["status"]]
+    page_outputs = [*dataset_outputs, tabs if _app_tabs else gr.State()]
     return [(load_page, None, page_outputs), (describe, inputs, [status, layers])]
