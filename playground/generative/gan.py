@@ -93,10 +93,10 @@ class Generator(nn.Module):
         width = 128 if architecture == "classic" else 64
         inputs = latent_dim + (num_classes if conditional else 0)
         if architecture == "classic":
-            self.project = nn.Sequential(nn.Linear(inputs, width * base * base), nn.LeakyReLU(0.2))
+            self.project = nn.Sequential(nn.Linear(inputs, width * base * base), nn.ReLU())
             self.upsample = nn.Sequential(
                 nn.Unflatten(1, (width, base, base)),
-                nn.ConvTranspose2d(width, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+                nn.ConvTranspose2d(width, 64, 4, 2, 1), nn.ReLU(),
                 nn.ConvTranspose2d(64, channels, 4, 2, 1), nn.Tanh())
         else:  # resize-then-convolve instead of transposed convolutions: no checkerboard to unlearn
             self.project = nn.Sequential(nn.Linear(inputs, width * base * base), nn.BatchNorm1d(width * base * base),
