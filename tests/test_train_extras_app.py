@@ -86,8 +86,8 @@ def test_share_link_carries_the_settings(client):
 
 
 def test_browser_opens_a_share_link_trains_and_looks_inside(page, app_url, screenshot_dir):
-    page.goto(app_url.rstrip("/") + "/?tab=train&dataset=spiral&noise=0.1&model=mlp&width=8&hidden_layers=3&lr=0.03&epochs=15"
-              "&activation=tanh&bogus=1&batch_size=abc")
+    page.goto(app_url.rstrip("/") + "/?tab=train&dataset=spiral&noise=0.1&model=mlp&width=8&hidden_layers=3"
+              "&lr=0.03&epochs=15&activation=tanh&bogus=1&batch_size=abc")
     tab = page.locator("#tab-train")
     tab.get_by_text("Three interleaved spiral arms").wait_for(timeout=60_000)
     page.console_errors.clear()  # the fixture's first page, left mid-load, logs its aborted requests

@@ -215,7 +215,8 @@ def to_splits(name: str, kind: str, arrays: dict, *, task: str = "classification
     extra = {}
     if task == "regression":
         mean, std = float(np.mean(arrays["y_train"])), float(np.std(arrays["y_train"])) or 1.0
-        as_y = lambda a: torch.as_tensor((np.asarray(a, dtype=np.float64) - mean) / std, dtype=torch.float32)  # noqa: E731
+        def as_y(a):
+            return torch.as_tensor((np.asarray(a, dtype=np.float64) - mean) / std, dtype=torch.float32)
         extra = dict(target_mean=mean, target_std=std)
     else:
         as_y = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.long)  # noqa: E731

@@ -76,7 +76,8 @@ def _data_code(run) -> tuple[str, str, list]:
     if name in DATASETS:
         dataset = DATASETS[name]
         options = {**dataset.options, **{k: v for k, v in run.dataset_options.items() if v is not None}}
-        code = (f'\n\ndef load_data():\n    """The bundled dataset {name!r}, built and split exactly as in the app."""\n'
+        code = (f"\n\ndef load_data():\n"
+                f'    """The bundled dataset {name!r}, built and split exactly as in the app."""\n'
                 f"    arrays = {dataset.loader.__name__}(**{options!r})\n"
                 f"    return to_splits({name!r}, {dataset.kind!r}, arrays, task={dataset.task!r})\n")
         return code, [dataset.loader, to_splits], False

@@ -86,7 +86,8 @@ def main():
     parser.add_argument("--weights", default=None, help="Skip training: load these weights and only evaluate.")
     parser.add_argument("--out", default="retrained.safetensors", help="Where to save the weights after training.")
     parser.add_argument("--epochs", type=int, default=None, help="Train this many epochs instead of the app's.")
-    parser.add_argument("--device", default=SETTINGS["train_settings"]["device"], help="auto, cpu, cuda or mps.")  # noqa: F821
+    parser.add_argument("--device", default=SETTINGS["train_settings"]["device"],  # noqa: F821
+                        help="auto, cpu, cuda or mps.")
     args = parser.parse_args()
     train_settings = {**SETTINGS["train_settings"], "device": args.device}  # noqa: F821
     config = TrainConfig(**train_settings)  # noqa: F821

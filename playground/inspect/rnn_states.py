@@ -37,7 +37,8 @@ def _replay(cell: str, rnn: nn.Module, x: torch.Tensor, layer: int, reverse: boo
     h = torch.zeros(size, device=x.device)
     c = torch.zeros(size, device=x.device)
     steps = range(len(x) - 1, -1, -1) if reverse else range(len(x))
-    records: dict[str, list] = {name: [] for name in ["hidden", *GATES[cell]] + (["cell state"] if cell == "lstm" else [])}
+    names = ["hidden", *GATES[cell], *(["cell state"] if cell == "lstm" else [])]
+    records: dict[str, list] = {name: [] for name in names}
     for t in steps:
         from_input, from_hidden = w_ih @ x[t] + b_ih, w_hh @ h + b_hh
         if cell == "rnn":

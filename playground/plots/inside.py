@@ -126,7 +126,8 @@ def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title
     rows = rows[:limit]
     start = {r["layer"]: r for r in initial or []}
     fig = make_subplots(rows=len(rows), cols=2, column_titles=["weights", "gradients (last batch)"],
-                        row_titles=[f"{r['layer']} {'×'.join(map(str, r['shape']))}" for r in rows], horizontal_spacing=0.08, vertical_spacing=0.06)
+                        row_titles=[f"{r['layer']} {'×'.join(map(str, r['shape']))}" for r in rows],
+                        horizontal_spacing=0.08, vertical_spacing=0.06)
     for index, row in enumerate(rows, start=1):
         for col, key, colour in ((1, "weights", COLOURS[0]), (2, "gradients", COLOURS[1])):
             hist = row[key]

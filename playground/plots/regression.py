@@ -67,7 +67,8 @@ def learnt_surface(model, splits, resolution: int = 60) -> go.Figure:
     truth = splits.to_units(splits.y_test.numpy())
     low, high = float(truth.min()), float(truth.max())
     fig = go.Figure(go.Heatmap(x=xs, y=ys, z=surface, colorscale="RdBu_r", zmin=low, zmax=high, opacity=0.85,
-                               colorbar=dict(title=splits.classes[0]), hovertemplate="predicted %{z:.3g}<extra></extra>"))
+                               colorbar=dict(title=splits.classes[0]),
+                               hovertemplate="predicted %{z:.3g}<extra></extra>"))
     x_test = splits.x_test.numpy()
     fig.add_scatter(x=x_test[:, 0], y=x_test[:, 1], mode="markers", name="test points (true value)",
                     marker=dict(size=7, color=truth, colorscale="RdBu_r", cmin=low, cmax=high,

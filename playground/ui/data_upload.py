@@ -49,7 +49,9 @@ def on_table(path):
     features = [c for c in columns[:-1] if column_kind(frame[c]) != "text"]
     text = [row["column"] for row in stats if row["kind"] == "text"]
     note = (f"{len(frame):,} rows × {len(columns)} columns. The target **{target}** looks like "
-            f"**{infer_task(frame[target])}**." + (f" Left out as free text or IDs: {', '.join(text)}." if text else ""))
+            f"**{infer_task(frame[target])}**.")
+    if text:
+        note += f" Left out as free text or IDs: {', '.join(text)}."
     keys = ["column", "kind", "missing", "distinct", "mean", "std", "min", "max", "top values"]
     return [gr.update(value=frame.head(8).round(4), visible=True),
             gr.update(value=[[row.get(k, "") for k in keys] for row in stats], visible=True),

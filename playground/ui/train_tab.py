@@ -2,14 +2,11 @@
 
 Controls are generated from the config dataclasses (same bounds and tooltips
 as the CLI). Train, Step (one epoch) and Continue (N more) share one streaming
-generator; it re-sends the plots a few times a second at most, so the browser
-keeps up however fast the epochs go. The panels live in their own modules:
+generator (train_stream.py). The panels live in their own modules:
 your own data (data_upload.py), inside the network (train_inside.py), export,
 share and saved runs (train_keep.py); what is drawn per task in
 train_results.py.
 """
-
-import time
 
 import gradio as gr
 
@@ -19,12 +16,9 @@ from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, compatible_architectures
 from playground.training.config import TrainConfig
 from playground.training.tasks import RegressionConfig
-from playground.ui import data_upload, live, sessions, train_inside, train_keep, train_results
+from playground.ui import data_upload, sessions, train_inside, train_keep, train_results, train_stream
 from playground.ui.controls import make_controls
 
-UPDATE_SECONDS = 0.4  # live plots are re-sent at most this often
-BOUNDARY_SECONDS = 1.0  # the decision boundary costs a grid of predictions: less often
-INSIDE_SECONDS = 1.5  # histograms and neuron maps for the watcher
 DEFAULT_DATASET = "moons"
 MODEL_FIELDS = {name: [f.name for f in cfg.fields(arch.config_class)] for name, arch in ARCHITECTURES.items()}
 TASK_FIELDS = [f.name for f in cfg.fields(RegressionConfig)]
@@ -108,55 +102,13 @@ def describe(dataset_name, noise, model_name, *values):
     return status, [[r["layer"], r["type"], r["output shape"], r["parameters"]] for r in rows]
 
 
-def stream(request: gr.Request, run, epochs: int | None = None):
-    """Train `run` (or go on `epochs` more) and stream: status, curves, data plot, then results and files."""
-    from playground.outputs import new_run_dir
-    from playground.training.events import DoneEvent, StepEvent
-
-    flag = sessions.start(request, "train")
-    live.begin(request)
-    train_inside.remember_start(run)
-    steps: list[dict] = []
-    last_update = last_boundary = last_inside = 0.0
-    title = f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
-    yield [f"{title}: starting…", gr.skip(), gr.skip(), *[gr.update(visible=False)] * 3, None, run]
-    try:
-        for event in run.events(flag, epochs):
-            if isinstance(event, StepEvent):
-                steps.append(event.to_dict())
-            if isinstance(event, DoneEvent):
-                break
-            now = time.monotonic()
-            if now - last_inside >= INSIDE_SECONDS:
-                live.post(request, train_inside.live_figures(run))
-                last_inside = now
-            if now - last_update < UPDATE_SECONDS and len(run.history) != 1:
-                continue
-            last_update = now
-            data_plot = gr.skip()
-            if now - last_boundary >= BOUNDARY_SECONDS:
-                data_plot, last_boundary = train_results.live_data_plot(run) or gr.skip(), now
-            yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps), data_plot,
-                   *[gr.skip()] * 3, gr.skip(), gr.skip()]
-    finally:
-        sessions.forget(request, "train", flag)
-        live.end(request, train_inside.live_figures(run))
-    summary = run.summary
-    files = [str(p) for p in run.save(new_run_dir("train")).values()]
-    icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
-    status = (f"{icon} {summary['message']} {title}: {train_results.headline(summary)}, "
-              f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s.")
-    yield [status, train_results.training_curves(run, steps), train_results.live_data_plot(run) or gr.skip(),
-           *train_results.final_outputs(run), files, run]
-
-
 def train(request: gr.Request, dataset_name, noise, model_name, *values):
     """A new run with these settings, trained for its epochs."""
     try:
         run = make_run(dataset_name, noise, model_name, values)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
-    yield from stream(request, run)
+    yield from train_stream.stream(request, run)
 
 
 def step(request: gr.Request, run, dataset_name, noise, model_name, *values):
@@ -172,22 +124,11 @@ def proceed(request: gr.Request, run, more, dataset_name, noise, model_name, *va
             run = make_run(dataset_name, noise, model_name, values)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
-    yield from stream(request, run, more)
+    yield from train_stream.stream(request, run, more)
 
 
 def stop(request: gr.Request):
     sessions.stop(request, "train")
-
-
-def watch(request: gr.Request):
-    yield from live.watch(request)
-
-
-def after_run(run, saved, example):
-    """When a run ends: remember it, compare it, and show the view from inside for the chosen example."""
-    saved = train_keep.remember(saved, run)
-    histograms = train_inside.histograms(run) if run is not None else gr.skip()
-    return saved, train_keep.compare_figure(saved), train_inside.look_inside(run, example), histograms
 
 
 def load_page(request: gr.Request):
@@ -280,7 +221,7 @@ def build():
 
     outputs = [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state]
     live_outputs = [inside["histograms"], inside["inside"]]
-    after = dict(fn=after_run, inputs=[run_state, keep["saved"], inside["example"]],
+    after = dict(fn=train_stream.after_run, inputs=[run_state, keep["saved"], inside["example"]],
                  outputs=[keep["saved"], keep["saved_plot"], inside["inside"], inside["histograms"]],
                  api_visibility="private")
     runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=2, concurrency_id="train"),
@@ -289,7 +230,7 @@ def build():
                                   concurrency_id="train")]
     for button, event in zip((train_button, step_button, continue_button), runs):
         event.then(**after)
-        button.click(watch, None, live_outputs, api_visibility="private", concurrency_limit=None)
+        button.click(train_stream.watch, None, live_outputs, api_visibility="private", concurrency_limit=None)
     stop_button.click(stop, None, None, api_name="stop", cancels=runs, queue=False)
 
     inside["look"].click(train_inside.look_inside, [run_state, inside["example"]], inside["inside"],
