@@ -41,6 +41,21 @@ def app_url():
     demo.close()
 
 
+@pytest.fixture(autouse=True)
+def library_tests_load_any_model(request):
+    """Importing app.py turns the allow-list on for the whole process; library tests call the loaders
+    directly, as the CLI does, so they run with it off. Tests of the served app keep it on."""
+    from playground import hub
+
+    if "app_url" in request.fixturenames:
+        yield
+        return
+    previous = hub._restricted
+    hub.restrict_to_allow_list(False)
+    yield
+    hub.restrict_to_allow_list(previous)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium through Playwright. On CI it must exist; elsewhere a missing one skips."""

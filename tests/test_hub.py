@@ -7,17 +7,11 @@ from playground.errors import UserError
 from playground.outputs import new_run_dir
 
 
-@pytest.fixture(autouse=True)
-def owner(monkeypatch):
-    """Unrestricted, like the CLI, whatever an earlier test's import of app.py switched on."""
-    monkeypatch.setattr(hub, "_restricted", False)
-
-
 @pytest.fixture
 def restricted(tmp_path, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_MODELS_DIR", str(tmp_path / "models"))
     (tmp_path / "models" / "mine").mkdir(parents=True)
-    hub.restrict_to_allow_list(True)  # undone by `owner`'s monkeypatch
+    monkeypatch.setattr(hub, "_restricted", True)  # as app.py does
     return tmp_path
 
 

@@ -5,21 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from playground import hub
 from playground.speech.audio import load_audio
 from playground.speech.recognize import load_recognizer, transcribe
 from playground.speech.wavfile import write_wav
 from tests.tiny_wav2vec2 import build_tiny_wav2vec2
-
-
-@pytest.fixture
-def as_owner():
-    """Load models as the machine's owner does (CLI, library): importing app.py restricts this process to the
-    web visitors' allow-list, and the app tests may have done that before these run."""
-    previous = hub._restricted
-    hub.restrict_to_allow_list(False)
-    yield
-    hub.restrict_to_allow_list(previous)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +68,7 @@ def test_non_audio_file_exits_2_with_one_sentence(cli, tmp_path):
     (lambda p: write_wav(p, 16000, np.ones(16000, dtype=np.int16)), ["--chunk-seconds", "3", "--stride-seconds", "2"],
      "longer than twice the stride"),
 ])
-def test_bad_input_exits_2_with_one_sentence(capsys, tmp_path, make, args, message, as_owner):
+def test_bad_input_exits_2_with_one_sentence(capsys, tmp_path, make, args, message):
     """In-process (the same `main` the subprocess runs) to spare a torch import per case."""
     from playground.cli import main
 
@@ -89,7 +78,7 @@ def test_bad_input_exits_2_with_one_sentence(capsys, tmp_path, make, args, messa
     assert len(error) == 1 and message in error[0]
 
 
-def test_silent_file_gives_an_empty_transcript(capsys, tiny_folder, tmp_path, as_owner):
+def test_silent_file_gives_an_empty_transcript(capsys, tiny_folder, tmp_path):
     from playground.cli import main
 
     write_wav(tmp_path / "quiet.wav", 22050, np.zeros(22050, dtype=np.int16))

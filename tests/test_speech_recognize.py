@@ -21,16 +21,6 @@ def babble(seconds, seed=0, rate=16000):
     return (0.3 * voice + 0.02 * np.random.default_rng(seed).standard_normal(len(t))).astype(np.float32)
 
 
-@pytest.fixture
-def as_owner():
-    """Load models as the machine's owner does (CLI, library): importing app.py restricts this process to the
-    web visitors' allow-list, and the app tests may have done that before these run."""
-    previous = hub._restricted
-    hub.restrict_to_allow_list(False)
-    yield
-    hub.restrict_to_allow_list(previous)
-
-
 @pytest.fixture(scope="module")
 def tiny_folder(tmp_path_factory):
     return str(build_tiny_wav2vec2(tmp_path_factory.mktemp("tiny-wav2vec2")))
@@ -144,7 +134,7 @@ def test_model_is_loaded_once(tiny_folder, recognizer):
     assert load_recognizer(tiny_folder, "cpu") is recognizer
 
 
-def test_unreachable_model_gives_one_clear_sentence(tmp_path, as_owner):
+def test_unreachable_model_gives_one_clear_sentence(tmp_path):
     with pytest.raises(UserError, match="Could not load the model 'nobody/no-such-speech-model'.*local model folder"):
         load_recognizer("nobody/no-such-speech-model", "cpu")
     (tmp_path / "config.json").write_text('{"model_type": "gpt2"}')

@@ -146,8 +146,16 @@ def run(args) -> int:
     args.dataset = dataset_from_args(args)
     if args.model in GENERATIVE_MODELS:  # GAN and VAE have their own loop: commands/train_generative.py
         return run_generative(args)
+    from playground.training import distributed
+
     run = build_run(args)
+    if not distributed.world().is_main:  # under torchrun every process trains, but only rank 0 prints and writes
+        for _ in run.events():
+            pass
+        distributed.teardown()
+        return 0
     train_run(run, args)
+    distributed.teardown()
     summary = run.summary
     if args.out:
         paths = run.save(args.out)

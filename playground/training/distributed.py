@@ -70,7 +70,8 @@ def total(*values: torch.Tensor) -> list[torch.Tensor]:
     """Sums across processes (every process must call this at the same step)."""
     if world().size <= 1:
         return list(values)
-    stacked = torch.stack([torch.as_tensor(v, dtype=torch.float64) for v in values])
+    device = next((v.device for v in values if isinstance(v, torch.Tensor)), torch.device("cpu"))
+    stacked = torch.stack([torch.as_tensor(v, dtype=torch.float64, device=device) for v in values])
     torch.distributed.all_reduce(stacked)
     return list(stacked)
 

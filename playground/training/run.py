@@ -22,10 +22,15 @@ from playground.device import pick_device
 from playground.errors import UserError
 from playground.models.registry import build_model, get_architecture
 from playground.models.summary import layer_table, parameter_count
+from playground.training import distributed
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, EpochEvent
 from playground.training.tasks import RegressionConfig
 from playground.training.trainer import Trainer
+
+# torch's global RNG is shared by every thread: seeding and building a model hold this lock, so a sweep's
+# parallel runs (or two users' runs) can't reseed each other halfway through an initialisation
+_global_rng = threading.Lock()
 
 
 class Run:
@@ -38,9 +43,10 @@ class Run:
         self.dataset_options = dataset_options or {}
         self.splits = load_dataset(dataset_name, **self.dataset_options)
         self.task_settings = _task_settings(self.splits, task_settings)
-        self.device = pick_device(self.train_config.device)
-        torch.manual_seed(self.train_config.seed)  # the same seed gives the same initial weights
-        self.model = build_model(model_name, self.splits, self.model_config)
+        self.device = distributed.local_device(pick_device(self.train_config.device))  # a GPU per process
+        with _global_rng:
+            torch.manual_seed(self.train_config.seed)  # the same seed gives the same initial weights
+            self.model = build_model(model_name, self.splits, self.model_config)
         self.history: list[dict] = []
         self.summary: dict = {}
         self.trainer: Trainer | None = None
@@ -67,9 +73,11 @@ class Run:
         if self.trainer is None:
             self.trainer = Trainer(self.model, self.splits, self.train_config, self.device,
                                    task_settings=self.task_settings)
-            torch.manual_seed(self.train_config.seed)  # dropout masks repeat too
+            with _global_rng:
+                torch.manual_seed(self.train_config.seed)  # dropout masks repeat too (one run at a time)
         else:
-            torch.set_rng_state(self._random_state)
+            with _global_rng:
+                torch.set_rng_state(self._random_state)
         epochs_before = self.trainer.epoch
         try:
             for event in self.trainer.run(epochs, stop):

@@ -16,6 +16,7 @@ import time
 import torch
 from torch import nn
 
+from playground.training import distributed
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, StepEvent
 from playground.training.tasks import make_task, predict_outputs
@@ -69,6 +70,8 @@ class Trainer:
     def __init__(self, model: nn.Module, splits, config: TrainConfig, device: torch.device, *,
                  task_settings: dict | None = None):
         self.model, self.splits, self.config, self.device = model.to(device), splits, config, device
+        distributed.setup(device)
+        self.train_model = distributed.wrap(self.model, device)  # DDP under torchrun, the model itself otherwise
         self.task = make_task(splits, task_settings)
         self.x_train, self.y_train = splits.x_train.to(device), splits.y_train.to(device)
         self.x_val, self.y_val = splits.x_val.to(device), splits.y_val.to(device)
@@ -115,7 +118,7 @@ class Trainer:
 
     def _epoch(self, epoch: int, first: int, last: int, stop):
         """One pass over the shuffled training split; returns (status, message, train loss, train score)."""
-        model, config, task, device = self.model, self.config, self.task, self.device
+        model, config, task, device = self.train_model, self.config, self.task, self.device
         n, batch_size, steps = len(self.y_train), self.batch_size, self.steps_per_epoch
         log_every = max(1, steps // STEP_EVENTS_PER_EPOCH)
         order = torch.randperm(n, generator=self.generator).to(device)
@@ -126,10 +129,11 @@ class Trainer:
             index = order[step * batch_size:(step + 1) * batch_size]
             if len(index) < 2 and step > 0:  # a lone straggler would break batch norm; it rejoins next epoch
                 continue
+            index = distributed.my_share(index)  # under torchrun, this process's slice of the global batch
             xb, yb = self.x_train[index], self.y_train[index]
             outputs = model(xb)
             loss = task.loss(outputs, yb)
-            objective = loss + config.l1 * l1_penalty(model) if config.l1 > 0 else loss
+            objective = loss + config.l1 * l1_penalty(self.model) if config.l1 > 0 else loss
             self.optimizer.zero_grad(set_to_none=True)
             objective.backward()
             self.optimizer.step()
@@ -139,7 +143,8 @@ class Trainer:
             score_sum += task.batch_score(outputs.detach(), yb)
             seen += len(yb)
             if (step + 1) % log_every == 0 or step == steps - 1:
-                running = (loss_sum / seen).item()
+                total_loss, total_seen = distributed.total(loss_sum, seen)  # every process stops at the same step
+                running = (total_loss / total_seen).item()
                 if not math.isfinite(running) or running > DIVERGED_LOSS:
                     return "diverged", (f"The loss became {'NaN' if math.isnan(running) else 'too large'} in epoch "
                                         f"{epoch}: lower the learning rate (or the L1 penalty) and train again."), \
@@ -147,7 +152,8 @@ class Trainer:
                 yield StepEvent(epoch=epoch, step=(epoch - 1) * steps + step + 1,
                                 total_steps=last * steps, train_loss=running,
                                 position=epoch - 1 + (step + 1) / steps)
-        return "finished", "Training finished.", (loss_sum / seen).item(), task.epoch_score(score_sum, seen)
+        loss_sum, score_sum, seen = distributed.total(loss_sum, score_sum, seen)
+        return "finished", "Training finished.", (loss_sum / seen).item(), task.epoch_score(score_sum, int(seen))
 
     def _done(self, status: str, message: str, started: float) -> DoneEvent:
         self.seconds += time.perf_counter() - started

@@ -18,6 +18,7 @@ from playground.generative.gan import PRESETS, GANConfig
 from playground.generative.images import image_dataset_names, load_images
 from playground.ui import sessions
 from playground.ui.controls import make_controls
+from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # live pictures and figures are re-sent at most this often
 FIELDS = [f.name for f in cfg.fields(GANConfig)]
@@ -205,7 +206,8 @@ def build():
     dataset.change(on_dataset, dataset, label, api_visibility="private")
     train_event = train_button.click(
         train, [dataset, preset, *controls], [status, live, curves, quality, histogram, downloads, run_state],
-        api_name="train_gan", concurrency_limit=2, concurrency_id="train")
+        api_name="train_gan", concurrency_limit=concurrency("train"),
+        concurrency_id="train")  # one pool shared by every training tab
     stop_button.click(stop, None, None, api_name="stop_gan", cancels=[train_event], queue=False)
     sample_button.click(sample, [run_state, seed, label], [samples, grid_file], api_name="sample_gan")
     interpolate_button.click(interpolate, [run_state, seed_a, seed_b, steps, label], walk,

@@ -17,6 +17,7 @@ from playground.generative.images import image_dataset_names
 from playground.generative.vae import PRESETS, VAEConfig
 from playground.ui import sessions
 from playground.ui.controls import make_controls
+from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # live figures are re-sent at most this often
 FIELDS = [f.name for f in cfg.fields(VAEConfig)]
@@ -184,7 +185,8 @@ def build():
     train_event = train_button.click(
         train, [dataset, preset, *controls, rows_state],
         [status, curves, reconstructions, latent, manifold, samples, downloads, run_state, rows_state],
-        api_name="train_vae", concurrency_limit=2, concurrency_id="train")
+        api_name="train_vae", concurrency_limit=concurrency("train"),
+        concurrency_id="train")  # one pool shared by every training tab
     train_event.then(lambda rows: rows, rows_state, runs, api_visibility="private")
     stop_button.click(stop, None, None, api_name="stop_vae", cancels=[train_event], queue=False)
     sample_button.click(sample, [run_state, seed], samples, api_name="sample_vae")
