@@ -56,7 +56,7 @@ def test_mae_loss_is_what_it_says():
 
 
 def test_surface_is_learnt_and_drawn():
-    from playground.plots import regression
+    from playground.plots import curves, regression
 
     run = Run("mlp", "surface", model_settings={"activation": "tanh"}, train_settings={"epochs": 25, "lr": 0.01})
     list(run.events())
@@ -66,7 +66,7 @@ def test_surface_is_learnt_and_drawn():
     scatter = regression.predicted_vs_true(run.model, run.splits).data[1]
     assert len(scatter.x) == len(run.splits.y_test)
     assert np.allclose(scatter.x, run.splits.to_units(run.splits.y_test.numpy()))
-    assert len(regression.regression_curves(run.history).data) == 4
+    assert len(curves.training_curves(run.history, score="r2").data) == 4
 
 
 def test_regression_settings_are_checked_and_refused_on_classes():

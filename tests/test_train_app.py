@@ -68,7 +68,7 @@ def test_browser_trains_and_shows_the_curve(page, screenshot_dir):
     # curves, boundary, confusion matrix: plotly draws a moment after the status text arrives
     page.wait_for_function("() => document.querySelectorAll('#tab-train .js-plotly-plot').length >= 3",
                            timeout=30_000)
-    assert tab.get_by_text("Loss (lower is better)").count() == 1
+    assert tab.get_by_text("Accuracy ↑").count() == 1
     page.screenshot(path=str(screenshot_dir / "train-after.png"), full_page=True)
     # an image dataset offers the CNN, and shows misclassified examples after training
     tab.get_by_label("Dataset").click()

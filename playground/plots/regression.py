@@ -1,35 +1,9 @@
-"""Regression figures: loss and R² curves, predicted against true, and the learnt surface of 2-D data."""
+"""Regression figures: predicted against true, and the learnt surface of 2-D data (curves: curves.py)."""
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from playground.plots.style import COLOURS, style
-
-
-def regression_curves(history: list[dict], steps: list[dict] | None = None) -> go.Figure:
-    """Like the classification curves, with R² (1 is perfect, 0 is guessing the mean) instead of accuracy."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("Loss (lower is better)", "R² (higher is better)"),
-                        horizontal_spacing=0.1)
-    train, val = COLOURS[0], COLOURS[1]
-    if steps:
-        fig.add_scatter(x=[s["position"] for s in steps], y=[s["train_loss"] for s in steps], mode="lines",
-                        line=dict(color=train, width=1), opacity=0.35, name="train (running)", row=1, col=1)
-    epochs = [h["epoch"] for h in history]
-    for key, colour, name in (("train", train, "train"), ("val", val, "validation")):
-        fig.add_scatter(x=epochs, y=[h[f"{key}_loss"] for h in history], mode="lines+markers", name=name,
-                        line=dict(color=colour, width=2.5), marker=dict(size=5), legendgroup=key, row=1, col=1)
-        fig.add_scatter(x=epochs, y=[h[f"{key}_r2"] for h in history], mode="lines+markers", name=name,
-                        line=dict(color=colour, width=2.5), marker=dict(size=5), legendgroup=key, showlegend=False,
-                        row=1, col=2)
-    low = min([0.0] + [h[f"{k}_r2"] for h in history for k in ("train", "val")])
-    fig.update_xaxes(title_text="epoch", rangemode="tozero")
-    fig.update_yaxes(rangemode="tozero", row=1, col=1)
-    fig.update_yaxes(range=[max(low, -1.0), 1.02], row=1, col=2)
-    fig = style(fig, height=360)
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.28, x=0.5, xanchor="center"),
-                      margin=dict(t=40, b=90))
-    return fig
 
 
 def predictions(model, splits) -> np.ndarray:

@@ -26,8 +26,7 @@ def preview(splits):
 
 
 def training_curves(run, steps):
-    draw = regression.regression_curves if run.task == "regression" else curves.training_curves
-    return draw(run.history, steps)
+    return curves.training_curves(run.history, steps, score="r2" if run.task == "regression" else "accuracy")
 
 
 def live_data_plot(run):
