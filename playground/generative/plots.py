@@ -12,8 +12,8 @@ from playground.plots.style import COLOURS, GRID, empty, style
 
 def _finish(fig: go.Figure, height: int) -> go.Figure:
     style(fig, height=height)
-    # subplot titles sit where the house style puts the legend: move the legend below the x titles
-    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.32, x=0), margin=dict(b=100, t=40))
+    # legend above the (short) subplot titles, so three panels still read at phone width
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.12, x=0), margin=dict(b=45, t=85))
     fig.update_xaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
     fig.update_yaxes(gridcolor=GRID, showline=True, linecolor="#9ca3af")
     fig.update_annotations(font_size=13)
@@ -24,9 +24,8 @@ def gan_curves(steps: list[dict], quality: list[dict], num_classes: int, loss: s
     """Three panels against training steps: G and D loss, D(real) and D(fake), and the judge's readout."""
     if not steps:
         return empty("Losses appear here once training starts.")
-    scores = "D(x) probability" if loss == "bce" else "critic score"
-    fig = make_subplots(rows=1, cols=3, subplot_titles=("Losses", f"D(real) and D(fake): {scores}",
-                                                        "Judge on 1,000 samples"), horizontal_spacing=0.07)
+    scores = "D(x)" if loss == "bce" else "critic score"
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("Losses", scores, "Judge"), horizontal_spacing=0.08)
     x = [row["step"] for row in steps]
     for col, (key, name, colour) in enumerate([("g_loss", "G loss", 0), ("d_loss", "D loss", 1),
                                                ("d_real", "D(real)", 2), ("d_fake", "D(fake)", 3)]):
@@ -56,9 +55,9 @@ def vae_curves(steps: list[dict], history: list[dict], variational: bool = True)
     """Total, reconstruction and KL per image: training (running, per step) and validation (per epoch)."""
     if not steps:
         return empty("Losses appear here once training starts.")
-    panels = [("loss", "val_loss", "Total loss"), ("recon", "val_recon", "Reconstruction (BCE per image)")]
+    panels = [("loss", "val_loss", "Total"), ("recon", "val_recon", "Reconstruction")]  # BCE per image
     if variational:
-        panels.append(("kl", "val_kl", "KL per image (nats)"))
+        panels.append(("kl", "val_kl", "KL (nats)"))  # per image
     fig = make_subplots(rows=1, cols=len(panels), subplot_titles=[p[2] for p in panels], horizontal_spacing=0.07)
     steps_per_epoch = steps[-1]["total_steps"] / max(1, history[-1]["epochs"]) if history else None
     for col, (key, val_key, _) in enumerate(panels, start=1):
