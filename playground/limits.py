@@ -68,6 +68,12 @@ def check(name: str, amount: float) -> None:
     LIMITS[name].check(amount)
 
 
+def check_training(epochs: int, parameters: int) -> None:
+    """One training job's epochs and model size against PLAYGROUND_MAX_EPOCHS and PLAYGROUND_MAX_PARAMETERS."""
+    check("epochs", epochs)
+    check("parameters", parameters)
+
+
 def table() -> list[list]:
     """[environment variable, what it limits, value in force, default]: for the System tab and the README."""
     return [[l.env, l.what, l.value(), l.default] for l in LIMITS.values()]

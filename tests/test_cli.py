@@ -26,6 +26,15 @@ def test_model_flags_reach_the_model(cli):
     assert json.loads(result.stdout.splitlines()[-1])["parameters"] == 3 * (8 * 1 + 8 * 8 + 2 * 8) * 2 + 16 * 4 + 4
 
 
+def test_datasets_suggested_settings_apply_unless_a_flag_overrides_them(cli, tmp_path):
+    """shapes suggests cnn channels 16,32, lr 0.003 and 8 epochs (the CNN defaults stay at chance there)."""
+    result = cli("train", "--model", "cnn", "--dataset", "shapes", "--epochs", "1", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert saved["model_settings"]["channels"] == "16,32" and saved["train_settings"]["lr"] == 0.003
+    assert saved["train_settings"]["epochs"] == 1  # the flag wins over the suggested 8
+
+
 def test_readable_output_without_json(cli):
     result = cli("train", "--model", "cnn", "--dataset", "digits", "--epochs", "1")
     assert result.returncode == 0

@@ -46,7 +46,7 @@ def test_gan_stop_ends_a_long_run_and_bad_values_get_one_sentence(client):
         client.predict("digits", "conditional", *values(GANConfig, g_lr=5.0), api_name="/train_gan")
     with pytest.raises(AppError, match="Train a GAN first"):
         client.predict(0, -1, api_name="/sample_gan")
-    job = client.submit("digits", "conditional", *values(GANConfig, epochs=500), api_name="/train_gan")
+    job = client.submit("digits", "conditional", *values(GANConfig, epochs=200), api_name="/train_gan")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(job.outputs()) < 2:  # wait until it is really training
         time.sleep(0.2)

@@ -36,7 +36,7 @@ def test_training_streams_several_updates_then_results(client):
 
 
 def test_stop_ends_a_long_run_early(client):
-    job = client.submit(*inputs(dataset="digits", model="cnn", epochs=500), api_name="/train")
+    job = client.submit(*inputs(dataset="digits", model="cnn", epochs=200), api_name="/train")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(job.outputs()) < 2:  # wait until it is really training
         time.sleep(0.2)

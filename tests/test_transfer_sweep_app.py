@@ -97,7 +97,7 @@ def test_sweep_through_the_api(client):
 def test_sweep_budget_and_stop(client):
     capped = client.predict(*sweep_inputs(lr="0.001,0.01,0.1", max_runs=1, epochs=1), api_name="/sweep")
     assert "max runs keeps 1 of 3" in capped[0]
-    job = client.submit(*sweep_inputs(lr="0.001,0.01,0.1", epochs=500), api_name="/sweep")
+    job = client.submit(*sweep_inputs(lr="0.001,0.01,0.1", epochs=200), api_name="/sweep")
     wait_until_training(job)
     client.predict(api_name="/sweep_stop")
     status = job.result()[0]

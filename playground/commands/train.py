@@ -107,10 +107,18 @@ def build_run(args):
     dataset = get_dataset(args.dataset)
     model_settings = {f.name: getattr(args, f.name) for f in cfg.fields(architecture.config_class)}
     train_settings = {f.name: getattr(args, f.name) for f in cfg.fields(TrainConfig)}
+    if dataset.suggested.get("model", args.model) == architecture.name:  # as the Train tab does: flags win
+        model_settings = _under(dataset.suggested.get("model_settings", {}), model_settings)
+        train_settings = _under(dataset.suggested.get("train_settings", {}), train_settings)
     options = {"noise": args.noise} if args.noise is not None and "noise" in dataset.options else {}
     task_settings = {"loss": args.loss} if dataset.task == "regression" else {}
     return Run(args.model, args.dataset, model_settings=model_settings, train_settings=train_settings,
                dataset_options=options, task_settings=task_settings)
+
+
+def _under(suggested: dict, given: dict) -> dict:
+    """The dataset's suggested settings, replaced by any flag the user gave (flags left out are None)."""
+    return {**given, **{k: v for k, v in suggested.items() if given.get(k) is None}}
 
 
 def train_run(run, args) -> None:

@@ -13,12 +13,13 @@ import time
 import gradio as gr
 
 from playground import config as cfg
+from playground import limits
 from playground.errors import UserError
 from playground.generative.gan import PRESETS, GANConfig
 from playground.generative.images import image_dataset_names, load_images
-from playground.ui import sessions
+from playground.guards import Deadline
+from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
-from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # live pictures and figures are re-sent at most this often
 FIELDS = [f.name for f in cfg.fields(GANConfig)]
@@ -80,16 +81,24 @@ def on_dataset(dataset_name):
 
 def train(request: gr.Request, dataset_name, preset, *values):
     """Train and stream: status, fixed-noise samples, curves, judge readout and histogram; then files."""
+    try:
+        run = make_run(dataset_name, preset, values)
+        limits.check_training(run.config.epochs, sum(run.parameters.values()))
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    yield from stream(request, run, dataset_name)
+
+
+@jobs.limited("train", jobs.note_in_status(7))  # the training slots every tab that trains shares
+def stream(request: gr.Request, run, dataset_name):
+    """Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping its samples."""
     from playground.generative import plots
     from playground.generative.events import GanStepEvent, PictureEvent, QualityEvent
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent
 
-    try:
-        run = make_run(dataset_name, preset, values)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
     flag = sessions.start(request, "gan")
+    deadline = Deadline(flag).start()
     steps, quality, picture, last_update, sent_quality = [], [], None, 0.0, 0
     n = run.data.num_classes
     kind = "conditional " if run.config.conditional else ""
@@ -120,15 +129,17 @@ def train(request: gr.Request, dataset_name, preset, *values):
                    plots.class_histogram(quality[-1]["class_counts"], run.data.classes) if new_quality else gr.skip(),
                    gr.skip(), gr.skip()]
     finally:
+        deadline.cancel()
         sessions.forget(request, "gan", flag)
     s = run.summary
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[s["status"]]
+    note = f"{s['message']} {deadline.message()}" if deadline.expired else s["message"]
     if s["status"] == "diverged" or not quality:
-        yield [f"{icon} {s['message']}", picture, plots.gan_curves(steps, quality, n, run.config.loss),
+        yield [f"{icon} {note}", picture, plots.gan_curves(steps, quality, n, run.config.loss),
                *[gr.skip()] * 2, gr.skip(), run]
         return
     files = [str(p) for p in run.save(new_run_dir("gan")).values()]
-    status = (f"{icon} {s['message']} {title}: sample confidence **{s['sample_confidence']:.3f}**, "
+    status = (f"{icon} {note} {title}: sample confidence **{s['sample_confidence']:.3f}**, "
               f"**{s['class_coverage']} of {n}** classes in 1,000 samples (the judge scores "
               f"{s['judge_test_accuracy']:.3f} on real test images); {s['epochs_run']} epochs in {s['seconds']:.1f} s.")
     yield [status, picture, plots.gan_curves(steps, quality, n, run.config.loss), readout(quality[-1], n),
@@ -206,8 +217,7 @@ def build():
     dataset.change(on_dataset, dataset, label, api_visibility="private")
     train_event = train_button.click(
         train, [dataset, preset, *controls], [status, live, curves, quality, histogram, downloads, run_state],
-        api_name="train_gan", concurrency_limit=concurrency("train"),
-        concurrency_id="train")  # one pool shared by every training tab
+        api_name="train_gan", concurrency_limit=None)  # admission is jobs.limited's (stream)
     stop_button.click(stop, None, None, api_name="stop_gan", cancels=[train_event], queue=False)
     sample_button.click(sample, [run_state, seed, label], [samples, grid_file], api_name="sample_gan")
     interpolate_button.click(interpolate, [run_state, seed_a, seed_b, steps, label], walk,

@@ -11,14 +11,15 @@ import time
 import gradio as gr
 
 from playground import config as cfg
+from playground import limits
 from playground.data import DATASETS
 from playground.errors import UserError
 from playground.models.registry import compatible_architectures
 from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
-from playground.ui import sessions
+from playground.guards import Deadline
+from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
-from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5
 FIELDS = [f.name for f in cfg.fields(SweepConfig)]
@@ -72,19 +73,29 @@ def on_dataset(dataset_name):
 
 def sweep(request: gr.Request, *values):
     """Run the sweep; yield [status, curves, table, parallel coordinates, CSV], throttled."""
-    from playground.outputs import new_run_dir
-    from playground.sweep.results import curves_figure, label, parallel_coordinates, write_csv
-    from playground.sweep.runner import RunResultEvent, Sweep
+    from playground.sweep.runner import Sweep
 
     try:
         runner = Sweep(settings_from(values))
+        limits.check("epochs", runner.config.epochs)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
+    yield from stream(request, runner)
+
+
+@jobs.limited("train", jobs.note_in_status(5))  # the training slots every tab that trains shares
+def stream(request: gr.Request, runner):
+    """Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping finished runs."""
+    from playground.outputs import new_run_dir
+    from playground.sweep.results import curves_figure, label, parallel_coordinates, write_csv
+    from playground.sweep.runner import RunResultEvent
+
     c = runner.config
     capped = (f" (max runs keeps {len(runner.configurations)} of {len(runner.all_configurations)})"
               if runner.skipped_by_budget else "")
     title = f"{c.search} search, {len(runner.configurations)} runs of **{c.model}** on **{c.dataset}**{capped}"
     flag = sessions.start(request, "sweep")
+    deadline = Deadline(flag).start()
     last = 0.0
     yield [f"{title}: starting…", gr.skip(), table(runner.rows), gr.skip(), gr.update(value=None, visible=False)]
     try:
@@ -98,6 +109,7 @@ def sweep(request: gr.Request, *values):
                    curves_figure(runner.curves, runner.rows), table(runner.rows),
                    parallel_coordinates(runner.rows) if isinstance(event, RunResultEvent) else gr.skip(), gr.skip()]
     finally:
+        deadline.cancel()
         sessions.forget(request, "sweep", flag)
     summary = runner.summary
     best = summary["best"]
@@ -108,6 +120,8 @@ def sweep(request: gr.Request, *values):
     else:
         result = (f"Best: **{label(best)}**, validation accuracy {best['val_accuracy']:.3f}, test accuracy "
                   f"**{best['test_accuracy']:.3f}** (highlighted).")
+    if deadline.expired:
+        result += f" {deadline.message()}"
     yield [f"{icon} {title}. {result}", curves_figure(runner.curves, runner.rows), table(runner.rows),
            parallel_coordinates(runner.rows), gr.update(value=str(csv_path), visible=True)]
 
@@ -154,8 +168,7 @@ def build():
     inputs = [controls[name] for name in FIELDS]
     controls["dataset"].change(on_dataset, controls["dataset"], controls["model"], api_visibility="private")
     run_event = run_button.click(sweep, inputs, [status, curves_plot, results, coordinates, download],
-                                 api_name="sweep", concurrency_limit=concurrency("train"),
-                                 concurrency_id="train")  # one pool shared by every training tab
+                                 api_name="sweep", concurrency_limit=None)  # admission: jobs.limited
     stop_button.click(stop, None, None, api_name="sweep_stop", cancels=[run_event], queue=False)
     return []
 

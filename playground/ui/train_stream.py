@@ -9,19 +9,35 @@ import time
 
 import gradio as gr
 
-from playground.ui import live, sessions, train_inside, train_keep, train_results
+from playground import limits
+from playground.errors import UserError
+from playground.guards import Deadline
+from playground.ui import jobs, live, sessions, train_inside, train_keep, train_results
 
 UPDATE_SECONDS = 0.4  # live plots are re-sent at most this often
 BOUNDARY_SECONDS = 1.0  # the decision boundary costs a grid of predictions: less often
 INSIDE_SECONDS = 1.5  # histograms and neuron maps for the watcher
 
 
+def check_limits(run, epochs: int | None = None) -> None:
+    """The host's limits on one job (PLAYGROUND_MAX_EPOCHS, PLAYGROUND_MAX_PARAMETERS), before it queues."""
+    try:
+        limits.check_training(epochs or run.train_config.epochs, run.parameters)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+
+
+@jobs.limited("train", jobs.note_in_status(8))  # one set of training slots for every tab that trains
 def stream(request: gr.Request, run, epochs: int | None = None):
-    """Train `run` (or go on `epochs` more) and stream: status, curves, data plot, then results and files."""
+    """Train `run` (or go on `epochs` more) and stream: status, curves, data plot, then results and files.
+
+    Called once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping what it learnt.
+    """
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent, StepEvent
 
     flag = sessions.start(request, "train")
+    deadline = Deadline(flag).start()
     live.begin(request)
     train_inside.remember_start(run)
     steps: list[dict] = []
@@ -47,6 +63,7 @@ def stream(request: gr.Request, run, epochs: int | None = None):
             yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps), data_plot,
                    *[gr.skip()] * 3, gr.skip(), gr.skip()]
     finally:
+        deadline.cancel()
         sessions.forget(request, "train", flag)
         live.end(request, train_inside.live_figures(run))
     summary = run.summary
@@ -54,6 +71,8 @@ def stream(request: gr.Request, run, epochs: int | None = None):
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
     status = (f"{icon} {summary['message']} {title}: {train_results.headline(summary)}, "
               f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s.")
+    if deadline.expired:
+        status += f" {deadline.message()}"
     yield [status, train_results.training_curves(run, steps), train_results.live_data_plot(run) or gr.skip(),
            *train_results.final_outputs(run), files, run]
 

@@ -108,6 +108,7 @@ def train(request: gr.Request, dataset_name, noise, model_name, *values):
         run = make_run(dataset_name, noise, model_name, values)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
+    train_stream.check_limits(run)
     yield from train_stream.stream(request, run)
 
 
@@ -124,6 +125,7 @@ def proceed(request: gr.Request, run, more, dataset_name, noise, model_name, *va
             run = make_run(dataset_name, noise, model_name, values)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
+    train_stream.check_limits(run, more)
     yield from train_stream.stream(request, run, more)
 
 
@@ -224,10 +226,11 @@ def build():
     after = dict(fn=train_stream.after_run, inputs=[run_state, keep["saved"], inside["example"]],
                  outputs=[keep["saved"], keep["saved_plot"], inside["inside"], inside["histograms"]],
                  api_visibility="private")
-    runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=2, concurrency_id="train"),
-            step_button.click(step, [run_state, *inputs], outputs, api_name="step", concurrency_id="train"),
+    # admission is jobs.limited's (train_stream.stream): the training slots every tab that trains shares
+    runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=None),
+            step_button.click(step, [run_state, *inputs], outputs, api_name="step", concurrency_limit=None),
             continue_button.click(proceed, [run_state, more, *inputs], outputs, api_name="continue",
-                                  concurrency_id="train")]
+                                  concurrency_limit=None)]
     for button, event in zip((train_button, step_button, continue_button), runs):
         event.then(**after)
         button.click(train_stream.watch, None, live_outputs, api_visibility="private", concurrency_limit=None)

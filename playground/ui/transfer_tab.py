@@ -16,9 +16,9 @@ from playground.errors import UserError
 from playground.transfer.config import STRATEGY_NAMES, TransferConfig, parse_shots
 from playground.transfer.strategies import STRATEGIES
 from playground.transfer.tasks import TASKS
-from playground.ui import sessions
+from playground.guards import Deadline
+from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
-from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # the curves are re-sent whole: at most twice a second
 FIELDS = [f.name for f in cfg.fields(TransferConfig)]
@@ -112,12 +112,17 @@ def verdict(experiment) -> str:
 # handlers
 
 
+@jobs.limited("train", jobs.note_in_status(5))  # the training slots every tab that trains shares
 def stream(request, experiment, with_curve: bool):
-    """Train and yield [status, curves, table, accuracy-vs-K, downloads], throttled."""
+    """Train and yield [status, curves, table, accuracy-vs-K, downloads], throttled.
+
+    Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping its results.
+    """
     from playground.transfer.plots import accuracy_vs_shots, results_rows, strategy_curves
     from playground.transfer.run import PRETRAIN_PHASE, ResultEvent
 
     flag = sessions.start(request, "transfer")
+    deadline = Deadline(flag).start()
     chance = 1 / experiment.target.num_classes
     last = 0.0
     current = experiment.shots_list[0]
@@ -144,6 +149,7 @@ def stream(request, experiment, with_curve: bool):
                    results_rows(experiment.results),
                    accuracy_vs_shots(experiment.results, chance) if with_curve else gr.skip(), gr.skip()]
     finally:
+        deadline.cancel()
         sessions.forget(request, "transfer", flag)
     summary = experiment.summary
     icon = "✅" if summary["status"] == "finished" else "⏹️ Stopped."
@@ -151,6 +157,8 @@ def stream(request, experiment, with_curve: bool):
     pretrained = (f"Backbone: {summary.get('backbone')}" + (f" (source test accuracy {source:.3f})." if source
                                                              is not None else "."))
     status = f"{icon} {pretrained}  \n{verdict(experiment)}"
+    if deadline.expired:
+        status += f"  \n{deadline.message()}"
     last_shots = max(experiment.results) if experiment.results else experiment.shots_list[0]
     yield [status, strategy_curves(experiment.history, experiment.pretrain_history, last_shots),
            results_rows(experiment.results),
@@ -233,7 +241,7 @@ def build():
                                 interactive=False, visible=False)
     inputs = [controls[name] for name in FIELDS]
     outputs = [status, curves_plot, table, shots_plot, downloads]
-    pool = dict(concurrency_limit=concurrency("train"), concurrency_id="train")  # shared by every training tab
+    pool = dict(concurrency_limit=None)  # admission is jobs.limited's (stream)
     train_event = train_button.click(train, inputs, outputs, api_name="transfer", **pool)
     curve_event = curve_button.click(train_curve, [shots_list, *inputs], outputs, api_name="transfer_curve",
                                      **pool)

@@ -12,12 +12,13 @@ import time
 import gradio as gr
 
 from playground import config as cfg
+from playground import limits
 from playground.errors import UserError
 from playground.generative.images import image_dataset_names
 from playground.generative.vae import PRESETS, VAEConfig
-from playground.ui import sessions
+from playground.guards import Deadline
+from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
-from playground.ui.launch import concurrency
 
 UPDATE_SECONDS = 0.5  # live figures are re-sent at most this often
 FIELDS = [f.name for f in cfg.fields(VAEConfig)]
@@ -64,17 +65,25 @@ def on_preset(preset):
 
 def train(request: gr.Request, dataset_name, preset, *values_and_rows):
     """Train and stream: status, curves, reconstructions, latent scatter; then manifold, samples, files."""
+    *values, rows = values_and_rows
+    try:
+        run = make_run(dataset_name, preset, values)
+        limits.check_training(run.config.epochs, run.parameters)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    yield from stream(request, run, dataset_name, rows)
+
+
+@jobs.limited("train", jobs.note_in_status(9))  # the training slots every tab that trains shares
+def stream(request: gr.Request, run, dataset_name, rows):
+    """Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping what it learnt."""
     from playground.generative import plots
     from playground.generative.events import LatentEvent, PictureEvent, VaeStepEvent
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent
 
-    *values, rows = values_and_rows
-    try:
-        run = make_run(dataset_name, preset, values)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
     flag = sessions.start(request, "vae")
+    deadline = Deadline(flag).start()
     steps, latent, picture, last_update = [], None, None, 0.0
     title = (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
              f"**{dataset_name}**: {run.parameters:,} parameters, {run.device}")
@@ -101,14 +110,16 @@ def train(request: gr.Request, dataset_name, preset, *values_and_rows):
             yield [f"{title}: {progress}", plots.vae_curves(steps, run.history, run.model.variational), picture,
                    scatter, *[gr.skip()] * 5]
     finally:
+        deadline.cancel()
         sessions.forget(request, "vae", flag)
     s = run.summary
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[s["status"]]
+    note = f"{s['message']} {deadline.message()}" if deadline.expired else s["message"]
     if s["status"] == "diverged" or not run.history:
-        yield [f"{icon} {s['message']}", *[gr.skip()] * 8]
+        yield [f"{icon} {note}", *[gr.skip()] * 8]
         return
     kl = "" if s["test_kl"] is None else f", KL **{s['test_kl']:.2f}** nats"
-    status = (f"{icon} {s['message']} {title}: test reconstruction MSE **{s['test_recon_mse']:.4f}** (mean-image "
+    status = (f"{icon} {note} {title}: test reconstruction MSE **{s['test_recon_mse']:.4f}** (mean-image "
               f"baseline {s['baseline_mse']:.4f}){kl}, latent kNN accuracy **{s['latent_knn_accuracy']:.3f}**; "
               f"{s['epochs_run']} epochs in {s['seconds']:.1f} s.")
     files = [str(p) for p in run.save(new_run_dir("vae")).values()]
@@ -185,8 +196,7 @@ def build():
     train_event = train_button.click(
         train, [dataset, preset, *controls, rows_state],
         [status, curves, reconstructions, latent, manifold, samples, downloads, run_state, rows_state],
-        api_name="train_vae", concurrency_limit=concurrency("train"),
-        concurrency_id="train")  # one pool shared by every training tab
+        api_name="train_vae", concurrency_limit=None)  # admission is jobs.limited's (stream)
     train_event.then(lambda rows: rows, rows_state, runs, api_visibility="private")
     stop_button.click(stop, None, None, api_name="stop_vae", cancels=[train_event], queue=False)
     sample_button.click(sample, [run_state, seed], samples, api_name="sample_vae")
