@@ -104,6 +104,19 @@ def test_uploads_over_the_size_limit_are_refused(people, monkeypatch):
         read_table(people)
 
 
+def test_the_host_can_bound_the_rows_of_an_upload(people, tmp_path, monkeypatch):
+    from playground import limits
+
+    monkeypatch.setattr(limits, "_enforced", True)  # as app.py does for web visitors
+    monkeypatch.setenv("PLAYGROUND_MAX_DATASET_ROWS", "100")
+    with pytest.raises(UserError, match="at most 100 dataset rows per job.*you asked for 400.*MAX_DATASET_ROWS"):
+        read_table(people)
+    with pytest.raises(UserError, match="at most 100 dataset rows per job.*you asked for 120"):
+        image_dataset(bars_zip(tmp_path / "bars.zip", per_class=60), 16)
+    monkeypatch.setenv("PLAYGROUND_MAX_DATASET_ROWS", "500")
+    assert len(read_table(people)) == 400
+
+
 def test_an_upload_is_seen_by_its_visitor_only(people):
     splits, description = table_dataset(people, "label", ["x1", "x2"])
     register_upload(splits, description, session="visitor-a")

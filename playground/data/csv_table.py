@@ -11,6 +11,7 @@ scaling) is learnt from the training rows only.
 
 import numpy as np
 
+from playground import limits
 from playground.data.registry import split_three, to_splits
 from playground.data.uploads import check_upload, upload_name
 from playground.errors import UserError
@@ -40,6 +41,7 @@ def read_table(path):
         raise UserError(f"'{path.name}' has two columns named '{frame.columns[frame.columns.duplicated()][0]}'.")
     if len(frame) < MIN_ROWS:
         raise UserError(f"'{path.name}' has {len(frame)} rows; at least {MIN_ROWS} are needed to train and test.")
+    limits.check("dataset_rows", len(frame))
     return frame
 
 

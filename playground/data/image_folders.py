@@ -11,6 +11,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from playground import limits
 from playground.data.registry import split_three, to_splits
 from playground.data.uploads import read_zip, upload_name
 from playground.errors import UserError
@@ -67,6 +68,7 @@ def image_dataset(path, size: int = 32):
         raise UserError(f"The zip has {len(classes)} class folder(s); it needs at least two, one per class.")
     if len(classes) > MAX_CLASSES:
         raise UserError(f"The zip has {len(classes)} class folders; at most {MAX_CLASSES} are accepted.")
+    limits.check("dataset_rows", sum(len(images) for images in classes.values()))  # one image, one row
     names = sorted(classes)
     for name in names:
         if len(classes[name]) < MIN_PER_CLASS:

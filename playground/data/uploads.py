@@ -10,22 +10,18 @@ write outside the folder. Each refusal is one sentence.
 """
 
 import hashlib
-import os
 import zipfile
 from pathlib import Path, PurePosixPath
 
 from playground.errors import UserError
 
-DEFAULT_MAX_UPLOAD_MB = 20
 MAX_ZIP_ENTRIES = 20_000
 
 
 def max_upload_bytes() -> int:
-    try:
-        megabytes = float(os.environ.get("PLAYGROUND_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB))
-    except ValueError:
-        megabytes = DEFAULT_MAX_UPLOAD_MB
-    return int(megabytes * 1024 * 1024)
+    from playground.guards import upload_limit_bytes  # PLAYGROUND_MAX_UPLOAD_MB, read in one place
+
+    return upload_limit_bytes()
 
 
 def _megabytes(size: int) -> str:
