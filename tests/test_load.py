@@ -321,7 +321,7 @@ def test_twenty_users_at_once(server, models):
     for figures_of_round in rounds:
         outcomes = figures_of_round["outcomes"]
         assert sum(sum(counts.values()) for counts in outcomes.values()) == 20  # every user answered: ok or busy
-        # 4 tiny GPTs against 2 training slots + 1 waiting place: at least one hears "busy"; every kind is served
+        # 6 trainings and 4 tiny GPTs share 2 training slots + 1 waiting place: some hear "busy"; every kind is served
         assert outcomes["train_lm"]["busy"] >= 1
         assert all(counts["ok"] >= 1 for counts in outcomes.values())
         assert sum(counts["busy"] for counts in outcomes.values()) <= 8, "only the short training line turns away"
