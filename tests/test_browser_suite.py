@@ -51,9 +51,15 @@ def open_tab(page, name: str):
 
 
 def set_number(panel, label: str, value) -> None:
+    """Type a number; again if a page-open hook (restoring shared settings) overwrote it meanwhile."""
     box = panel.get_by_label(f"number input for {label}", exact=True)
-    box.fill(str(value))
-    box.press("Enter")
+    for _ in range(5):
+        box.fill(str(value))
+        box.press("Enter")
+        panel.page.wait_for_timeout(700)
+        if box.input_value() == str(value):
+            return
+    raise AssertionError(f"{label} would not keep the value {value}")
 
 
 def finish(page, errors, width: str, tab: str, screenshot_dir):
