@@ -35,7 +35,8 @@ KEEP = ["status", "epochs_run", "sample_confidence", "class_coverage", "class_co
 def measure(name: str, seed: int) -> dict:
     import torch
 
-    from playground.generative import GanRun, VaeRun
+    from playground.generative.run import GanRun
+    from playground.generative.vae_run import VaeRun
     from playground.generative.judge import get_judge
 
     kind, dataset, preset, settings = CASES[name]

@@ -9,10 +9,11 @@ import torch.nn.functional as F
 
 from playground import config as cfg
 from playground.errors import UserError
-from playground.generative import GanRun
+from playground.generative.run import GanRun
 from playground.generative.events import GanStepEvent, PictureEvent, QualityEvent
-from playground.generative.gan import (GANConfig, PRESETS, build_networks, discriminator_loss, generator_loss,
-                                       gradient_penalty, update_average)
+from playground.generative.gan import (build_networks, discriminator_loss, generator_loss, gradient_penalty,
+                                       update_average)
+from playground.generative.gan_config import PRESETS, GANConfig
 from playground.generative.images import image_grid, load_images, resize
 from playground.generative.run import slerp
 from playground.training.events import DoneEvent

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from playground import config as cfg
-from playground.generative.gan import GANConfig
-from playground.generative.vae import VAEConfig
+from playground.generative.gan_config import GANConfig
+from playground.generative.vae_config import VAEConfig
 
 
 def values(config_class, **overrides) -> list:

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from playground.generative.gan import GANConfig
-from playground.generative.vae import VAEConfig
+from playground.generative.gan_config import GANConfig
+from playground.generative.vae_config import VAEConfig
 from tests.test_generative_app import values
 from tests.test_load import train_inputs
 

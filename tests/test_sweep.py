@@ -12,7 +12,7 @@ import time
 import pytest
 
 from playground.errors import UserError
-from playground.sweep import RunResultEvent, Sweep
+from playground.sweep.runner import RunResultEvent, Sweep
 from playground.sweep.results import best_row, curves_figure, parallel_coordinates, write_csv
 from playground.sweep.space import SweepConfig, configurations
 from playground.training.run import Run

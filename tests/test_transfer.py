@@ -14,8 +14,9 @@ from playground.errors import UserError
 from playground.training.config import TrainConfig
 from playground.training.trainer import make_optimizer
 from playground.transfer import run as transfer_run
+from playground.transfer.config import STRATEGIES
 from playground.transfer.run import ResultEvent, TransferExperiment
-from playground.transfer.strategies import STRATEGIES, TransferNet, build_net, small_cnn
+from playground.transfer.strategies import TransferNet, build_net, small_cnn
 from playground.transfer.tasks import few_shot, load_task, match_images
 
 FAST = dict(source="shapes_a", target="shapes_b", shots=5, epochs=20, pretrain_epochs=4, seed=0, device="cpu")

@@ -10,9 +10,10 @@ import torch.nn.functional as F
 
 from playground import config as cfg
 from playground.errors import UserError
-from playground.generative import VaeRun
+from playground.generative.vae_run import VaeRun
 from playground.generative.events import LatentEvent, PictureEvent, VaeStepEvent
-from playground.generative.vae import PRESETS, VAEConfig, build_model, kl_divergence, reconstruction_loss
+from playground.generative.vae import build_model, kl_divergence, reconstruction_loss
+from playground.generative.vae_config import PRESETS, VAEConfig
 from playground.training.events import DoneEvent
 
 RUN = {"epochs": 12}  # the default MLP VAE with a 2-D code, trained briefly

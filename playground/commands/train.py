@@ -27,8 +27,7 @@ def add_parser(subparsers):
 def add_run_arguments(parser, *, generative: bool = False) -> None:
     """The flags that pick the data, the model and the settings (shared with `export`)."""
     from playground.models.registry import ARCHITECTURES
-    from playground.training.config import TrainConfig
-    from playground.training.tasks import RegressionConfig
+    from playground.training.config import RegressionConfig, TrainConfig
 
     models = [*ARCHITECTURES, *(GENERATIVE_MODELS if generative else ())]
     parser.add_argument("--model", required=True, help=f"Architecture: {', '.join(models)}.")

@@ -19,9 +19,12 @@ GENERATIVE_MODELS = ("gan", "vae")
 
 
 def _kinds():
-    from playground.generative import GanRun, VaeRun, gan, vae
+    from playground.generative import gan_config, vae_config
+    from playground.generative.run import GanRun
+    from playground.generative.vae_run import VaeRun
 
-    return {"gan": (GanRun, gan.GANConfig, gan.PRESETS), "vae": (VaeRun, vae.VAEConfig, vae.PRESETS)}
+    return {"gan": (GanRun, gan_config.GANConfig, gan_config.PRESETS),
+            "vae": (VaeRun, vae_config.VAEConfig, vae_config.PRESETS)}
 
 
 def add_arguments(parser) -> None:

@@ -27,9 +27,8 @@ def add_parser(subparsers):
 
 def run(args) -> int:
     from playground.training.events import EpochEvent
-    from playground.transfer.config import TransferConfig, parse_shots
+    from playground.transfer.config import STRATEGIES, TransferConfig, parse_shots
     from playground.transfer.run import PRETRAIN_PHASE, ResultEvent, TransferExperiment
-    from playground.transfer.strategies import STRATEGIES
 
     settings = {f.name: getattr(args, f.name) for f in cfg.fields(TransferConfig)}
     shots_list = parse_shots(args.shots) if args.shots is not None else None

@@ -9,6 +9,7 @@ import numpy as np
 
 from playground.data.registry import register, split_three
 
+DIGITS = [str(d) for d in range(10)]  # the digits' class names, known without loading them
 SHAPES = ["circle", "square", "triangle", "cross", "ring", "diamond", "h-bar", "v-bar", "x", "frame"]
 
 
@@ -18,7 +19,7 @@ def digits():
 
     bunch = load_digits()
     images = (bunch.images / 16.0).astype(np.float32)[:, None]  # (N, 1, 8, 8) in [0, 1]
-    return {**split_three(images, bunch.target), "classes": [str(d) for d in range(10)]}
+    return {**split_three(images, bunch.target), "classes": list(DIGITS)}
 
 
 def shape_mask(shape: str, size: int, cx: float, cy: float, radius: float) -> np.ndarray:

@@ -19,7 +19,7 @@ import torch
 from playground import config as cfg
 from playground.device import pick_device
 from playground.errors import UserError
-from playground.generative import gan, vae
+from playground.generative import gan, gan_config, vae
 from playground.generative.events import GanEpochEvent, VaeEpochEvent
 from playground.generative.images import image_grid, load_images, save_png
 from playground.training.events import DoneEvent
@@ -83,7 +83,7 @@ class GanRun(_Base):
 
     def __init__(self, dataset_name: str, *, settings: dict | None = None, preset: str = "conditional"):
         self.preset = preset
-        self.config = _settings(gan.PRESETS, preset, settings, gan.GANConfig)
+        self.config = _settings(gan_config.PRESETS, preset, settings, gan_config.GANConfig)
         self.data = load_images(dataset_name)
         self.device = pick_device(self.config.device)
         torch.manual_seed(self.config.seed)

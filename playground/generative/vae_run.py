@@ -16,7 +16,7 @@ import torch
 
 from playground.device import pick_device
 from playground.errors import UserError
-from playground.generative import vae
+from playground.generative import vae, vae_config
 from playground.generative.events import VaeEpochEvent
 from playground.generative.images import image_grid, load_images, save_png
 from playground.generative.run import _Base, _save_weights, _settings
@@ -27,7 +27,7 @@ class VaeRun(_Base):
 
     def __init__(self, dataset_name: str, *, settings: dict | None = None, preset: str = "vae"):
         self.preset = preset
-        self.config = _settings(vae.PRESETS, preset, settings, vae.VAEConfig)
+        self.config = _settings(vae_config.PRESETS, preset, settings, vae_config.VAEConfig)
         self.data = load_images(dataset_name)
         self.device = pick_device(self.config.device)
         torch.manual_seed(self.config.seed)

@@ -1,6 +1,5 @@
-"""Hyperparameter sweeps: grid or random search over training settings, within a budget of runs and time."""
+"""Hyperparameter sweeps: grid or random search over training settings, within a budget of runs and time.
 
-from playground.sweep.runner import RunEvent, RunResultEvent, Sweep
-from playground.sweep.space import SweepConfig
-
-__all__ = ["RunEvent", "RunResultEvent", "Sweep", "SweepConfig"]
+Import from the submodules (`space` is torch-free, `runner` and `results` are not): this package imports
+nothing itself, so the app can read `SweepConfig` at start-up without loading torch.
+"""

@@ -1,4 +1,8 @@
-"""How to train: optimizer, schedule, regularisation, seed and device, with bounds in one place."""
+"""How to train: optimizer, schedule, regularisation, seed and device, with bounds in one place.
+
+Torch-free on purpose: the app builds its controls from these classes at start-up,
+and importing torch there would slow every server start by seconds.
+"""
 
 from dataclasses import dataclass
 
@@ -7,6 +11,7 @@ from playground.device import DEVICE_CHOICES
 
 OPTIMIZERS = ("sgd", "adam", "adamw", "adagrad", "rmsprop")
 SCHEDULES = ("none", "step", "cosine")
+REGRESSION_LOSS_NAMES = ("mse", "mae")  # tasks.py maps each to its torch function
 
 
 @dataclass
@@ -29,3 +34,9 @@ class TrainConfig:
     seed: int = param(0, "Random seed: the same seed gives the same curves and the same final numbers.",
                       low=0, high=2**31 - 1)
     device: str = param("auto", "Where to train: 'auto' takes the GPU when there is one.", choices=DEVICE_CHOICES)
+
+
+@dataclass
+class RegressionConfig:
+    loss: str = param("mse", "Regression loss: mean squared error punishes big misses hard; mean absolute error "
+                      "shrugs off outliers.", choices=REGRESSION_LOSS_NAMES, label="Regression loss")

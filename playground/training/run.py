@@ -23,9 +23,8 @@ from playground.errors import UserError
 from playground.models.registry import build_model, get_architecture
 from playground.models.summary import layer_table, parameter_count
 from playground.training import distributed
-from playground.training.config import TrainConfig
+from playground.training.config import RegressionConfig, TrainConfig
 from playground.training.events import DoneEvent, EpochEvent
-from playground.training.tasks import RegressionConfig
 from playground.training.trainer import Trainer
 
 # torch's global RNG is shared by every thread: seeding and building a model hold this lock, so a sweep's

@@ -2,7 +2,8 @@
 
 Classification scores by accuracy and trains on cross-entropy. Regression
 scores by R² (1 is perfect, 0 is no better than always guessing the mean) and
-trains on mean squared or mean absolute error, chosen in `RegressionConfig`.
+trains on mean squared or mean absolute error, chosen in `RegressionConfig`
+(training/config.py, torch-free so the app can build its controls without torch).
 Regression targets arrive standardized (see `Splits`), so the loss is in
 standard deviations and MAE/RMSE are turned back into the target's own units.
 """
@@ -12,17 +13,12 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from playground.config import param
+from playground.training.config import REGRESSION_LOSS_NAMES, RegressionConfig
 from playground.training.events import EpochEvent
 from playground.training.metrics import classification_metrics, regression_metrics
 
 REGRESSION_LOSSES = {"mse": nn.functional.mse_loss, "mae": nn.functional.l1_loss}
-
-
-@dataclass
-class RegressionConfig:
-    loss: str = param("mse", "Regression loss: mean squared error punishes big misses hard; mean absolute error "
-                      "shrugs off outliers.", choices=tuple(REGRESSION_LOSSES), label="Regression loss")
+assert tuple(REGRESSION_LOSSES) == REGRESSION_LOSS_NAMES, "RegressionConfig's choices and the losses drifted apart"
 
 
 @dataclass

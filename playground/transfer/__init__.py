@@ -1,6 +1,5 @@
-"""Transfer learning: pretrain on a source task, learn a target task from K examples per class, four ways."""
+"""Transfer learning: pretrain on a source task, learn a target task from K examples per class, four ways.
 
-from playground.transfer.config import STRATEGY_NAMES, TransferConfig
-from playground.transfer.run import ResultEvent, TaggedEvent, TransferExperiment
-
-__all__ = ["STRATEGY_NAMES", "ResultEvent", "TaggedEvent", "TransferConfig", "TransferExperiment"]
+Import from the submodules (`config` is torch-free, `run` is not): this package imports nothing itself,
+so the app can read `TransferConfig` at start-up without loading torch.
+"""

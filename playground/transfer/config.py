@@ -2,6 +2,8 @@
 
 The defaults were chosen by the study in benchmarks/transfer_study.py, with one
 learning rate for every strategy so scratch gets the same tuning as the rest.
+Torch-free, strategies' descriptions included, so the app can build the tab
+without loading torch; the networks that carry a strategy out live in strategies.py.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,28 @@ from playground.device import DEVICE_CHOICES
 from playground.errors import UserError
 from playground.transfer.tasks import TASKS
 
-STRATEGY_NAMES = ("scratch", "frozen", "finetune", "finetune_low_lr")
+
+@dataclass(frozen=True)
+class Strategy:
+    name: str
+    title: str
+    description: str
+    pretrained: bool
+    freeze: bool = False
+    low_lr: bool = False
+
+
+STRATEGIES = {
+    "scratch": Strategy("scratch", "From scratch", "Random initial weights; everything learns from the K examples.",
+                        pretrained=False),
+    "frozen": Strategy("frozen", "Frozen features + new head", "Pretrained backbone kept fixed; only a new "
+                       "output layer learns.", pretrained=True, freeze=True),
+    "finetune": Strategy("finetune", "Full fine-tuning", "Pretrained backbone and a new head; everything "
+                         "learns at the same rate.", pretrained=True),
+    "finetune_low_lr": Strategy("finetune_low_lr", "Fine-tuning, slower backbone", "Pretrained backbone learns "
+                                "at a fraction of the head's rate.", pretrained=True, low_lr=True),
+}
+STRATEGY_NAMES = tuple(STRATEGIES)
 
 
 @dataclass

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from playground.plots.style import COLOURS, empty, style
-from playground.transfer.strategies import STRATEGIES
+from playground.transfer.config import STRATEGIES
 
 STRATEGY_COLOURS = {name: COLOURS[i] for i, name in enumerate(STRATEGIES)}
 PRETRAIN_COLOUR = "#9ca3af"

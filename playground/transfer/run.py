@@ -20,8 +20,8 @@ from playground.errors import UserError
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, EpochEvent, Event
 from playground.training.trainer import train
-from playground.transfer.config import TransferConfig
-from playground.transfer.strategies import STRATEGIES, CNNBackbone, build_net, feature_splits, small_cnn
+from playground.transfer.config import STRATEGIES, TransferConfig
+from playground.transfer.strategies import CNNBackbone, build_net, feature_splits, small_cnn
 from playground.transfer.tasks import few_shot, load_task, match_images
 
 PRETRAIN_LR = 0.003  # a fixed recipe for the source task, so tuning the target rate never re-pretrains

@@ -12,35 +12,12 @@ A frozen backbone is run once over the data and only the head is trained on
 the features it gives: the same maths as freezing it inside the net, much faster.
 """
 
-from dataclasses import dataclass
-
 import torch
 from torch import nn
 
 from playground.data.registry import Splits
 from playground.models.cnn import CNN, CNNConfig
-
-
-@dataclass(frozen=True)
-class Strategy:
-    name: str
-    title: str
-    description: str
-    pretrained: bool
-    freeze: bool = False
-    low_lr: bool = False
-
-
-STRATEGIES = {
-    "scratch": Strategy("scratch", "From scratch", "Random initial weights; everything learns from the K examples.",
-                        pretrained=False),
-    "frozen": Strategy("frozen", "Frozen features + new head", "Pretrained backbone kept fixed; only a new "
-                       "output layer learns.", pretrained=True, freeze=True),
-    "finetune": Strategy("finetune", "Full fine-tuning", "Pretrained backbone and a new head; everything "
-                         "learns at the same rate.", pretrained=True),
-    "finetune_low_lr": Strategy("finetune_low_lr", "Fine-tuning, slower backbone", "Pretrained backbone learns "
-                                "at a fraction of the head's rate.", pretrained=True, low_lr=True),
-}
+from playground.transfer.config import Strategy  # the four are described torch-free in config.py
 
 
 class TransferNet(nn.Module):

@@ -7,6 +7,8 @@ an outline anywhere on a noisy, randomly coloured canvas, which is exactly what
 diamonds, bars, x's and frames need too. The 8x8 digits 0-4 -> 5-9 pairing is
 kept as the honest counter-example: those images are so easy and the features
 so shallow that training from scratch does as well (see benchmarks/transfer_study.py).
+The catalogue (`TASKS`) is torch-free, so the app can list the tasks at start-up;
+torch is imported by the functions that make tensors.
 """
 
 import functools
@@ -14,7 +16,6 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-import torch
 
 from playground.data.images import SHAPES, draw_shapes
 from playground.data.registry import Splits, split_three
@@ -93,6 +94,8 @@ def task_names() -> list[str]:
 def load_task(name: str) -> Splits:
     if name not in TASKS:
         raise UserError(f"Unknown task '{name}': choose one of {', '.join(TASKS)}.")
+    import torch
+
     arrays = TASKS[name].loader()
     as_x = lambda a: torch.as_tensor(np.ascontiguousarray(a), dtype=torch.float32)  # noqa: E731
     as_y = lambda a: torch.as_tensor(np.asarray(a), dtype=torch.long)  # noqa: E731
@@ -103,6 +106,8 @@ def load_task(name: str) -> Splits:
 
 def few_shot(splits: Splits, shots: int, seed: int) -> Splits:
     """The same task with only `shots` training images per class, drawn by `seed`; validation and test untouched."""
+    import torch
+
     generator = torch.Generator().manual_seed(seed)
     chosen = []
     for c in range(splits.num_classes):
@@ -119,6 +124,8 @@ def few_shot(splits: Splits, shots: int, seed: int) -> Splits:
 
 def match_images(splits: Splits, input_shape: tuple) -> Splits:
     """Resize a task's images (and fix their channels) to what a backbone was trained on."""
+    import torch
+
     channels, height, width = input_shape
     if splits.input_shape == tuple(input_shape):
         return splits

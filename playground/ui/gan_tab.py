@@ -14,9 +14,10 @@ import gradio as gr
 
 from playground import config as cfg
 from playground import limits
+from playground.data import dataset_names  # not generative.images: that one imports torch
+from playground.data.images import DIGITS
 from playground.errors import UserError
-from playground.generative.gan import PRESETS, GANConfig
-from playground.generative.images import image_dataset_names, load_images
+from playground.generative.gan_config import PRESETS, GANConfig
 from playground.guards import Deadline
 from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
@@ -38,13 +39,18 @@ def preset_values(preset: str) -> list:
 
 
 def make_run(dataset_name, preset, values):
-    from playground.generative import GanRun
+    from playground.generative.run import GanRun
 
     return GanRun(dataset_name, settings=dict(zip(FIELDS, values)), preset=preset)
 
 
 def class_choices(dataset_name: str) -> list:
-    classes = load_images(dataset_name).classes
+    from playground.generative.images import load_images
+
+    return choices_for(load_images(dataset_name).classes)
+
+
+def choices_for(classes) -> list:
     return [("each class in turn", EVERY_CLASS)] + [(str(name), i) for i, name in enumerate(classes)]
 
 
@@ -175,7 +181,7 @@ def interpolate(run, seed_a, seed_b, steps, label):
 def build():
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
-            dataset = gr.Dropdown(image_dataset_names(), value="digits", label="Dataset",
+            dataset = gr.Dropdown(dataset_names("image"), value="digits", label="Dataset",
                                   info="Image data: digits are upscaled to 28x28, shapes shrunk to 32x32 colour.")
             preset = gr.Radio([(f"{name}: {PRESET_HELP[name]}", name) for name in PRESETS], value=DEFAULT_PRESET,
                               label="Preset", info="Fills in the settings below; change any of them after.")
@@ -197,7 +203,8 @@ def build():
             with gr.Row():
                 seed = gr.Number(0, precision=0, label="Seed", minimum=0, maximum=2**31 - 1,
                                  info="Each seed gives different noise, so different images.")
-                label = gr.Dropdown(class_choices("digits"), value=EVERY_CLASS, label="Class",
+                # the digits' class names are known without loading them (which needs torch and sklearn)
+                label = gr.Dropdown(choices_for(DIGITS), value=EVERY_CLASS, label="Class",
                                     info="Conditional GANs only: the class to draw.")
                 sample_button = gr.Button("Sample")
             samples = gr.Image(label="Samples", format="png", interactive=False, height=300)

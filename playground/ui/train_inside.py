@@ -11,7 +11,6 @@ import weakref
 
 import gradio as gr
 
-from playground.inspect.histograms import weight_histograms
 from playground.plots import inside
 from playground.plots.style import empty
 
@@ -84,11 +83,15 @@ def look_inside(run, example=0):
 
 def remember_start(run) -> None:
     """Keep the weights' histograms before training, drawn as an outline later."""
+    from playground.inspect.histograms import weight_histograms  # torch: imported when a run exists, not at app start
+
     if run not in _start_histograms:
         _start_histograms[run] = weight_histograms(run.model)
 
 
 def histograms(run):
+    from playground.inspect.histograms import weight_histograms
+
     title = f"Weights and gradients per layer after epoch {run.epochs_run}"
     return inside.histogram_grid(weight_histograms(run.model), _start_histograms.get(run), title=title)
 

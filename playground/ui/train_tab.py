@@ -15,7 +15,7 @@ from playground.data import DATASETS, dataset_names, get_dataset
 from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, compatible_architectures
 from playground.training.config import TrainConfig
-from playground.training.tasks import RegressionConfig
+from playground.training.config import RegressionConfig
 from playground.ui import data_upload, sessions, train_inside, train_keep, train_results, train_stream
 from playground.ui.controls import make_controls
 

@@ -13,8 +13,7 @@ import gradio as gr
 
 from playground import config as cfg
 from playground.errors import UserError
-from playground.transfer.config import STRATEGY_NAMES, TransferConfig, parse_shots
-from playground.transfer.strategies import STRATEGIES
+from playground.transfer.config import STRATEGIES, STRATEGY_NAMES, TransferConfig, parse_shots
 from playground.transfer.tasks import TASKS
 from playground.guards import Deadline
 from playground.ui import jobs, sessions

@@ -13,9 +13,9 @@ import gradio as gr
 
 from playground import config as cfg
 from playground import limits
+from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.errors import UserError
-from playground.generative.images import image_dataset_names
-from playground.generative.vae import PRESETS, VAEConfig
+from playground.generative.vae_config import PRESETS, VAEConfig
 from playground.guards import Deadline
 from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
@@ -37,7 +37,7 @@ def preset_values(preset: str) -> list:
 
 
 def make_run(dataset_name, preset, values):
-    from playground.generative import VaeRun
+    from playground.generative.vae_run import VaeRun
 
     return VaeRun(dataset_name, settings=dict(zip(FIELDS, values)), preset=preset)
 
@@ -150,7 +150,7 @@ def interpolate(run, first, second, steps):
 
 
 def build():
-    names = image_dataset_names()
+    names = dataset_names("image")
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
             dataset = gr.Dropdown(names, value="digits", label="Dataset",
