@@ -229,3 +229,20 @@ def test_wrong_shapes_of_zip_are_refused(tmp_path):
     not_zip.write_text("not a zip")
     with pytest.raises(UserError, match="not a valid zip"):
         image_dataset(not_zip)
+
+
+def test_a_vae_trains_on_an_uploaded_zip_that_other_visitors_cannot_see(tmp_path):
+    """Uploaded image sets feed the generative tabs too, for their own visitor only."""
+    from playground.generative.images import load_images
+    from playground.generative.vae_run import VaeRun
+
+    splits, description = image_dataset(bars_zip(tmp_path / "bars.zip"), size=16)
+    register_upload(splits, description, session="visitor-a")
+    with session_scope("visitor-a"):
+        assert len(load_images(splits.name).x_train) == len(splits.x_train)
+        run = VaeRun(splits.name, settings={"epochs": 40})
+        list(run.events())
+        assert run.summary["test_recon_mse"] < run.summary["baseline_mse"]
+    with session_scope("visitor-b"):
+        with pytest.raises(UserError, match="Unknown dataset"):
+            load_images(splits.name)

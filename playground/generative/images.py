@@ -66,13 +66,24 @@ def image_dataset_names() -> list[str]:
     return dataset_names("image")
 
 
-@functools.lru_cache(maxsize=8)
 def load_images(name: str) -> ImageData:
-    """The image dataset `name`, resized once and cached; any other kind is refused."""
+    """The image dataset `name`, resized; any other kind is refused. Bundled sets are cached, a visitor's
+    upload is not (two visitors may give different uploads the same name)."""
+    from playground.data import DATASETS
+
     dataset = get_dataset(name)
     if dataset.kind != "image":
         raise UserError(f"Generative models here need an image dataset, and '{name}' is {dataset.kind} data: "
                         f"choose one of {', '.join(image_dataset_names())}.")
+    return _bundled_images(name) if name in DATASETS else _resized(name)
+
+
+@functools.lru_cache(maxsize=8)
+def _bundled_images(name: str) -> ImageData:
+    return _resized(name)
+
+
+def _resized(name: str) -> ImageData:
     splits = load_dataset(name)
     size = target_size(splits.x_train.shape[-2])
     return ImageData(name=name, classes=list(splits.classes),
