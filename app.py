@@ -25,7 +25,8 @@ hub.restrict_to_allow_list(os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL") != "1")
 limits.enforce()
 
 # (tab title, module with a `build()` that lays the tab out inside the current gr.Tab;
-#  `build()` may return (fn, inputs, outputs) hooks to run when a page opens)
+#  `build()` may return (fn, inputs, outputs) hooks to run when a page opens, or (fn, inputs, outputs, "select")
+#  hooks to run each time the tab is opened, e.g. to offer datasets uploaded in another tab)
 TABS = [
     ("Train", "playground.ui.train_tab"),
     ("Sweep", "playground.ui.sweep_tab"),
@@ -48,8 +49,12 @@ def build_demo() -> gr.Blocks:
         on_load = []
         with gr.Tabs():
             for title, module in TABS:
-                with gr.Tab(title, id=title.lower(), elem_id=f"tab-{title.lower()}"):
-                    on_load += importlib.import_module(module).build() or []
+                with gr.Tab(title, id=title.lower(), elem_id=f"tab-{title.lower()}") as tab:
+                    for fn, inputs, outputs, *when in importlib.import_module(module).build() or []:
+                        if when == ["select"]:
+                            tab.select(fn, inputs, outputs, api_visibility="private")
+                        else:
+                            on_load.append((fn, inputs, outputs))
         for fn, inputs, outputs in on_load:
             demo.load(fn, inputs, outputs, api_visibility="private")
     return demo

@@ -152,6 +152,17 @@ def test_browser_uploads_images_and_sees_feature_maps(page, screenshot_dir, tmp_
     tab.get_by_text("test accuracy").wait_for(timeout=120_000)
     page.locator("#inside-plot").get_by_text("feature maps after each convolution").first.wait_for(timeout=30_000)
     page.screenshot(path=str(screenshot_dir / "train-images-feature-maps.png"), full_page=True)
+    # the upload is this visitor's dataset in the generative tabs too
+    page.get_by_role("tab", name="VAE", exact=True).click()
+    vae = page.locator("#tab-vae")
+    vae.get_by_label("Dataset").click()
+    page.get_by_role("option", name=re.compile(r"^bars \(upload")).click()
+    epochs = vae.get_by_label("number input for Epochs", exact=True)
+    epochs.fill("2")
+    epochs.press("Enter")
+    vae.get_by_role("button", name="Train", exact=True).click()
+    vae.get_by_text("test reconstruction MSE").wait_for(timeout=120_000)
+    assert re.search(r"on bars \(upload \w+\)", vae.inner_text())  # the status names the uploaded set
     assert page.console_errors == [], page.console_errors
 
 

@@ -23,6 +23,15 @@ def _gradio_session() -> str | None:
 registry.set_session_resolver(_gradio_session)
 
 
+def refresh_datasets(kind: str | None = None):
+    """A tab-select hook for a dataset menu: the bundled datasets of `kind` plus this visitor's uploads."""
+    def refresh(current):
+        names = registry.dataset_names(kind)
+        return gr.update(choices=names, value=current if current in names else names[0])
+
+    return refresh
+
+
 def forget(owner) -> None:
     """Called by Gradio when a visitor's session state expires: their uploads go."""
     if owner:

@@ -19,7 +19,7 @@ from playground.data.images import DIGITS
 from playground.errors import UserError
 from playground.generative.gan_config import PRESETS, GANConfig
 from playground.guards import Deadline
-from playground.ui import jobs, sessions
+from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
 UPDATE_SECONDS = 0.5  # live pictures and figures are re-sent at most this often
@@ -229,3 +229,5 @@ def build():
     sample_button.click(sample, [run_state, seed, label], [samples, grid_file], api_name="sample_gan")
     interpolate_button.click(interpolate, [run_state, seed_a, seed_b, steps, label], walk,
                              api_name="interpolate_gan")
+    # offer the datasets this visitor uploaded in the Train tab
+    return [(data_upload.refresh_datasets("image"), [dataset], [dataset], "select")]

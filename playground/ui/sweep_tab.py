@@ -12,13 +12,13 @@ import gradio as gr
 
 from playground import config as cfg
 from playground import limits
-from playground.data import DATASETS
+from playground.data import DATASETS, get_dataset
 from playground.errors import UserError
 from playground.models.registry import compatible_architectures
 from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
 from playground.guards import Deadline
-from playground.ui import jobs, sessions
+from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
 UPDATE_SECONDS = 0.5
@@ -64,7 +64,7 @@ def table(rows: list[dict]):
 
 
 def on_dataset(dataset_name):
-    models = compatible_architectures(DATASETS[dataset_name].kind)
+    models = compatible_architectures(get_dataset(dataset_name).kind)
     return gr.update(choices=models, value=models[0])
 
 
@@ -170,5 +170,6 @@ def build():
     run_event = run_button.click(sweep, inputs, [status, curves_plot, results, coordinates, download],
                                  api_name="sweep", concurrency_limit=None)  # admission: jobs.limited
     stop_button.click(stop, None, None, api_name="sweep_stop", cancels=[run_event], queue=False)
-    return []
+    # offer the datasets this visitor uploaded in the Train tab
+    return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select")]
 

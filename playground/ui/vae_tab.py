@@ -17,7 +17,7 @@ from playground.data import dataset_names  # not generative.images: that one imp
 from playground.errors import UserError
 from playground.generative.vae_config import PRESETS, VAEConfig
 from playground.guards import Deadline
-from playground.ui import jobs, sessions
+from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
 UPDATE_SECONDS = 0.5  # live figures are re-sent at most this often
@@ -201,3 +201,5 @@ def build():
     stop_button.click(stop, None, None, api_name="stop_vae", cancels=[train_event], queue=False)
     sample_button.click(sample, [run_state, seed], samples, api_name="sample_vae")
     interpolate_button.click(interpolate, [run_state, first, second, steps], walk, api_name="interpolate_vae")
+    # offer the datasets this visitor uploaded in the Train tab
+    return [(data_upload.refresh_datasets("image"), [dataset], [dataset], "select")]
