@@ -45,6 +45,20 @@ def print_json(obj) -> None:
     print(json.dumps(obj, default=str), flush=True)
 
 
+def finish_run(run, args, describe) -> int:
+    """After training: save to --out, print the summary (one JSON line, or `describe(summary)`); exit code 1
+    only when training diverged."""
+    summary = run.summary
+    if args.out:
+        paths = run.save(args.out)
+        summary = {**summary, "files": {k: str(v) for k, v in paths.items()}}
+    if args.json:
+        print_json(summary)
+    else:
+        print(describe(summary))
+    return 0 if summary["status"] != "diverged" else 1
+
+
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:

@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import torch
 from gradio_client import Client
 from gradio_client.exceptions import AppError
 
@@ -18,14 +17,6 @@ from playground.text.corpus import stdlib_corpus
 from playground.text.loading import load_model
 from playground.ui import text_tab, text_train
 from tests.tiny_gpt2 import build_tiny_gpt2
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

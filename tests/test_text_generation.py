@@ -19,15 +19,6 @@ from tests.tiny_gpt2 import build_tiny_gpt2
 PROMPTS = ["the dog", "she sells sea shells by"]
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny models gain nothing from threads, and on a busy machine two threads are far slower than one."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     return load_model(str(build_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"))))

@@ -21,14 +21,6 @@ SMALL = dict(layers=1, heads=2, embedding_size=32, context_length=32, batch_size
              tokenizer="char", steps=80, sample_every=40)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def corpus():
     return stdlib_corpus(20_000)

@@ -10,7 +10,7 @@ event per line; the last line is the summary.
 import sys
 
 from playground import config as cfg
-from playground.cli import print_json
+from playground.cli import finish_run, print_json
 from playground.commands.train_generative import GENERATIVE_MODELS, run_generative
 from playground.commands.train_generative import add_arguments as add_generative_arguments
 
@@ -163,12 +163,4 @@ def run(args) -> int:
         return 0
     train_run(run, args)
     distributed.teardown()
-    summary = run.summary
-    if args.out:
-        paths = run.save(args.out)
-        summary = {**summary, "files": {k: str(v) for k, v in paths.items()}}
-    if args.json:
-        print_json(summary)
-    else:
-        print(headline(summary))
-    return 0 if summary["status"] != "diverged" else 1
+    return finish_run(run, args, headline)

@@ -13,7 +13,7 @@ import dataclasses
 import sys
 
 from playground import config as cfg
-from playground.cli import print_json
+from playground.cli import finish_run, print_json
 
 GENERATIVE_MODELS = ("gan", "vae")
 
@@ -68,16 +68,9 @@ def run_generative(args) -> int:
             loss = (f"G {event.g_loss:.3f} D {event.d_loss:.3f}" if isinstance(event, GanEpochEvent)
                     else f"loss {event.train_loss:.2f} val {event.val_loss:.2f}")
             print(f"\r[{bar:<20}] epoch {event.epoch}/{event.epochs} {loss}", end="", file=sys.stderr, flush=True)
-    summary = run.summary
-    if args.out:
-        paths = run.save(args.out)
-        summary = {**summary, "files": {k: str(v) for k, v in paths.items()}}
-    if args.json:
-        print_json(summary)
-    else:
-        print(file=sys.stderr)
-        print(_describe(summary))
-    return 0 if summary["status"] != "diverged" else 1
+    if not args.json:
+        print(file=sys.stderr)  # end the progress bar's line
+    return finish_run(run, args, _describe)
 
 
 def _describe(summary: dict) -> str:
