@@ -10,6 +10,7 @@ logged no error and the page threw none. Models are the tiny local ones
 
 import pytest
 
+from tests.browser_helpers import fill_until_kept
 from tests.tiny_gpt2 import build_tiny_gpt2
 from tests.tiny_wav2vec2 import build_tiny_wav2vec2
 
@@ -51,15 +52,7 @@ def open_tab(page, name: str):
 
 
 def set_number(panel, label: str, value) -> None:
-    """Type a number; again if a page-open hook (restoring shared settings) overwrote it meanwhile."""
-    box = panel.get_by_label(f"number input for {label}", exact=True)
-    for _ in range(5):
-        box.fill(str(value))
-        box.press("Enter")
-        panel.page.wait_for_timeout(700)
-        if box.input_value() == str(value):
-            return
-    raise AssertionError(f"{label} would not keep the value {value}")
+    fill_until_kept(panel.get_by_label(f"number input for {label}", exact=True), value)
 
 
 def finish(page, errors, width: str, tab: str, screenshot_dir):

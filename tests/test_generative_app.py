@@ -8,6 +8,7 @@ import pytest
 from playground import config as cfg
 from playground.generative.gan_config import GANConfig
 from playground.generative.vae_config import VAEConfig
+from tests.browser_helpers import fill_until_kept
 
 
 def values(config_class, **overrides) -> list:
@@ -74,9 +75,7 @@ def test_vae_trains_then_draws_its_latent_space(client):
 
 
 def _set_epochs(tab, epochs: int):
-    box = tab.get_by_label("number input for Epochs")
-    box.fill(str(epochs))
-    box.press("Enter")
+    fill_until_kept(tab.get_by_label("number input for Epochs"), epochs)
 
 
 def test_browser_trains_both_tabs(page, screenshot_dir):

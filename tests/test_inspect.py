@@ -6,7 +6,6 @@ import threading
 import numpy as np
 import pytest
 import torch
-from torch import nn
 
 from playground.data import load_dataset
 from playground.inspect.feature_maps import feature_maps

@@ -17,7 +17,6 @@ The figures are printed (run with -s) and written to benchmarks/out/load_test.js
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from playground.ui.train_tab import TRAIN_FIELDS, default_values
+from tests.browser_helpers import fill_until_kept
 
 
 def inputs(dataset="moons", model="mlp", **train_settings):
@@ -74,9 +75,7 @@ def test_browser_trains_and_shows_the_curve(page, screenshot_dir):
     tab.get_by_label("Dataset").click()
     page.get_by_role("option", name="digits", exact=True).click()
     tab.get_by_label("CNN").check()
-    epochs = tab.get_by_label("number input for Epochs")
-    epochs.fill("3")
-    epochs.press("Enter")
+    fill_until_kept(tab.get_by_label("number input for Epochs"), 3)
     tab.get_by_role("button", name="Train", exact=True).click()
     tab.get_by_text("Misclassified test images").wait_for(timeout=120_000)
     assert tab.get_by_text("3 epochs in").count() == 1

@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from playground.ui.train_tab import TRAIN_FIELDS, default_values
+from tests.browser_helpers import fill_until_kept
 from tests.own_data import bars_zip, houses_csv, people_csv
 
 
@@ -144,9 +145,7 @@ def test_browser_uploads_images_and_sees_feature_maps(page, screenshot_dir, tmp_
     page.locator("#use-images").click()
     page.locator("#upload-status").get_by_text("60 greyscale images in 2 classes").wait_for(timeout=60_000)
     tab.get_by_text("training images").first.wait_for(timeout=60_000)
-    epochs = tab.get_by_label("number input for Epochs")
-    epochs.fill("6")
-    epochs.press("Enter")
+    fill_until_kept(tab.get_by_label("number input for Epochs"), 6)
     page.locator("#inside-network").get_by_text("Inside the network").first.click()
     tab.get_by_role("button", name="Train", exact=True).click()
     tab.get_by_text("test accuracy").wait_for(timeout=120_000)
@@ -157,9 +156,7 @@ def test_browser_uploads_images_and_sees_feature_maps(page, screenshot_dir, tmp_
     vae = page.locator("#tab-vae")
     vae.get_by_label("Dataset").click()
     page.get_by_role("option", name=re.compile(r"^bars \(upload")).click()
-    epochs = vae.get_by_label("number input for Epochs", exact=True)
-    epochs.fill("2")
-    epochs.press("Enter")
+    fill_until_kept(vae.get_by_label("number input for Epochs", exact=True), 2)
     vae.get_by_role("button", name="Train", exact=True).click()
     vae.get_by_text("test reconstruction MSE").wait_for(timeout=120_000)
     assert re.search(r"on bars \(upload \w+\)", vae.inner_text())  # the status names the uploaded set
@@ -172,11 +169,9 @@ def test_browser_shows_an_lstm_reading_a_sequence(page, screenshot_dir):
     tab.get_by_label("Dataset").click()
     page.get_by_role("option", name="digits_rows", exact=True).click()
     tab.get_by_label("RNN / LSTM / GRU").check()
-    epochs = tab.get_by_label("number input for Epochs")
-    epochs.fill("3")
-    epochs.press("Enter")
+    fill_until_kept(tab.get_by_label("number input for Epochs"), 3)
     page.locator("#inside-network").get_by_text("Inside the network").first.click()
-    page.locator("#inside-network").get_by_label("Test example").fill("7")
+    fill_until_kept(page.locator("#inside-network").get_by_label("Test example"), 7)
     tab.get_by_role("button", name="Train", exact=True).click()
     tab.get_by_text("test accuracy").wait_for(timeout=120_000)
     page.locator("#inside-plot").get_by_text("LSTM layer 1 (forward) reading test sequence 7").wait_for(timeout=30_000)

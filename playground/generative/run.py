@@ -19,8 +19,8 @@ import torch
 from playground import config as cfg
 from playground.device import pick_device
 from playground.errors import UserError
-from playground.generative import gan, gan_config, vae
-from playground.generative.events import GanEpochEvent, VaeEpochEvent
+from playground.generative import gan, gan_config
+from playground.generative.events import GanEpochEvent
 from playground.generative.images import image_grid, load_images, save_png
 from playground.training.events import DoneEvent
 
