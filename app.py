@@ -63,6 +63,8 @@ def build_demo() -> gr.Blocks:
 demo = build_demo()
 
 if __name__ == "__main__":
-    from playground.ui.launch import launch_options
+    from playground.ui.launch import launch_options, warm_up_in_background
 
-    demo.queue(**launch_options()["queue"]).launch(**launch_options()["launch"])
+    demo.queue(**launch_options()["queue"]).launch(prevent_thread_lock=True, **launch_options()["launch"])
+    warm_up_in_background()  # the page is served already; torch loads behind it
+    demo.block_thread()
