@@ -72,6 +72,14 @@ def browser():
 
 
 @pytest.fixture
+def client(app_url):
+    """An API client of the served app: one visitor, one session."""
+    from gradio_client import Client
+
+    return Client(app_url, verbose=False)
+
+
+@pytest.fixture
 def page(browser, app_url):
     """A fresh desktop-sized page on the app; console errors are collected in `page.console_errors`."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -5,21 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from playground import config as cfg
 from playground.generative.gan_config import GANConfig
 from playground.generative.vae_config import VAEConfig
+from tests.app_inputs import config_values as values
 from tests.browser_helpers import fill_until_kept
-
-
-def values(config_class, **overrides) -> list:
-    return [overrides.get(f.name, f.default) for f in cfg.fields(config_class)]
-
-
-@pytest.fixture
-def client(app_url):
-    from gradio_client import Client
-
-    return Client(app_url, verbose=False)
 
 
 def names(files) -> list[str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.app_inputs import train_inputs
 from tests.tiny_gpt2 import CORPUS, build_tiny_gpt2
 from tests.tiny_wav2vec2 import build_tiny_wav2vec2
 
@@ -71,14 +72,6 @@ def timed_get(url: str) -> float:
 
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
-
-
-def train_inputs(dataset: str, epochs: int) -> list:
-    from playground.ui.train_tab import TRAIN_FIELDS, default_values
-
-    values = default_values()
-    values[len(values) - len(TRAIN_FIELDS) + TRAIN_FIELDS.index("epochs")] = epochs
-    return [dataset, 0.2, "mlp", *values]
 
 
 def lm_settings(steps: int) -> dict:
@@ -172,7 +165,7 @@ def make_users(models) -> list[dict]:
     transcripts = expected_transcripts(models, clips)
     users = []
     for dataset, epochs in TRAIN_RUNS:
-        users.append({"kind": "train", "args": train_inputs(dataset, epochs), "kwargs": {}, "api": "/train",
+        users.append({"kind": "train", "args": train_inputs(dataset, epochs=epochs), "kwargs": {}, "api": "/train",
                       "check": lambda r, d=dataset, e=epochs: check_train(r, d, e)})
     for steps in LM_STEPS:
         users.append({"kind": "train_lm", "args": [], "kwargs": lm_settings(steps), "api": "/train_lm",
@@ -336,8 +329,8 @@ def test_two_trainers_get_their_own_runs_and_stop_only_their_own(server):
     from gradio_client import Client
 
     first, second = Client(server.url, verbose=False), Client(server.url, verbose=False)
-    jobs = [first.submit(*train_inputs("moons", 200), api_name="/train"),
-            second.submit(*train_inputs("circles", 200), api_name="/train")]
+    jobs = [first.submit(*train_inputs("moons", epochs=200), api_name="/train"),
+            second.submit(*train_inputs("circles", epochs=200), api_name="/train")]
     deadline = time.monotonic() + 120
     while any(len(job.outputs()) < 2 for job in jobs):  # both really training
         assert time.monotonic() < deadline and not any(job.done() for job in jobs), "a run did not start"

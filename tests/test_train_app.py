@@ -4,27 +4,12 @@ import time
 
 import pytest
 
-from playground.ui.train_tab import TRAIN_FIELDS, default_values
+from tests.app_inputs import train_inputs
 from tests.browser_helpers import fill_until_kept
 
 
-def inputs(dataset="moons", model="mlp", **train_settings):
-    values = default_values()
-    offset = len(values) - len(TRAIN_FIELDS)
-    for name, value in train_settings.items():
-        values[offset + TRAIN_FIELDS.index(name)] = value
-    return [dataset, 0.2, model, *values]
-
-
-@pytest.fixture
-def client(app_url):
-    from gradio_client import Client
-
-    return Client(app_url, verbose=False)
-
-
 def test_training_streams_several_updates_then_results(client):
-    job = client.submit(*inputs(epochs=30), api_name="/train")
+    job = client.submit(*train_inputs(epochs=30), api_name="/train")
     updates = [update for update in job]
     status, curves, _, metrics, _, _, files = job.result()  # the gr.State output stays on the server
     assert len(updates) >= 3, "the curves should move while training, not only at the end"
@@ -37,7 +22,7 @@ def test_training_streams_several_updates_then_results(client):
 
 
 def test_stop_ends_a_long_run_early(client):
-    job = client.submit(*inputs(dataset="digits", model="cnn", epochs=200), api_name="/train")
+    job = client.submit(*train_inputs(dataset="digits", model="cnn", epochs=200), api_name="/train")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(job.outputs()) < 2:  # wait until it is really training
         time.sleep(0.2)
@@ -54,10 +39,10 @@ def test_bad_values_get_one_sentence_and_the_app_keeps_running(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Learning rate must be between"):
-        client.predict(*inputs(lr=50.0), api_name="/train")
+        client.predict(*train_inputs(lr=50.0), api_name="/train")
     with pytest.raises(AppError, match="can't take"):
-        client.predict(*inputs(dataset="moons", model="cnn"), api_name="/train")
-    assert "test accuracy" in client.predict(*inputs(epochs=2), api_name="/train")[0]
+        client.predict(*train_inputs(dataset="moons", model="cnn"), api_name="/train")
+    assert "test accuracy" in client.predict(*train_inputs(epochs=2), api_name="/train")[0]
 
 
 def test_browser_trains_and_shows_the_curve(page, screenshot_dir):

@@ -32,13 +32,6 @@ def value_of(output):
     return output["value"] if isinstance(output, dict) and output.get("__type__") == "update" else output
 
 
-@pytest.fixture
-def client(app_url):
-    from gradio_client import Client
-
-    return Client(app_url, verbose=False)
-
-
 def wait_until_training(job, updates: int = 2, seconds: float = 120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and len(job.outputs()) < updates:
