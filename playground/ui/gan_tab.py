@@ -18,7 +18,6 @@ from playground.data import dataset_names  # not generative.images: that one imp
 from playground.data.images import DIGITS
 from playground.errors import UserError
 from playground.generative.gan_config import PRESETS, GANConfig
-from playground.guards import Deadline
 from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
@@ -103,15 +102,13 @@ def stream(request: gr.Request, run, dataset_name):
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent
 
-    flag = sessions.start(request, "gan")
-    deadline = Deadline(flag).start()
-    steps, quality, picture, last_update, sent_quality = [], [], None, 0.0, 0
-    n = run.data.num_classes
-    kind = "conditional " if run.config.conditional else ""
-    title = (f"**{kind}{run.config.architecture.upper()}** ({run.config.loss}) on **{dataset_name}**: "
-             f"G {run.parameters['generator']:,} / D {run.parameters['discriminator']:,} parameters, {run.device}")
-    yield [f"{title}: training the judge (once per dataset) and starting…", *[gr.skip()] * 6]
-    try:
+    with sessions.job(request, "gan") as (flag, deadline):
+        steps, quality, picture, last_update, sent_quality = [], [], None, 0.0, 0
+        n = run.data.num_classes
+        kind = "conditional " if run.config.conditional else ""
+        title = (f"**{kind}{run.config.architecture.upper()}** ({run.config.loss}) on **{dataset_name}**: "
+                 f"G {run.parameters['generator']:,} / D {run.parameters['discriminator']:,} parameters, {run.device}")
+        yield [f"{title}: training the judge (once per dataset) and starting…", *[gr.skip()] * 6]
         for event in run.events(flag):
             if isinstance(event, GanStepEvent):
                 steps.append(event.to_dict())
@@ -134,9 +131,6 @@ def stream(request: gr.Request, run, dataset_name):
                    readout(quality[-1], n) if new_quality else gr.skip(),
                    plots.class_histogram(quality[-1]["class_counts"], run.data.classes) if new_quality else gr.skip(),
                    gr.skip(), gr.skip()]
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "gan", flag)
     s = run.summary
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[s["status"]]
     note = f"{s['message']} {deadline.message()}" if deadline.expired else s["message"]

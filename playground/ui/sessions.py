@@ -5,6 +5,7 @@ and ends at once, keeping what it has. Nothing here is shared between
 visitors, so one user's Stop never touches another's run.
 """
 
+import contextlib
 import threading
 
 import gradio as gr
@@ -37,3 +38,18 @@ def forget(request: gr.Request | None, job: str, flag: threading.Event) -> None:
     with _lock:
         if _flags.get(_key(request, job)) is flag:
             del _flags[_key(request, job)]
+
+
+@contextlib.contextmanager
+def job(request: gr.Request | None, name: str):
+    """One run of `name` by this visitor: its stop flag, set by Stop or once PLAYGROUND_MAX_JOB_SECONDS have
+    passed (`deadline.expired` then says which), both dropped when the block ends. Yields (flag, deadline)."""
+    from playground.guards import Deadline
+
+    flag = start(request, name)
+    deadline = Deadline(flag).start()
+    try:
+        yield flag, deadline
+    finally:
+        deadline.cancel()
+        forget(request, name, flag)

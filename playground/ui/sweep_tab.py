@@ -17,7 +17,6 @@ from playground.errors import UserError
 from playground.models.registry import compatible_architectures
 from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
-from playground.guards import Deadline
 from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
@@ -94,11 +93,9 @@ def stream(request: gr.Request, runner):
     capped = (f" (max runs keeps {len(runner.configurations)} of {len(runner.all_configurations)})"
               if runner.skipped_by_budget else "")
     title = f"{c.search} search, {len(runner.configurations)} runs of **{c.model}** on **{c.dataset}**{capped}"
-    flag = sessions.start(request, "sweep")
-    deadline = Deadline(flag).start()
-    last = 0.0
-    yield [f"{title}: starting…", gr.skip(), table(runner.rows), gr.skip(), gr.update(value=None, visible=False)]
-    try:
+    with sessions.job(request, "sweep") as (flag, deadline):
+        last = 0.0
+        yield [f"{title}: starting…", gr.skip(), table(runner.rows), gr.skip(), gr.update(value=None, visible=False)]
         for event in runner.events(flag):
             if not isinstance(event, RunResultEvent) and time.monotonic() - last < UPDATE_SECONDS:
                 continue
@@ -108,9 +105,6 @@ def stream(request: gr.Request, runner):
             yield [f"{title}: {done}/{len(runner.rows)} done; training {', '.join(running) or '…'}",
                    curves_figure(runner.curves, runner.rows), table(runner.rows),
                    parallel_coordinates(runner.rows) if isinstance(event, RunResultEvent) else gr.skip(), gr.skip()]
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "sweep", flag)
     summary = runner.summary
     best = summary["best"]
     csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")

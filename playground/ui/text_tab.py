@@ -17,7 +17,6 @@ import gradio as gr
 from playground import hub, limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
-from playground.guards import Deadline
 from playground.text.generate import GenerationConfig, check_prompt, generate_stream
 from playground.text.loading import SUGGESTED_MODELS, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
@@ -90,35 +89,32 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
     except UserError as error:
         yield update(status=f"⚠️ {error}")
         return
-    flag = sessions.start(request, "generate")
-    deadline = Deadline(flag).start()
-    steps, last_text, last_chart = [], 0.0, 0.0
-    try:
-        for event in generate_stream(loaded, prompt, config, stop=flag):
-            if event["event"] == "start":
-                mode = "streaming" if event["streaming"] else "beam search: the text appears when it ends"
-                yield update(status=f"✍️ Generating ({mode}, seed {event['seed']})… press **Stop** to end now.",
-                             info=loaded.describe(), prompt_tokens=prompt_tokens_html(event["prompt_tokens"]),
-                             text=prompt, step=gr.update(visible=False), sequence=gr.update(visible=False))
-            elif event["event"] == "token":
-                if event["new_tokens"][0]:
-                    steps.append(event["new_tokens"][0])
-                now = time.monotonic()
-                if now - last_text < TEXT_SECONDS:
-                    continue
-                last_text = now
-                chart = gr.skip()
-                if now - last_chart >= CHART_SECONDS:
-                    chart, last_chart = candidates_figure(steps[-1], len(steps) - 1), now
-                yield update(status=f"✍️ {event['step']} tokens in {event['seconds']:.1f} s…",
-                             text=full_text(prompt, event["texts"]), coloured=probability_html(prompt, steps),
-                             chart=chart)
-    except UserError as error:
-        yield update(status=f"⚠️ {error}")
-        return
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "generate", flag)
+    with sessions.job(request, "generate") as (flag, deadline):
+        steps, last_text, last_chart = [], 0.0, 0.0
+        try:
+            for event in generate_stream(loaded, prompt, config, stop=flag):
+                if event["event"] == "start":
+                    mode = "streaming" if event["streaming"] else "beam search: the text appears when it ends"
+                    yield update(status=f"✍️ Generating ({mode}, seed {event['seed']})… press **Stop** to end "
+                                        "now.",
+                                 info=loaded.describe(), prompt_tokens=prompt_tokens_html(event["prompt_tokens"]),
+                                 text=prompt, step=gr.update(visible=False), sequence=gr.update(visible=False))
+                elif event["event"] == "token":
+                    if event["new_tokens"][0]:
+                        steps.append(event["new_tokens"][0])
+                    now = time.monotonic()
+                    if now - last_text < TEXT_SECONDS:
+                        continue
+                    last_text = now
+                    chart = gr.skip()
+                    if now - last_chart >= CHART_SECONDS:
+                        chart, last_chart = candidates_figure(steps[-1], len(steps) - 1), now
+                    yield update(status=f"✍️ {event['step']} tokens in {event['seconds']:.1f} s…",
+                                 text=full_text(prompt, event["texts"]), coloured=probability_html(prompt, steps),
+                                 chart=chart)
+        except UserError as error:
+            yield update(status=f"⚠️ {error}")
+            return
     done = event
     insight = {"prompt": prompt, "steps": done["steps"]}
     first = done["steps"][0]

@@ -17,7 +17,7 @@ import pandas as pd
 from playground import limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
-from playground.guards import Deadline, check_upload
+from playground.guards import check_upload
 from playground.text.corpus import check_corpus, read_corpus_file, stdlib_corpus
 from playground.text.loading import SUGGESTED_MODELS
 from playground.text.tiny_gpt import TinyGPTConfig, parameter_count, train_events, zip_folder
@@ -84,35 +84,31 @@ def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads,
         yield [f"⚠️ {error}", *skip]
         return
     folder = new_run_dir("tiny-gpt") / "tiny-gpt"
-    flag = sessions.start(request, "train_lm")
-    deadline = Deadline(flag).start()
-    rows, samples, last_update, header = [], [], 0.0, ""
-    yield ["⏳ Learning the tokenizer…", curves(rows), "", None, *skip[:2]]
-    try:
-        for event in train_events(config, corpus, out_dir=folder, stop=flag):
-            kind = event["event"]
-            if kind == "start":
-                header = (f"{event['parameters']:,} parameters · {event['vocab_size']} tokens in the vocabulary · "
-                          f"{event['train_tokens']:,} training tokens · {event['device']}")
-            elif kind == "step":
-                rows.append((event["step"], event["loss"], "training"))
-            elif kind == "eval":
-                rows.append((event["step"], event["val_loss"], "held-out"))
-            elif kind == "sample":
-                samples.append(f"step {event['step']}: {event['text']}")
-            if kind == "done":
-                break
-            now = time.monotonic()
-            if kind in ("start", "sample") or now - last_update >= UPDATE_SECONDS:
-                last_update = now
-                progress = f"step {rows[-1][0]}/{config.steps}" if rows else "starting"
-                yield [f"🏋️ {header} · {progress}", curves(rows), "\n\n".join(samples), *skip[:3]]
-    except UserError as error:
-        yield [f"⚠️ {error}", curves(rows), "\n\n".join(samples), *skip[:3]]
-        return
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "train_lm", flag)
+    with sessions.job(request, "train_lm") as (flag, deadline):
+        rows, samples, last_update, header = [], [], 0.0, ""
+        yield ["⏳ Learning the tokenizer…", curves(rows), "", None, *skip[:2]]
+        try:
+            for event in train_events(config, corpus, out_dir=folder, stop=flag):
+                kind = event["event"]
+                if kind == "start":
+                    header = (f"{event['parameters']:,} parameters · {event['vocab_size']} tokens in the "
+                              f"vocabulary · {event['train_tokens']:,} training tokens · {event['device']}")
+                elif kind == "step":
+                    rows.append((event["step"], event["loss"], "training"))
+                elif kind == "eval":
+                    rows.append((event["step"], event["val_loss"], "held-out"))
+                elif kind == "sample":
+                    samples.append(f"step {event['step']}: {event['text']}")
+                if kind == "done":
+                    break
+                now = time.monotonic()
+                if kind in ("start", "sample") or now - last_update >= UPDATE_SECONDS:
+                    last_update = now
+                    progress = f"step {rows[-1][0]}/{config.steps}" if rows else "starting"
+                    yield [f"🏋️ {header} · {progress}", curves(rows), "\n\n".join(samples), *skip[:3]]
+        except UserError as error:
+            yield [f"⚠️ {error}", curves(rows), "\n\n".join(samples), *skip[:3]]
+            return
     label = f"tiny GPT · {datetime.now():%H:%M:%S} · {config.layers} layers × {config.embedding_size}"
     trained = [*(trained or []), (label, event["path"])]
     verb = "⏹️ Stopped" if event["status"] == "stopped" else "✅ Trained"

@@ -11,7 +11,6 @@ import gradio as gr
 
 from playground import limits
 from playground.errors import UserError
-from playground.guards import Deadline
 from playground.ui import jobs, live, sessions, train_inside, train_keep, train_results
 
 UPDATE_SECONDS = 0.4  # live plots are re-sent at most this often
@@ -36,36 +35,33 @@ def stream(request: gr.Request, run, epochs: int | None = None):
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent, StepEvent
 
-    flag = sessions.start(request, "train")
-    deadline = Deadline(flag).start()
-    live.begin(request)
-    train_inside.remember_start(run)
-    steps: list[dict] = []
-    last_update = last_boundary = last_inside = 0.0
-    title = f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
-    yield [f"{title}: starting…", gr.skip(), gr.skip(), *[gr.update(visible=False)] * 3, None, run]
-    try:
-        for event in run.events(flag, epochs):
-            if isinstance(event, StepEvent):
-                steps.append(event.to_dict())
-            if isinstance(event, DoneEvent):
-                break
-            now = time.monotonic()
-            if now - last_inside >= INSIDE_SECONDS:
-                live.post(request, train_inside.live_figures(run))
-                last_inside = now
-            if now - last_update < UPDATE_SECONDS and len(run.history) != 1:
-                continue
-            last_update = now
-            data_plot = gr.skip()
-            if now - last_boundary >= BOUNDARY_SECONDS:
-                data_plot, last_boundary = train_results.live_data_plot(run) or gr.skip(), now
-            yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps), data_plot,
-                   *[gr.skip()] * 3, gr.skip(), gr.skip()]
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "train", flag)
-        live.end(request, train_inside.live_figures(run))
+    with sessions.job(request, "train") as (flag, deadline):
+        live.begin(request)
+        train_inside.remember_start(run)
+        steps: list[dict] = []
+        last_update = last_boundary = last_inside = 0.0
+        title = f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
+        yield [f"{title}: starting…", gr.skip(), gr.skip(), *[gr.update(visible=False)] * 3, None, run]
+        try:
+            for event in run.events(flag, epochs):
+                if isinstance(event, StepEvent):
+                    steps.append(event.to_dict())
+                if isinstance(event, DoneEvent):
+                    break
+                now = time.monotonic()
+                if now - last_inside >= INSIDE_SECONDS:
+                    live.post(request, train_inside.live_figures(run))
+                    last_inside = now
+                if now - last_update < UPDATE_SECONDS and len(run.history) != 1:
+                    continue
+                last_update = now
+                data_plot = gr.skip()
+                if now - last_boundary >= BOUNDARY_SECONDS:
+                    data_plot, last_boundary = train_results.live_data_plot(run) or gr.skip(), now
+                yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps),
+                       data_plot, *[gr.skip()] * 3, gr.skip(), gr.skip()]
+        finally:
+            live.end(request, train_inside.live_figures(run))
     summary = run.summary
     files = [str(p) for p in run.save(new_run_dir("train")).values()]
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]

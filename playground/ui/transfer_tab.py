@@ -15,7 +15,6 @@ from playground import config as cfg
 from playground.errors import UserError
 from playground.transfer.config import STRATEGIES, STRATEGY_NAMES, TransferConfig, parse_shots
 from playground.transfer.tasks import TASKS
-from playground.guards import Deadline
 from playground.ui import jobs, sessions
 from playground.ui.controls import make_controls
 
@@ -120,13 +119,11 @@ def stream(request, experiment, with_curve: bool):
     from playground.transfer.plots import accuracy_vs_shots, results_rows, strategy_curves
     from playground.transfer.run import PRETRAIN_PHASE, ResultEvent
 
-    flag = sessions.start(request, "transfer")
-    deadline = Deadline(flag).start()
-    chance = 1 / experiment.target.num_classes
-    last = 0.0
-    current = experiment.shots_list[0]
-    yield ["Starting…", gr.skip(), gr.skip(), gr.skip(), gr.update(value=None, visible=False)]
-    try:
+    with sessions.job(request, "transfer") as (flag, deadline):
+        chance = 1 / experiment.target.num_classes
+        last = 0.0
+        current = experiment.shots_list[0]
+        yield ["Starting…", gr.skip(), gr.skip(), gr.skip(), gr.update(value=None, visible=False)]
         for event in experiment.events(flag):
             if isinstance(event, ResultEvent):
                 current = event.shots
@@ -147,9 +144,6 @@ def stream(request, experiment, with_curve: bool):
             yield [status, strategy_curves(experiment.history, experiment.pretrain_history, shots),
                    results_rows(experiment.results),
                    accuracy_vs_shots(experiment.results, chance) if with_curve else gr.skip(), gr.skip()]
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "transfer", flag)
     summary = experiment.summary
     icon = "✅" if summary["status"] == "finished" else "⏹️ Stopped."
     source = summary.get("source_test_accuracy")

@@ -16,7 +16,6 @@ from playground import limits
 from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.errors import UserError
 from playground.generative.vae_config import PRESETS, VAEConfig
-from playground.guards import Deadline
 from playground.ui import data_upload, jobs, sessions
 from playground.ui.controls import make_controls
 
@@ -82,13 +81,11 @@ def stream(request: gr.Request, run, dataset_name, rows):
     from playground.outputs import new_run_dir
     from playground.training.events import DoneEvent
 
-    flag = sessions.start(request, "vae")
-    deadline = Deadline(flag).start()
-    steps, latent, picture, last_update = [], None, None, 0.0
-    title = (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
-             f"**{dataset_name}**: {run.parameters:,} parameters, {run.device}")
-    yield [f"{title}: starting…", *[gr.skip()] * 8]
-    try:
+    with sessions.job(request, "vae") as (flag, deadline):
+        steps, latent, picture, last_update = [], None, None, 0.0
+        title = (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
+                 f"**{dataset_name}**: {run.parameters:,} parameters, {run.device}")
+        yield [f"{title}: starting…", *[gr.skip()] * 8]
         for event in run.events(flag):
             if isinstance(event, VaeStepEvent):
                 steps.append(event.to_dict())
@@ -109,9 +106,6 @@ def stream(request: gr.Request, run, dataset_name, rows):
             scatter = plots.latent_scatter(latent.points, latent.labels, run.data.classes, latent.projected)
             yield [f"{title}: {progress}", plots.vae_curves(steps, run.history, run.model.variational), picture,
                    scatter, *[gr.skip()] * 5]
-    finally:
-        deadline.cancel()
-        sessions.forget(request, "vae", flag)
     s = run.summary
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[s["status"]]
     note = f"{s['message']} {deadline.message()}" if deadline.expired else s["message"]
