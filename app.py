@@ -18,6 +18,7 @@ os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_job()))
 import gradio as gr  # noqa: E402
 
 from playground import hub, limits  # noqa: E402
+from playground.ui import visitors  # noqa: E402
 
 # web visitors load only allow-listed models and folders under the models folder (see playground/hub.py),
 # and the host's limits bind them (see playground/limits.py); the CLI's owner has neither restriction
@@ -57,6 +58,7 @@ def build_demo() -> gr.Blocks:
                             on_load.append((fn, inputs, outputs))
         for fn, inputs, outputs in on_load:
             demo.load(fn, inputs, outputs, api_visibility="private")
+        demo.unload(visitors.leave)  # what each module keeps per visitor goes when their page closes
     return demo
 
 
