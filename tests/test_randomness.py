@@ -1,0 +1,102 @@
+"""playground.randomness against torch's own: the same weights, the same dropout masks, no global draws."""
+
+import pytest
+import torch
+from torch import nn
+
+from playground import randomness
+
+MODULES = {
+    "linear, norms, convolutions, embedding": lambda: nn.Sequential(
+        nn.Linear(3, 4), nn.BatchNorm1d(4), nn.LayerNorm(4), nn.Conv2d(2, 3, 3), nn.ConvTranspose2d(3, 2, 4),
+        nn.Embedding(5, 3, padding_idx=0), nn.Bilinear(3, 4, 5), nn.PReLU()),
+    "lstm": lambda: nn.LSTM(3, 4, num_layers=2, bidirectional=True),
+    "gru": lambda: nn.GRU(3, 4),
+    "rnn": lambda: nn.RNN(3, 4, bias=False),
+    "attention": lambda: nn.MultiheadAttention(8, 2),
+    "attention, other key sizes": lambda: nn.MultiheadAttention(8, 2, kdim=4, vdim=4, add_bias_kv=True),
+    "transformer layer": lambda: nn.TransformerEncoderLayer(8, 2, 16),
+}
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_initialise_draws_what_torch_draws_from_the_same_seed(name):
+    torch.manual_seed(5)
+    reference = MODULES[name]()
+    model = randomness.initialise(MODULES[name](), randomness.seeded(5))
+    expected, got = reference.state_dict(), model.state_dict()
+    assert expected.keys() == got.keys()
+    for key in expected:
+        assert torch.equal(expected[key], got[key]), key
+
+
+def test_initialise_leaves_the_global_generator_alone():
+    model = MODULES["lstm"]()
+    before = torch.get_rng_state()
+    randomness.initialise(model, randomness.seeded(1))
+    assert torch.equal(before, torch.get_rng_state())
+
+
+def test_initialise_refuses_a_module_it_does_not_know():
+    class Scale(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.factor = nn.Parameter(torch.ones(3))
+
+    with pytest.raises(TypeError, match="Scale"):
+        randomness.initialise(nn.Sequential(nn.Linear(2, 3), Scale()), randomness.seeded(0))
+
+
+def test_a_module_may_bring_its_own_initialise():
+    class Position(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.table = nn.Parameter(torch.zeros(4, 2))
+
+        def initialise(self, generator):
+            nn.init.normal_(self.table, std=0.02, generator=generator)
+
+    a = randomness.initialise(Position(), randomness.seeded(3))
+    b = randomness.initialise(Position(), randomness.seeded(3))
+    assert torch.equal(a.table, b.table) and a.table.abs().sum() > 0
+
+
+def test_dropout_is_nn_dropout_with_the_runs_generator():
+    x = torch.randn(64, 32)
+    torch.manual_seed(3)
+    expected = nn.Dropout(0.3)(x)
+    dropout = randomness.Dropout(0.3)
+    dropout.generator = randomness.seeded(3)
+    before = torch.get_rng_state()
+    assert torch.equal(dropout(x), expected)
+    assert torch.equal(before, torch.get_rng_state())  # the mask came from the run's generator only
+    assert torch.equal(randomness.Dropout(1.0).train()(x), nn.Dropout(1.0)(x))
+    dropout.eval()
+    assert dropout(x) is x
+
+
+def test_dropout_without_a_generator_is_nn_dropout():
+    x = torch.randn(16, 8)
+    torch.manual_seed(4)
+    expected = nn.Dropout(0.5)(x)
+    torch.manual_seed(4)
+    assert torch.equal(randomness.Dropout(0.5)(x), expected)
+
+
+def test_attach_sets_every_dropout_and_refuses_global_ones():
+    model = nn.Sequential(nn.Linear(2, 2), randomness.Dropout(0.2), nn.Sequential(randomness.Dropout(0.1)),
+                          nn.Dropout(0.0))
+    generator = randomness.seeded(0)
+    randomness.attach(model, generator)
+    assert model[1].generator is generator and model[2][0].generator is generator
+    for bad in (nn.Dropout(0.1), nn.LSTM(2, 2, num_layers=2, dropout=0.1), nn.MultiheadAttention(4, 2, dropout=0.1)):
+        with pytest.raises(TypeError, match="global"):
+            randomness.attach(nn.Sequential(bad), generator)
+
+
+def test_generators_are_separate_streams_of_one_seed():
+    streams = randomness.generators(9)
+    first = torch.rand(3, generator=streams.dropout)
+    torch.rand(100, generator=streams.noise)  # drawing from one stream leaves the others where they were
+    assert torch.equal(torch.rand(3, generator=streams.sampling), first)
+    assert torch.equal(torch.rand(3, generator=randomness.generators(9).weights), first)
