@@ -28,6 +28,14 @@ meaning anything under load. Here every run owns its generators instead:
   dropout drawing from the global generator (nn.Dropout, the internal dropout
   of nn.RNN/LSTM/GRU or nn.MultiheadAttention), because that would break the
   promise silently.
+- `drawing_from(generator)` is for library code we can't hand a generator
+  (transformers' sampling in `generate`, its weight initialisation): inside
+  it, in this thread only, every torch random function called without a
+  generator draws from `generator` (a `TorchFunctionMode`, which torch keeps
+  per thread). The draws are the very ones the global generator would have
+  made from the same seed, so "same seed" still equals
+  `torch.manual_seed(seed)` followed by the library call, just without the
+  other threads in the stream.
 
 This file uses only torch, so an exported script can carry a copy of it.
 """
@@ -36,6 +44,7 @@ import math
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
 
 class Generators:
@@ -196,3 +205,43 @@ def initialise(model: nn.Module, generator: torch.Generator) -> nn.Module:
                 raise TypeError(f"playground.randomness.initialise doesn't know how to draw the weights of "
                                 f"{type(module).__name__}: give it an initialise(generator) method")
     return model
+
+
+# --- library code that draws from the global generator ---
+
+# torch's random functions that take `generator=`
+RANDOM_FUNCTIONS = frozenset([
+    torch.rand, torch.randn, torch.randint, torch.randperm, torch.multinomial, torch.bernoulli, torch.normal,
+    torch.poisson, torch.rand_like, torch.randn_like,
+    torch.Tensor.uniform_, torch.Tensor.normal_, torch.Tensor.bernoulli_, torch.Tensor.bernoulli,
+    torch.Tensor.random_, torch.Tensor.exponential_, torch.Tensor.geometric_, torch.Tensor.log_normal_,
+    torch.Tensor.cauchy_, torch.Tensor.multinomial,
+])
+# these nn.init functions dispatch before reaching a Tensor method, under their module-level name, which a
+# library may have swapped for its own wrapper (transformers does while it initialises): matched by name
+INIT_NAMES = frozenset(["uniform_", "normal_", "kaiming_uniform_"])
+
+
+def _takes_generator(func) -> bool:
+    if func in RANDOM_FUNCTIONS:
+        return True
+    code = getattr(func, "__code__", None)
+    return getattr(func, "__name__", "") in INIT_NAMES and code is not None and "generator" in code.co_varnames
+
+
+class drawing_from(TorchFunctionMode):
+    """`with drawing_from(generator):` torch random calls without a generator, in this thread, use `generator`.
+
+    Dropout inside torch's C++ (F.dropout, nn.LSTM's between-layer dropout) is out of its reach: models
+    use `Dropout` above for that.
+    """
+
+    def __init__(self, generator: torch.Generator):
+        super().__init__()
+        self.generator = generator
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if kwargs.get("generator") is None and _takes_generator(func):
+            kwargs = {**kwargs, "generator": self.generator}
+        return func(*args, **kwargs)

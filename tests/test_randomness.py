@@ -1,5 +1,7 @@
 """playground.randomness against torch's own: the same weights, the same dropout masks, no global draws."""
 
+import threading
+
 import pytest
 import torch
 from torch import nn
@@ -100,3 +102,27 @@ def test_generators_are_separate_streams_of_one_seed():
     torch.rand(100, generator=streams.noise)  # drawing from one stream leaves the others where they were
     assert torch.equal(torch.rand(3, generator=streams.sampling), first)
     assert torch.equal(torch.rand(3, generator=randomness.generators(9).weights), first)
+
+
+
+def test_drawing_from_gives_library_code_the_runs_generator_in_this_thread_only():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    config = GPT2Config(n_embd=16, n_layer=1, n_head=2, n_positions=16, vocab_size=20)
+    torch.manual_seed(3)
+    reference = GPT2LMHeadModel(config)
+    expected_draw = torch.multinomial(torch.ones(4, 10), 1)
+    torch.manual_seed(99)
+    before = torch.get_rng_state()
+    other_thread = {}
+    with randomness.drawing_from(randomness.seeded(3)):
+        model = GPT2LMHeadModel(config)  # transformers' own initialisation, drawn from the run's generator
+        draw = torch.multinomial(torch.ones(4, 10), 1)
+        thread = threading.Thread(target=lambda: other_thread.update(draw=torch.rand(3)))
+        thread.start()
+        thread.join()
+    for key, value in reference.state_dict().items():
+        assert torch.equal(model.state_dict()[key], value), key
+    assert torch.equal(draw, expected_draw)
+    torch.set_rng_state(before)
+    assert torch.equal(other_thread["draw"], torch.rand(3))  # another thread kept drawing from the global one
