@@ -7,8 +7,11 @@ imported without launching (tests do), and `python app.py` starts the server.
 
 import importlib
 import os
+import tempfile
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio's uploads and cached copies in a folder of this app's own, which its disk sweeper may clean
+os.environ.setdefault("GRADIO_TEMP_DIR", os.path.join(tempfile.gettempdir(), "playground-gradio"))
 
 from playground.ui.launch import threads_per_job  # noqa: E402
 
@@ -65,8 +68,9 @@ def build_demo() -> gr.Blocks:
 demo = build_demo()
 
 if __name__ == "__main__":
-    from playground.ui.launch import launch_options, warm_up_in_background
+    from playground.ui.launch import keep_disk_bounded, launch_options, warm_up_in_background
 
+    keep_disk_bounded(demo)  # old files deleted, the disk within its budget (sets delete_cache before launch)
     demo.queue(**launch_options()["queue"]).launch(prevent_thread_lock=True, **launch_options()["launch"])
     warm_up_in_background()  # the page is served already; torch loads behind it
     demo.block_thread()

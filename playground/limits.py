@@ -57,6 +57,9 @@ LIMITS = {limit.name: limit for limit in [
     Limit("job_seconds", "PLAYGROUND_MAX_JOB_SECONDS", 300, "seconds of compute"),
     Limit("cached_models", "PLAYGROUND_MAX_CACHED_MODELS", 3, "models held in memory"),
     Limit("upload_mb", "PLAYGROUND_MAX_UPLOAD_MB", 20, "MB per upload"),
+    # the disk (playground/disk.py): not per job, so never check()ed; 0 turns either off
+    Limit("keep_files_hours", "PLAYGROUND_KEEP_FILES_HOURS", 24, "hours that run folders and uploads are kept"),
+    Limit("disk_mb", "PLAYGROUND_MAX_DISK_MB", 2000, "MB of disk for run folders, uploads and Gradio's cache"),
 ]}
 
 

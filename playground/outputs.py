@@ -1,11 +1,16 @@
 """Where downloadable results go: one fresh folder per run under PLAYGROUND_OUTPUT_DIR.
 
 The app serves files from this folder only, so every download is written here.
+Run folders don't stay forever: `playground.disk` deletes them after
+PLAYGROUND_KEEP_FILES_HOURS and, oldest first, beyond PLAYGROUND_MAX_DISK_MB;
+a new folder tells its sweeper (when one runs) to check the budget.
 """
 
 import os
 import tempfile
 from pathlib import Path
+
+from playground import disk
 
 
 def output_root() -> Path:
@@ -16,4 +21,6 @@ def output_root() -> Path:
 
 def new_run_dir(kind: str) -> Path:
     """A new, empty folder named after the kind of run (train, gan, text, ...)."""
-    return Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=output_root()))
+    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=output_root()))
+    disk.wake()
+    return folder

@@ -58,5 +58,5 @@ def report() -> list[list[str]]:
     rows += [["setting", k, os.environ[k]] for k in SETTINGS if k in os.environ]
     from playground.limits import table
 
-    rows += [["limit", f"{what} ({env})", f"{value:,.0f}"] for env, what, value, _ in table()]
+    rows += [["limit", f"{what} ({env})", f"{value:,}"] for env, what, value, _ in table()]
     return rows

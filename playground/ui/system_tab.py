@@ -1,17 +1,32 @@
-"""The System tab: what the app runs on, refreshed on demand."""
+"""The System tab: what the app runs on and how much disk its files take, refreshed on demand."""
 
 import gradio as gr
+
+
+def disk_rows() -> list[list[str]]:
+    """One row per folder the sweeper looks after: its size against PLAYGROUND_MAX_DISK_MB, and what is in it."""
+    from playground.disk import usage
+    from playground.limits import limit
+    from playground.ui.launch import disk_folders
+
+    used = usage(disk_folders())
+    rows = [["disk", str(folder), f"{size / 2**20:,.1f} MB in {count:,} entries"] for folder, size, count in used]
+    total, budget = sum(size for _, size, _ in used) / 2**20, limit("disk_mb")
+    rows.append(["disk", "total (PLAYGROUND_MAX_DISK_MB)",
+                 f"{total:,.1f} MB of {budget:,} MB" if budget else f"{total:,.1f} MB (no budget)"])
+    return rows
 
 
 def refresh():
     from playground.system import report
 
-    return report()
+    return report() + disk_rows()
 
 
 def build():
-    gr.Markdown("What this app runs on: the device, memory, library versions, the models held in memory and the "
-                "models visitors may load. Useful in a bug report.")
+    gr.Markdown("What this app runs on: the device, memory, library versions, the models held in memory, the "
+                "models visitors may load, the limits in force and the disk its files take. Useful in a bug "
+                "report.")
     table = gr.Dataframe(headers=["section", "item", "value"], interactive=False, wrap=True)
     gr.Button("Refresh").click(refresh, None, table, api_name="system")
     return [(refresh, [], table)]
