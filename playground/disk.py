@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import shutil
+import stat
 import threading
 import time
 from dataclasses import dataclass, field
@@ -81,19 +82,26 @@ def grace_seconds() -> float:
 
 def _measure(path: Path) -> tuple[float, int]:
     """(latest mtime, bytes) of `path` and, for a real directory, everything below it; links are not followed."""
-    stat = path.lstat()
-    newest, size = stat.st_mtime, stat.st_size if path.is_file() and not path.is_symlink() else 0
+    info = path.lstat()
+    newest, size = info.st_mtime, info.st_size if stat.S_ISREG(info.st_mode) else 0
     if path.is_dir() and not path.is_symlink():
         for parent, dirs, files in os.walk(path, followlinks=False):
-            for name in dirs + files:
+            for name, is_file in [(d, False) for d in dirs] + [(f, True) for f in files]:
                 try:
                     inner = os.lstat(os.path.join(parent, name))
                 except FileNotFoundError:
                     continue
                 newest = max(newest, inner.st_mtime)
-                if name in files and not os.path.islink(os.path.join(parent, name)):
+                if is_file and stat.S_ISREG(inner.st_mode):
                     size += inner.st_size
     return newest, size
+
+
+def _is_empty_dir(path: Path) -> bool:
+    if path.is_symlink() or not path.is_dir():
+        return False
+    with os.scandir(path) as children:
+        return next(children, None) is None
 
 
 def entries(folder: Folder) -> list[Entry]:
@@ -113,6 +121,9 @@ def entries(folder: Folder) -> list[Entry]:
             try:
                 newest, size = _measure(path)
             except FileNotFoundError:  # deleted meanwhile (Gradio's own clean-up)
+                continue
+            except OSError as error:  # unreadable: not ours to judge, and not a reason to stop sweeping the rest
+                log.warning("disk sweeper skips %s: %s", path, error)
                 continue
             found.append(Entry(path, newest, size, owner))
     return found
@@ -135,6 +146,9 @@ def _delete(entry: Entry) -> bool:
             path.unlink()
     except FileNotFoundError:
         return False
+    except OSError as error:  # e.g. a file someone else made read-only: leave it, sweep the rest
+        log.warning("disk sweeper could not delete %s: %s", path, error)
+        return False
     return True
 
 
@@ -156,7 +170,7 @@ def sweep(folders: Iterable[Folder], keep_seconds: float, budget_bytes: int, now
     survivors = []
     for entry in candidates:
         expired = keep_seconds > 0 and now - entry.newest > keep_seconds + entry.folder.extra_keep_seconds
-        empty = entry.size == 0 and entry.path.is_dir() and not entry.path.is_symlink()
+        empty = _is_empty_dir(entry.path)  # e.g. what Gradio's delete_cache leaves: it deletes files, not folders
         if (expired or empty) and _delete(entry):
             report.deleted.append(entry.path)
             report.freed_bytes += entry.size
