@@ -139,6 +139,39 @@ def test_in_gradios_folder_only_its_cache_entries_are_ours(tmp_path):
     assert not cached.exists() and other.exists() and loose.exists()
 
 
+def test_a_new_run_folder_wakes_the_sweeper_to_check_the_budget(tmp_path, monkeypatch):
+    from playground import disk
+    from playground.outputs import new_run_dir
+
+    monkeypatch.setenv("PLAYGROUND_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("PLAYGROUND_MAX_DISK_MB", "0.002")  # 2,097 bytes
+    monkeypatch.setenv("PLAYGROUND_MAX_JOB_SECONDS", "0")  # so the grace is one minute
+    monkeypatch.setattr(disk, "SETTLE_SECONDS", 0.1)
+    now = time.time()
+    for name, age in [("train-a", 3 * HOUR), ("train-b", 2 * HOUR)]:
+        path = tmp_path / name
+        path.mkdir()
+        (path / "weights.bin").write_bytes(b"x" * 1000)
+        os.utime(path / "weights.bin", (now - age,) * 2)
+        os.utime(path, (now - age,) * 2)
+    sweeper = disk.Sweeper(lambda: [Folder(tmp_path)], every=3600)
+    monkeypatch.setattr(disk, "_running", sweeper.start())
+    try:
+        deadline = time.monotonic() + 10
+        while sweeper.last is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # the first pass, at start: 2,000 bytes fit
+        assert sweeper.last is not None and sweeper.last.deleted == []
+        (new_run_dir("train") / "weights.bin").write_bytes(b"x" * 1000)  # 3,000 bytes now
+        deadline = time.monotonic() + 20
+        while (tmp_path / "train-a").exists() and time.monotonic() < deadline:
+            time.sleep(0.1)  # long before the next hourly pass
+        assert not (tmp_path / "train-a").exists()
+        left = sorted(p.name for p in tmp_path.iterdir())
+        assert len(left) == 2 and "train-b" in left  # the oldest went, the new run's folder stayed
+    finally:
+        sweeper.stop()
+
+
 # the served app
 
 
