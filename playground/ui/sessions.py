@@ -2,7 +2,10 @@
 
 A Stop button sets its visitor's flag; the running loop checks it every step
 and ends at once, keeping what it has. Nothing here is shared between
-visitors, so one user's Stop never touches another's run.
+visitors, so one user's Stop never touches another's run. When a visitor
+leaves, their flags are set (a job nobody watches stops) and forgotten
+(visitors.on_leave). Tabs on the live-job engine (engine.py) keep their stop
+flag on the job instead.
 """
 
 import contextlib
@@ -10,13 +13,14 @@ import threading
 
 import gradio as gr
 
+from playground.ui import visitors
+
 _flags: dict[tuple[str, str], threading.Event] = {}
 _lock = threading.Lock()
 
 
 def _key(request: gr.Request | None, job: str) -> tuple[str, str]:
-    session = getattr(request, "session_hash", None) or "local"
-    return session, job
+    return visitors.session_of(request), job
 
 
 def start(request: gr.Request | None, job: str) -> threading.Event:
@@ -38,6 +42,15 @@ def forget(request: gr.Request | None, job: str, flag: threading.Event) -> None:
     with _lock:
         if _flags.get(_key(request, job)) is flag:
             del _flags[_key(request, job)]
+
+
+@visitors.on_leave
+def forget_session(session: str) -> None:
+    """The visitor left: stop whatever of theirs still runs and drop the flags."""
+    with _lock:
+        flags = [_flags.pop(key) for key in [key for key in _flags if key[0] == session]]
+    for flag in flags:
+        flag.set()
 
 
 @contextlib.contextmanager
