@@ -20,10 +20,6 @@ def enforce(on: bool = True) -> None:
     _enforced = on
 
 
-def enforced() -> bool:
-    return _enforced
-
-
 @dataclass(frozen=True)
 class Limit:
     name: str

@@ -39,7 +39,7 @@ class Judge:
     @torch.no_grad()
     def probabilities(self, images: torch.Tensor) -> torch.Tensor:
         """Class probabilities for images in [0, 1], (N, C, H, W)."""
-        from playground.training.trainer import predict_proba
+        from playground.models.predict import predict_proba
 
         return predict_proba(self.model, images.detach().float().cpu().clamp(0.0, 1.0), batch_size=500)
 

@@ -1,4 +1,9 @@
-"""The decision boundary of a classifier on 2-D data: the predicted class over a grid, with the points on top."""
+"""The decision boundary of a classifier on 2-D data: the predicted class over a grid, with the points on top.
+
+Two halves: `grid_probabilities` asks the model (the live-job worker calls it
+between epochs and keeps the arrays for replay), `boundary_figure` draws
+those arrays without touching the model.
+"""
 
 import numpy as np
 import plotly.graph_objects as go
@@ -10,7 +15,7 @@ def grid_probabilities(model, splits, resolution: int = 70):
     """Class probabilities over a grid covering the data, plus the grid's axes."""
     import torch
 
-    from playground.training.trainer import predict_proba
+    from playground.models.predict import predict_proba
 
     points = torch.cat([splits.x_train, splits.x_test])
     low, high = points.min(0).values - 0.5, points.max(0).values + 0.5
@@ -22,7 +27,12 @@ def grid_probabilities(model, splits, resolution: int = 70):
 
 
 def decision_boundary(model, splits, *, title: str = "Decision boundary (test points on top)") -> go.Figure:
-    xs, ys, probabilities = grid_probabilities(model, splits)
+    return boundary_figure(*grid_probabilities(model, splits), splits, title=title)
+
+
+def boundary_figure(xs, ys, probabilities, splits, *, title: str = "Decision boundary (test points on top)"):
+    """The picture of `grid_probabilities`' arrays: colour = predicted class, faded where the net is unsure."""
+    probabilities = np.asarray(probabilities, dtype=np.float32)
     classes = splits.classes
     predicted = probabilities.argmax(-1)
     confidence = probabilities.max(-1)

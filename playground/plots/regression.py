@@ -8,7 +8,7 @@ from playground.plots.style import COLOURS, style
 
 def predictions(model, splits) -> np.ndarray:
     """Test-split predictions in the target's own units."""
-    from playground.training.tasks import predict_outputs
+    from playground.models.predict import predict_outputs
 
     device = next(model.parameters()).device
     return splits.to_units(predict_outputs(model, splits.x_test.to(device))[:, 0].cpu().numpy())
@@ -30,14 +30,25 @@ def predicted_vs_true(model, splits) -> go.Figure:
     return style(fig, title="Predicted vs true (test split)", height=400)
 
 
-def learnt_surface(model, splits, resolution: int = 60) -> go.Figure:
-    """For 2-D inputs: the prediction over the plane as a heatmap, test points coloured by their true value."""
+def surface_grid(model, splits, resolution: int = 60):
+    """For 2-D inputs: the grid's axes and the prediction over it, in the target's units (asks the model)."""
     from playground.inspect.neurons import plane_grid
-    from playground.training.tasks import predict_outputs
+    from playground.models.predict import predict_outputs
 
     xs, ys, grid = plane_grid(splits, resolution)
     device = next(model.parameters()).device
     surface = splits.to_units(predict_outputs(model, grid.to(device))[:, 0].cpu().numpy()).reshape(resolution, -1)
+    return xs, ys, surface
+
+
+def learnt_surface(model, splits, resolution: int = 60) -> go.Figure:
+    """For 2-D inputs: the prediction over the plane as a heatmap, test points coloured by their true value."""
+    return surface_figure(*surface_grid(model, splits, resolution), splits)
+
+
+def surface_figure(xs, ys, surface, splits) -> go.Figure:
+    """The picture of `surface_grid`'s arrays (draws, never asks the model)."""
+    surface = np.asarray(surface, dtype=np.float32)
     truth = splits.to_units(splits.y_test.numpy())
     low, high = float(truth.min()), float(truth.max())
     fig = go.Figure(go.Heatmap(x=xs, y=ys, z=surface, colorscale="RdBu_r", zmin=low, zmax=high, opacity=0.85,

@@ -34,7 +34,7 @@ def misclassified(model, splits, limit: int = 24) -> go.Figure | None:
     """Test images the model got wrong, captioned 'true -> predicted'; None for non-image data."""
     if splits.kind != "image":
         return None
-    from playground.training.trainer import predict_proba
+    from playground.models.predict import predict_proba
 
     device = next(model.parameters()).device
     predicted = predict_proba(model, splits.x_test.to(device)).argmax(1).cpu()

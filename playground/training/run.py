@@ -5,7 +5,8 @@ anything streams), builds the data and the model, and `events()` trains.
 Calling `events(epochs=n)` again continues from where the last call ended:
 same optimizer state, same shuffling and dropout random streams, so 3 + 2
 epochs land where 5 would have. After it, the run holds the trained model, its
-history and summary, and `save()` writes the downloads: weights
+history (`history`: one row per epoch; `steps`: the running loss a few times
+per epoch, for smooth curves) and summary, and `save()` writes the downloads: weights
 (safetensors), config (JSON), history (CSV).
 """
 
@@ -24,7 +25,8 @@ from playground.models.registry import build_model, get_architecture
 from playground.models.summary import layer_table, parameter_count
 from playground.training import distributed
 from playground.training.config import RegressionConfig, TrainConfig
-from playground.training.events import DoneEvent, EpochEvent
+from playground.training.events import DoneEvent, EpochEvent, StepEvent
+from playground.training.tasks import make_task
 from playground.training.trainer import Trainer
 
 # torch's global RNG is shared by every thread: seeding and building a model hold this lock, so a sweep's
@@ -42,11 +44,13 @@ class Run:
         self.dataset_options = dataset_options or {}
         self.splits = load_dataset(dataset_name, **self.dataset_options)
         self.task_settings = _task_settings(self.splits, task_settings)
+        self.problem = make_task(self.splits, self.task_settings)  # what is learnt, and how it reads (tasks.py)
         self.device = distributed.local_device(pick_device(self.train_config.device))  # a GPU per process
         with _global_rng:
             torch.manual_seed(self.train_config.seed)  # the same seed gives the same initial weights
             self.model = build_model(model_name, self.splits, self.model_config)
-        self.history: list[dict] = []
+        self.history: list[dict] = []  # EpochEvent dicts, over every call of events()
+        self.steps: list[dict] = []  # StepEvent dicts: the running training loss within epochs
         self.summary: dict = {}
         self.trainer: Trainer | None = None
         self.segments: list[int] = []  # whole epochs trained by each call of events() (for the exported script)
@@ -70,8 +74,7 @@ class Run:
     def events(self, stop: threading.Event | None = None, epochs: int | None = None):
         """Train (the configured epochs, or `epochs` more), yielding each event; `history` and `summary` follow."""
         if self.trainer is None:
-            self.trainer = Trainer(self.model, self.splits, self.train_config, self.device,
-                                   task_settings=self.task_settings)
+            self.trainer = Trainer(self.model, self.splits, self.train_config, self.device, task=self.problem)
             with _global_rng:
                 torch.manual_seed(self.train_config.seed)  # dropout masks repeat too (one run at a time)
         else:
@@ -80,7 +83,9 @@ class Run:
         epochs_before = self.trainer.epoch
         try:
             for event in self.trainer.run(epochs, stop):
-                if isinstance(event, EpochEvent):
+                if isinstance(event, StepEvent):
+                    self.steps.append(event.to_dict())
+                elif isinstance(event, EpochEvent):
                     self.history.append(event.to_dict())
                 if isinstance(event, DoneEvent):
                     self.summary = {**event.to_dict(), "model": self.architecture.name, "dataset": self.splits.name,
@@ -110,10 +115,7 @@ class Run:
         save_file(state, str(paths["weights"]))
         paths["config"].write_text(json.dumps({**self.settings(), "summary": self.summary}, indent=2, default=str))
         with open(paths["history"], "w", newline="") as handle:
-            columns = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
-            if self.task == "regression":
-                columns = ["epoch", "train_loss", "train_r2", "val_loss", "val_r2", "val_mae", "lr", "seconds"]
-            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=self.problem.history_columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(self.history)
         return paths

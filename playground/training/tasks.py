@@ -6,6 +6,12 @@ trains on mean squared or mean absolute error, chosen in `RegressionConfig`
 (training/config.py, torch-free so the app can build its controls without torch).
 Regression targets arrive standardized (see `Splits`), so the loss is in
 standard deviations and MAE/RMSE are turned back into the target's own units.
+
+A task also says how it reads to a person, so no view asks "is this
+regression?": its score (`score`, the history's column suffix, and
+`score_name`), its history columns, its headline, the picture of 2-D data it
+learns (`plane` asks the model, `draw_plane` draws the arrays, so a live job
+can keep them per epoch for replay) and its plots once training ends.
 """
 
 from dataclasses import dataclass
@@ -13,6 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from playground.models.predict import predict_outputs
 from playground.training.config import REGRESSION_LOSS_NAMES, RegressionConfig
 from playground.training.events import EpochEvent
 from playground.training.metrics import classification_metrics, regression_metrics
@@ -34,19 +41,11 @@ class RegressionEpochEvent(EpochEvent):
         return "epoch"
 
 
-@torch.no_grad()
-def predict_outputs(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
-    """The raw network outputs in eval mode, in batches."""
-    was_training = model.training
-    model.eval()
-    out = torch.cat([model(x[i:i + batch_size]).float() for i in range(0, len(x), batch_size)])
-    model.train(was_training)
-    return out
-
-
 class Classification:
     name = "classification"
-    score_name = "accuracy"
+    score, score_name = "accuracy", "accuracy"  # history column suffix; how it reads
+    plane_name = "Decision boundary"  # the picture of 2-D data
+    history_columns = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
 
     def __init__(self, splits, settings: dict | None = None):
         self.splits = splits
@@ -78,9 +77,56 @@ class Classification:
         return {**metrics, "test_loss": _finite(loss)}
 
 
+    # how it reads
+
+    @staticmethod
+    def target_of(splits, index: int) -> str:
+        """What test example `index` is, in words."""
+        return f"class {splits.classes[int(splits.y_test[index])]}"
+
+    @staticmethod
+    def headline(summary: dict) -> str:
+        return f"**test accuracy {summary['test_accuracy']:.3f}**, F1 {summary['test_f1']:.3f}"
+
+    @staticmethod
+    def preview(splits):
+        from playground.plots.data_preview import dataset_preview
+
+        figure = dataset_preview(splits)
+        if splits.kind == "image" and figure.layout.height < 260:  # two or three classes: give the rows room
+            figure.update_layout(height=260)
+        return figure
+
+    @staticmethod
+    def plane(model, splits) -> dict:
+        """Class probabilities over a grid of the plane (2-D data), as small arrays a replay can keep."""
+        from playground.plots.boundary import grid_probabilities
+
+        xs, ys, probabilities = grid_probabilities(model, splits)
+        return {"xs": xs, "ys": ys, "values": probabilities.astype("float16")}
+
+    @staticmethod
+    def draw_plane(plane: dict, splits, title: str | None = None):
+        from playground.plots.boundary import boundary_figure
+
+        return boundary_figure(plane["xs"], plane["ys"], plane["values"], splits,
+                               title=title or "Decision boundary (test points on top)")
+
+    @staticmethod
+    def final_plots(model, splits, summary: dict) -> dict:
+        """{'metrics': table rows, 'second': (label, figure), 'mistakes': figure or None} once training ends."""
+        from playground.plots import results
+
+        return {"metrics": results.metrics_rows(summary),
+                "second": ("Confusion matrix", results.confusion_matrix(summary["confusion_matrix"], splits.classes)),
+                "mistakes": results.misclassified(model, splits)}
+
+
 class Regression:
     name = "regression"
-    score_name = "R²"
+    score, score_name = "r2", "R²"
+    plane_name = "Learnt surface"
+    history_columns = ["epoch", "train_loss", "train_r2", "val_loss", "val_r2", "val_mae", "lr", "seconds"]
 
     def __init__(self, splits, settings: dict | None = None):
         from playground import config as cfg
@@ -119,6 +165,49 @@ class Regression:
         to_units = self.splits.to_units
         metrics = regression_metrics(to_units(y.cpu().numpy()), to_units(predictions.cpu().numpy()))
         return {**metrics, "test_loss": _finite(loss), "target": self.splits.classes[0], "loss": self.config.loss}
+
+
+    # how it reads
+
+    @staticmethod
+    def target_of(splits, index: int) -> str:
+        value = float(splits.to_units(splits.y_test[index : index + 1].numpy())[0])
+        return f"{splits.classes[0]} {value:.3g}"
+
+    @staticmethod
+    def headline(summary: dict) -> str:
+        return (f"**test R² {summary['test_r2']:.3f}**, MAE {summary['test_mae']:.4g} "
+                f"({summary.get('target', 'target')} units)")
+
+    @staticmethod
+    def preview(splits):
+        from playground.plots.regression import target_preview
+
+        return target_preview(splits)
+
+    @staticmethod
+    def plane(model, splits) -> dict:
+        """The prediction over a grid of the plane (2-D data), in the target's units."""
+        from playground.plots.regression import surface_grid
+
+        xs, ys, surface = surface_grid(model, splits)
+        return {"xs": xs, "ys": ys, "values": surface.astype("float32")}
+
+    @staticmethod
+    def draw_plane(plane: dict, splits, title: str | None = None):
+        from playground.plots.regression import surface_figure
+
+        figure = surface_figure(plane["xs"], plane["ys"], plane["values"], splits)
+        if title:
+            figure.update_layout(title_text=title)
+        return figure
+
+    @staticmethod
+    def final_plots(model, splits, summary: dict) -> dict:
+        from playground.plots import regression
+
+        return {"metrics": regression.metrics_rows(summary),
+                "second": ("Predicted vs true", regression.predicted_vs_true(model, splits)), "mistakes": None}
 
 
 TASKS = {"classification": Classification, "regression": Regression}

@@ -19,7 +19,7 @@ from torch import nn
 from playground.training import distributed
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, StepEvent
-from playground.training.tasks import make_task, predict_outputs
+from playground.training.tasks import make_task
 
 STEP_EVENTS_PER_EPOCH = 8
 DIVERGED_LOSS = 1e6
@@ -51,28 +51,15 @@ def l1_penalty(model: nn.Module) -> torch.Tensor:
     return sum(p.abs().sum() for p in model.parameters() if p.dim() > 1)
 
 
-@torch.no_grad()
-def predict_proba(model: nn.Module, x: torch.Tensor, batch_size: int = 1024) -> torch.Tensor:
-    return torch.softmax(predict_outputs(model, x, batch_size), dim=1)
-
-
-def evaluate(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> tuple[float, float, torch.Tensor]:
-    """Mean cross-entropy, accuracy and the probabilities on a whole split (classification)."""
-    probabilities = predict_proba(model, x)
-    loss = nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), y).item()
-    accuracy = (probabilities.argmax(1) == y).float().mean().item()
-    return loss, accuracy, probabilities
-
-
 class Trainer:
     """Trains `model` on `splits` in place; `run(epochs)` may be called again to go on from where it ended."""
 
     def __init__(self, model: nn.Module, splits, config: TrainConfig, device: torch.device, *,
-                 task_settings: dict | None = None):
+                 task_settings: dict | None = None, task=None):
         self.model, self.splits, self.config, self.device = model.to(device), splits, config, device
         distributed.setup(device)
         self.train_model = distributed.wrap(self.model, device)  # DDP under torchrun, the model itself otherwise
-        self.task = make_task(splits, task_settings)
+        self.task = task or make_task(splits, task_settings)  # a Run passes the task object it already has
         self.x_train, self.y_train = splits.x_train.to(device), splits.y_train.to(device)
         self.x_val, self.y_val = splits.x_val.to(device), splits.y_val.to(device)
         self.batch_size = min(config.batch_size, len(self.y_train))

@@ -86,10 +86,6 @@ def digits_5_9():
 # loading
 
 
-def task_names() -> list[str]:
-    return list(TASKS)
-
-
 @functools.lru_cache(maxsize=8)
 def load_task(name: str) -> Splits:
     if name not in TASKS:

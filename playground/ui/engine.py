@@ -120,8 +120,10 @@ class Job:
     """
 
     def __init__(self, work: Callable[["Job"], Any], *, kind: str = "train", slot: str = "train", title: str = "",
-                 max_snapshots: int = MAX_SNAPSHOTS):
+                 subject: Any = None, max_snapshots: int = MAX_SNAPSHOTS):
         self.work, self.kind, self.slot, self.title = work, kind, slot, title
+        self.subject = subject  # what the work trains (a Run): handlers may read its plain data, never its weights
+        self.viewing: int | None = None  # the epoch the visitor replays while it trains (None: follow live)
         self.state = "queued"
         self.flag = threading.Event()  # stop: Stop button, job-time limit, a newer job, the visitor leaving
         self.deadline = None  # guards.Deadline once running: `job.deadline.expired` says the time limit stopped it
@@ -133,7 +135,7 @@ class Job:
         self._published: dict[str, Any] = {}
         self._changed = threading.Condition()
         self._finished = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: threading.Thread | None = None  # set once the slot is granted: `ran` says whether it was
         self.started = time.monotonic()
 
     # the worker's side
@@ -167,16 +169,22 @@ class Job:
         return self._finished.is_set()
 
     @property
+    def ran(self) -> bool:
+        """Whether the work started (False: refused because the app was busy, or stopped while it waited)."""
+        return self._thread is not None
+
+    @property
     def expired(self) -> bool:
         """Whether the job-time limit ended it."""
         return bool(self.deadline is not None and self.deadline.expired)
 
     def view(self) -> dict:
-        """A copy of the published state, plus 'state', 'version', 'note', 'title', 'seconds' and 'snapshots'."""
+        """A copy of the published state, plus 'state', 'version', 'note', 'title', 'seconds', 'viewing' and
+        'snapshots' (the store itself: it is safe to read from any thread)."""
         with self._changed:
             view = {k: (list(v) if isinstance(v, list) else v) for k, v in self._published.items()}
             view.update(state=self.state, version=self.version, note=self.note, title=self.title,
-                        seconds=time.monotonic() - self.started, snapshots=self.snapshots)
+                        seconds=time.monotonic() - self.started, viewing=self.viewing, snapshots=self.snapshots)
         return view
 
     def wait_for_news(self, seen: int, timeout: float) -> bool:

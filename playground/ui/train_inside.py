@@ -3,8 +3,9 @@
 Which view a model gets is a table of (fits?, draw) pairs, first match wins:
 an MLP on 2-D data shows every hidden neuron's map, a CNN the feature maps of
 a test image, a recurrent net its states and gates over a test sequence.
-Histograms fit every model. While training, `live_figures` is called by the
-training generator and the figures reach the page through `ui/live.py`.
+Histograms fit every model. While training, the live job's worker calls
+`live_state` between epochs (it reads the weights, so only there) and the
+handler draws that state with `draw_live`, never touching the model.
 """
 
 import weakref
@@ -21,10 +22,14 @@ def _two_d_mlp(run) -> bool:
     return run.architecture.name == "mlp" and run.splits.input_shape == (2,)
 
 
-def _neurons(run, example: int):
+def _neuron_maps(run) -> dict:
     from playground.inspect.neurons import hidden_neuron_maps
 
-    return inside.neuron_thumbnails(hidden_neuron_maps(run.model, run.splits, resolution=32))  # 2x: 64 px tiles
+    return hidden_neuron_maps(run.model, run.splits, resolution=32)  # drawn 2x: 64 px tiles
+
+
+def _neurons(run, example: int):
+    return inside.neuron_thumbnails(_neuron_maps(run))
 
 
 def _has_convolutions(run) -> bool:
@@ -56,9 +61,8 @@ def _recurrent(run, example: int):
     sequence = run.splits.x_test[example]
     result = recurrent_states(run.model, sequence)
     top = [layer for layer in result["layers"] if layer["direction"] == "forward"][-1]
-    truth = run.splits.classes[int(run.splits.y_test[example])] if run.task == "classification" else "-"
     title = (f"{result['cell'].upper()} layer {top['layer']} (forward) reading test sequence {example} "
-             f"(class {truth}): state and gates at every step")
+             f"({run.problem.target_of(run.splits, example)}): state and gates at every step")
     return inside.recurrent_heatmaps({k: v.numpy() for k, v in top["states"].items()}, sequence.numpy(), title=title)
 
 
@@ -90,15 +94,27 @@ def remember_start(run) -> None:
 
 
 def histograms(run):
+    """The weight histograms now (after training: it reads the model)."""
+    return draw_live(run, live_state(run, neurons=False))["histograms"]
+
+
+def live_state(run, *, neurons: bool = True) -> dict:
+    """What the live views need, read from the model: call it only between steps (the worker does)."""
     from playground.inspect.histograms import weight_histograms
 
-    title = f"Weights and gradients per layer after epoch {run.epochs_run}"
-    return inside.histogram_grid(weight_histograms(run.model), _start_histograms.get(run), title=title)
+    state = {"epoch": run.epochs_run, "histograms": weight_histograms(run.model)}
+    if neurons and _two_d_mlp(run):  # cheap there: a 32 x 32 grid through a small net
+        state["neurons"] = _neuron_maps(run)
+    return state
 
 
-def live_figures(run) -> list:
-    """[histograms, neuron maps] for the live board; neuron maps only where they fit (they are cheap there)."""
-    return [histograms(run), _neurons(run, 0) if _two_d_mlp(run) else gr.skip()]
+def draw_live(run, state: dict) -> dict:
+    """{'histograms': figure, 'inside': figure (when the model has neuron maps)} from `live_state`'s values."""
+    title = f"Weights and gradients per layer after epoch {state['epoch']}"
+    drawn = {"histograms": inside.histogram_grid(state["histograms"], _start_histograms.get(run), title=title)}
+    if "neurons" in state:
+        drawn["inside"] = inside.neuron_thumbnails(state["neurons"])
+    return drawn
 
 
 # layout

@@ -1,15 +1,16 @@
-"""What the Train tab draws for each task: curves, the data plot, the results table and plots.
+"""What the Train tab draws: curves, the data plot at an epoch, the status line and the results once a run ends.
 
-A table of task -> functions rather than `if regression:` in the handlers:
-classification gets accuracy curves, the decision boundary, a confusion
-matrix and misclassified images; regression gets R² curves, the learnt
-surface (2-D data) and a predicted-vs-true plot.
+Every difference between classification and regression is asked of the run's
+task object (`run.problem`, training/tasks.py): its score, its headline, its
+picture of 2-D data and its final plots. The live functions here draw from
+plain values (the history, a snapshot's arrays), never from the model, so the
+handler can call them while the worker trains; only `final_outputs` reads the
+model, once training has ended.
 """
 
 import gradio as gr
 
-from playground.plots import boundary, curves, regression, results
-from playground.plots.data_preview import dataset_preview
+from playground.plots import curves
 
 
 def is_two_d(splits) -> bool:
@@ -17,52 +18,53 @@ def is_two_d(splits) -> bool:
 
 
 def preview(splits):
-    if splits.task == "regression":
-        return regression.target_preview(splits)
-    figure = dataset_preview(splits)
-    if splits.kind == "image" and figure.layout.height < 260:  # two or three classes: give the rows room
-        figure.update_layout(height=260)
-    return figure
+    from playground.training.tasks import TASKS
+
+    return TASKS[splits.task].preview(splits)
 
 
-def training_curves(run, steps):
-    return curves.training_curves(run.history, steps, score="r2" if run.task == "regression" else "accuracy")
+def training_curves(run, history: list[dict], steps: list[dict], upto: int | None = None):
+    """Loss and score per epoch (and the running loss within epochs), up to epoch `upto` if given."""
+    if upto is not None:
+        history = [h for h in history if h["epoch"] <= upto]
+        steps = [s for s in steps if s["position"] <= upto]
+    return curves.training_curves(history, steps, score=run.problem.score)
 
 
-def live_data_plot(run):
-    """The plot that moves while training (2-D data only), or None."""
-    if not is_two_d(run.splits):
+def score_text(run, history: list[dict], upto: int | None = None, until_stop: bool = False,
+               steps: list[dict] | None = None) -> str:
+    """'epoch 3/20 · validation accuracy 0.950' for the last epoch (or epoch `upto`); within the first epoch,
+    its running training loss."""
+    rows = [h for h in history if upto is None or h["epoch"] <= upto]
+    if not rows:
+        if upto is None and steps:
+            return f"epoch 1 · step {steps[-1]['step']}/{steps[-1]['total_steps']} · training loss " \
+                   f"{steps[-1]['train_loss']:.3f}"
+        return "before training" if upto == 0 else "first epoch…"
+    last, problem = rows[-1], run.problem
+    of = " (runs until you press Stop)" if until_stop else f"/{last['epochs']}"
+    return f"epoch {last['epoch']}{of} · validation {problem.score_name} {last['val_' + problem.score]:.3f}"
+
+
+def plane_at(run, snapshots, epoch: int | None = None):
+    """The data plot (2-D data only) recorded nearest to `epoch` (the newest when None), or None."""
+    found = snapshots.at(epoch if epoch is not None else max(snapshots.epochs(), default=0)) if snapshots else None
+    if found is None or "plane" not in found[1]:
         return None
-    if run.task == "regression":
-        return regression.learnt_surface(run.model, run.splits)
-    return boundary.decision_boundary(run.model, run.splits)
+    recorded, data = found
+    title = "before training" if recorded == 0 else f"after epoch {recorded}"
+    return run.problem.draw_plane(data["plane"], run.splits, title=f"{run.problem.plane_name} {title}")
 
 
-def score_text(run) -> str:
-    last = run.history[-1] if run.history else None
-    if last is None:
-        return "first epoch…"
-    score = f"R² {last['val_r2']:.3f}" if run.task == "regression" else f"accuracy {last['val_accuracy']:.3f}"
-    return f"epoch {last['epoch']}/{last['epochs']} · validation {score}"
+def headline(run) -> str:
+    return run.problem.headline(run.summary)
 
 
-def headline(summary: dict) -> str:
-    if summary.get("task") == "regression":
-        return (f"**test R² {summary['test_r2']:.3f}**, MAE {summary['test_mae']:.4g} "
-                f"({summary.get('target', 'target')} units)")
-    return f"**test accuracy {summary['test_accuracy']:.3f}**, F1 {summary['test_f1']:.3f}"
-
-
-def final_outputs(run) -> list:
-    """[metrics table, second plot, mistakes plot] updates once the run ends."""
-    summary = run.summary
-    if run.task == "regression":
-        return [gr.update(value=regression.metrics_rows(summary), visible=True),
-                gr.update(value=regression.predicted_vs_true(run.model, run.splits), visible=True,
-                          label="Predicted vs true"),
-                gr.update(value=None, visible=False)]
-    mistakes = results.misclassified(run.model, run.splits)
-    return [gr.update(value=results.metrics_rows(summary), visible=True),
-            gr.update(value=results.confusion_matrix(summary["confusion_matrix"], run.splits.classes), visible=True,
-                      label="Confusion matrix"),
-            gr.update(value=mistakes, visible=mistakes is not None)]
+def final_outputs(run) -> dict:
+    """{'metrics', 'second', 'mistakes'} updates once the run has ended (reads the trained model)."""
+    plots = run.problem.final_plots(run.model, run.splits, run.summary)
+    label, second = plots["second"]
+    mistakes = plots["mistakes"]
+    return {"metrics": gr.update(value=plots["metrics"], visible=True),
+            "second": gr.update(value=second, visible=True, label=label),
+            "mistakes": gr.update(value=mistakes, visible=mistakes is not None)}

@@ -1,84 +1,171 @@
-"""The Train tab's streaming: one generator for Train, Step and Continue, and what runs when a run ends.
+"""The Train tab's live job: the work that trains (worker thread) and the painter that draws it (handler).
 
-It re-sends the plots a few times a second at most, so the browser keeps up
-however fast the epochs go, and posts the views from inside the network to
-the visitor's live board (live.py) for the watcher event to forward.
+Train, Step and Continue all make a `train_job` and follow it with the engine
+(engine.py): the worker trains the run and, after each epoch, records the
+2-D data plot's arrays (a replay snapshot) and now and then the weights'
+histograms; the painter turns what was published into the status, the curves,
+the data plot and the replay slider a few times a second. "Run until I stop"
+goes on segment after segment (each as long as the epochs setting, like
+pressing Continue) until Stop, the job-time limit or the host's epoch limit.
 """
 
+import functools
 import time
 
 import gradio as gr
 
 from playground import limits
 from playground.errors import UserError
-from playground.ui import jobs, live, sessions, train_inside, train_keep, train_results
+from playground.ui import engine, train_inside, train_keep, train_results
 
-UPDATE_SECONDS = 0.4  # live plots are re-sent at most this often
-BOUNDARY_SECONDS = 1.0  # the decision boundary costs a grid of predictions: less often
-INSIDE_SECONDS = 1.5  # histograms and neuron maps for the watcher
+PLANE_SECONDS = 0.5  # the data plot is redrawn at most this often while training (a grid of colours)
+INSIDE_SECONDS = 1.0  # the histograms: the worker reads them, the painter draws them, at most this often
 
 
 def check_limits(run, epochs: int | None = None) -> None:
     """The host's limits on one job (PLAYGROUND_MAX_EPOCHS, PLAYGROUND_MAX_PARAMETERS), before it queues."""
+    limits.check_training(epochs or run.train_config.epochs, run.parameters)
+
+
+def title_of(run) -> str:
+    return f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
+
+
+def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None) -> engine.Job:
+    """The job that trains `run` for `epochs` more (its setting by default), or on and on with `until_stop`.
+    Continuing the run of `previous` (an ended job) keeps its replay snapshots."""
+    job = engine.Job(functools.partial(_work, run, epochs, until_stop), kind="train", slot="train",
+                     title=title_of(run), subject=run)
+    if previous is not None and previous.subject is run:
+        job.snapshots = previous.snapshots
+    return job
+
+
+def _segment(trained: int, wanted: int) -> tuple[int, str]:
+    """How many epochs the next segment may have under PLAYGROUND_MAX_EPOCHS (per job), and why fewer."""
     try:
-        limits.check_training(epochs or run.train_config.epochs, run.parameters)
+        limits.check("epochs", trained + wanted)
+        return wanted, ""
     except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+        return max(0, int(limits.limit("epochs")) - trained), str(error).split(" (you asked")[0] + "."
 
 
-@jobs.limited("train", jobs.note_in_status(8))  # one set of training slots for every tab that trains
-def stream(request: gr.Request, run, epochs: int | None = None):
-    """Train `run` (or go on `epochs` more) and stream: status, curves, data plot, then results and files.
+def _work(run, epochs, until_stop, job):
+    """Runs in the worker thread: train, and publish what the painter needs at each safe point."""
+    from playground.training.events import EpochEvent, StepEvent
 
-    Called once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping what it learnt.
-    """
+    two_d = train_results.is_two_d(run.splits)
+    train_inside.remember_start(run)
+    job.publish(history=run.history, steps=run.steps, until_stop=until_stop, limit_note="")
+    if two_d and not run.history:
+        job.record(0, plane=run.problem.plane(run.model, run.splits))  # the replay starts from the random net
+    trained, last_inside = 0, 0.0
+    while not job.stopping:
+        segment, note = _segment(trained, epochs or run.train_config.epochs)
+        if segment <= 0:
+            job.publish(limit_note=note)
+            break
+        for event in run.events(job.flag, segment):
+            if isinstance(event, StepEvent):
+                job.publish(step=event.step)
+            elif isinstance(event, EpochEvent):
+                trained += 1
+                job.record(event.epoch, **({"plane": run.problem.plane(run.model, run.splits)} if two_d else {}))
+                if time.monotonic() - last_inside >= INSIDE_SECONDS:
+                    job.publish(inside=train_inside.live_state(run))
+                    last_inside = time.monotonic()
+                job.publish(epoch=event.epoch)
+        if not until_stop or run.summary.get("status") != "finished":
+            break
+        if note:
+            job.publish(limit_note=note)
+            break
+    job.publish(inside=train_inside.live_state(run))
+    return run
+
+
+class Painter:
+    """Draws a live job's view; remembers what it last sent so the heavier plots go out a few times a second."""
+
+    def __init__(self, run):
+        self.run = run
+        self.plane_epoch, self.plane_sent = None, 0.0
+        self.inside_sent = None
+
+    def __call__(self, view: dict) -> dict:
+        run, history, steps = self.run, view.get("history", []), view.get("steps", [])
+        latest = history[-1]["epoch"] if history else 0
+        viewing = view.get("viewing")
+        text = train_results.score_text(run, history, viewing, view.get("until_stop", False), steps)
+        if viewing is not None:
+            text = f"replaying {text} (training goes on: drag the slider to its end to follow it)"
+        update = {"status": f"{view['title']}: {text}",
+                  "replay": gr.update(maximum=max(1, latest), visible=True,
+                                      **({} if viewing is not None else {"value": latest}))}
+        if viewing is None:
+            update["curves"] = train_results.training_curves(run, history, steps)
+            recorded, now = view.get("recorded"), time.monotonic()
+            if recorded is not None and recorded != self.plane_epoch and now - self.plane_sent >= PLANE_SECONDS:
+                plane = train_results.plane_at(run, view["snapshots"], recorded)
+                if plane is not None:
+                    update["plane"], self.plane_epoch, self.plane_sent = plane, recorded, now
+        inside = view.get("inside")
+        if inside is not None and inside is not self.inside_sent:
+            update.update(train_inside.draw_live(run, inside))
+            self.inside_sent = inside
+        return update
+
+
+def follow(request, job, run):
+    """Yield the job's updates while it trains, then the results: status, curves, data plot, table, files, run."""
     from playground.outputs import new_run_dir
-    from playground.training.events import DoneEvent, StepEvent
 
-    with sessions.job(request, "train") as (flag, deadline):
-        live.begin(request)
-        train_inside.remember_start(run)
-        steps: list[dict] = []
-        last_update = last_boundary = last_inside = 0.0
-        title = f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
-        yield [f"{title}: starting…", gr.skip(), gr.skip(), *[gr.update(visible=False)] * 3, None, run]
-        try:
-            for event in run.events(flag, epochs):
-                if isinstance(event, StepEvent):
-                    steps.append(event.to_dict())
-                if isinstance(event, DoneEvent):
-                    break
-                now = time.monotonic()
-                if now - last_inside >= INSIDE_SECONDS:
-                    live.post(request, train_inside.live_figures(run))
-                    last_inside = now
-                if now - last_update < UPDATE_SECONDS and len(run.history) != 1:
-                    continue
-                last_update = now
-                data_plot = gr.skip()
-                if now - last_boundary >= BOUNDARY_SECONDS:
-                    data_plot, last_boundary = train_results.live_data_plot(run) or gr.skip(), now
-                yield [f"{title}: {train_results.score_text(run)}", train_results.training_curves(run, steps),
-                       data_plot, *[gr.skip()] * 3, gr.skip(), gr.skip()]
-        finally:
-            live.end(request, train_inside.live_figures(run))
+    yield {"status": f"{job.title}: starting…", "run": run}
+    job = yield from engine.follow(request, job, Painter(run))
+    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+        return
+    if job.state == "failed":
+        raise UserError(job.error)
+    view = job.view()
     summary = run.summary
     files = [str(p) for p in run.save(new_run_dir("train")).values()]
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
-    status = (f"{icon} {summary['message']} {title}: {train_results.headline(summary)}, "
-              f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s.")
-    if deadline.expired:
-        status += f" {deadline.message()}"
-    yield [status, train_results.training_curves(run, steps), train_results.live_data_plot(run) or gr.skip(),
-           *train_results.final_outputs(run), files, run]
+    notes = " ".join(n for n in (job.deadline.message() if job.expired else "", view.get("limit_note", "")) if n)
+    status = (f"{icon} {summary['message']} {job.title}: {train_results.headline(run)}, "
+              f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s. {notes}").strip()
+    latest = run.history[-1]["epoch"] if run.history else 0
+    final = {"status": status, "curves": train_results.training_curves(run, list(run.history), list(run.steps)),
+             "replay": gr.update(maximum=max(1, latest), value=latest, visible=bool(run.history)),
+             **train_results.final_outputs(run), "downloads": files, "run": run}
+    plane = train_results.plane_at(run, job.snapshots)
+    if plane is not None:
+        final["plane"] = plane
+    if view.get("inside") is not None:
+        final.update(train_inside.draw_live(run, view["inside"]))
+    yield final
 
 
-def watch(request: gr.Request):
-    yield from live.watch(request)
+def replay(request, epoch):
+    """The curves up to `epoch` and the data plot recorded at it; while training, the page stays at that epoch
+    until the slider is back at its end."""
+    job = engine.current(request, "train")
+    run = job.subject if job is not None else None
+    if run is None:
+        raise UserError("Train a model first: there is nothing to replay yet.")
+    history = list(run.history)
+    latest = history[-1]["epoch"] if history else 0
+    epoch = int(min(max(int(epoch or 0), 0), latest))
+    job.viewing = None if epoch >= latest else epoch
+    update = {"status": f"{job.title}: {train_results.score_text(run, history, epoch)}",
+              "curves": train_results.training_curves(run, history, list(run.steps), upto=epoch)}
+    plane = train_results.plane_at(run, job.snapshots, epoch)
+    if plane is not None:
+        update["plane"] = plane
+    return update
 
 
 def after_run(run, saved, example):
     """When a run ends: remember it, compare it, and show the view from inside for the chosen example."""
     saved = train_keep.remember(saved, run)
-    histograms = train_inside.histograms(run) if run is not None else gr.skip()
-    return saved, train_keep.compare_figure(saved), train_inside.look_inside(run, example), histograms
+    return {"saved": saved, "saved_plot": train_keep.compare_figure(saved),
+            "inside": train_inside.look_inside(run, example)}

@@ -1,11 +1,16 @@
 """The Train tab: dataset -> architecture -> settings -> Train / Step / Continue / Stop -> live curves -> results.
 
 Controls are generated from the config dataclasses (same bounds and tooltips
-as the CLI). Train, Step (one epoch) and Continue (N more) share one streaming
-generator (train_stream.py). The panels live in their own modules:
-your own data (data_upload.py), inside the network (train_inside.py), export,
-share and saved runs (train_keep.py); what is drawn per task in
-train_results.py.
+as the CLI) and every one has a name, which is its parameter in the API:
+`dataset`, `noise`, `model`, an architecture's settings as `<model>_<field>`
+(`mlp_width`, `cnn_channels`), `regression_loss`, the training settings
+(`epochs`, `lr`...) and `until_stop`. So `client.predict(dataset="spiral",
+model="mlp", epochs=30, api_name="/train")` works with the rest at their
+defaults. Handlers return dicts keyed by those names. Train, Step (one epoch)
+and Continue (N more) are one live job each (train_stream.py on engine.py);
+the replay slider scrubs through the epochs it recorded. The panels live in
+their own modules: your own data (data_upload.py), inside the network
+(train_inside.py), export, share and saved runs (train_keep.py).
 """
 
 import gradio as gr
@@ -14,137 +19,141 @@ from playground import config as cfg
 from playground.data import DATASETS, dataset_names, get_dataset
 from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, compatible_architectures
-from playground.training.config import TrainConfig
-from playground.training.config import RegressionConfig
-from playground.ui import data_upload, sessions, train_inside, train_keep, train_results, train_stream
-from playground.ui.controls import make_controls
+from playground.training.config import RegressionConfig, TrainConfig
+from playground.ui import data_upload, engine, train_inside, train_keep, train_results, train_stream
+from playground.ui.controls import make_control
 
 DEFAULT_DATASET = "moons"
 MODEL_FIELDS = {name: [f.name for f in cfg.fields(arch.config_class)] for name, arch in ARCHITECTURES.items()}
-TASK_FIELDS = [f.name for f in cfg.fields(RegressionConfig)]
 TRAIN_FIELDS = [f.name for f in cfg.fields(TrainConfig)]
 SUGGESTED_FIELDS = sorted({k for d in DATASETS.values() for k in d.suggested.get("train_settings", {})})
+REGRESSION_FIELDS = {f"regression_{f.name}": f.name for f in cfg.fields(RegressionConfig)}
+# what a new dataset (or a share link) may change on the page: on_dataset's outputs
+DATASET_OUTPUTS = ["dataset", "description", "noise", "model", "plane", "regression_group",
+                   *[f"group_{name}" for name in ARCHITECTURES],
+                   *[f"{name}_{field}" for name, fields in MODEL_FIELDS.items() for field in fields], *TRAIN_FIELDS]
+
+
+def setting_name(model: str, field: str) -> str:
+    """An architecture's setting as the page and the API name it: `mlp_width`."""
+    return f"{model}_{field}"
 
 
 # helpers: everything below takes plain values, so tests can call it without a browser
 
 
-def split_values(model_name: str, values) -> tuple[dict, dict, dict]:
-    """The flat list of control values -> (this architecture's settings, regression settings, training settings)."""
-    values = list(values)
-    offset, model_settings = 0, {}
-    for name, names in MODEL_FIELDS.items():
-        if name == model_name:
-            model_settings = dict(zip(names, values[offset:offset + len(names)]))
-        offset += len(names)
-    task_settings = dict(zip(TASK_FIELDS, values[offset:offset + len(TASK_FIELDS)]))
-    return model_settings, task_settings, dict(zip(TRAIN_FIELDS, values[offset + len(TASK_FIELDS):]))
-
-
-def make_run(dataset_name, noise, model_name, values):
+def make_run(dataset: str = DEFAULT_DATASET, model: str = "mlp", noise: float | None = None, **settings):
+    """A Run from the tab's named values; anything not given keeps its default, other models' settings are
+    ignored."""
     from playground.training.run import Run
 
-    model_settings, task_settings, train_settings = split_values(model_name, values)
-    dataset = get_dataset(dataset_name)
-    options = {"noise": noise} if "noise" in dataset.options else {}
-    return Run(model_name, dataset_name, model_settings=model_settings, train_settings=train_settings,
-               dataset_options=options, task_settings=task_settings if dataset.task == "regression" else None)
-
-
-def default_values() -> list:
-    """Every control's default, in input order (what a fresh page submits)."""
-    return [f.default for arch in ARCHITECTURES.values() for f in cfg.fields(arch.config_class)] + \
-           [f.default for f in cfg.fields(RegressionConfig)] + [f.default for f in cfg.fields(TrainConfig)]
+    known = {setting_name(m, f) for m, names in MODEL_FIELDS.items() for f in names} | set(REGRESSION_FIELDS) | \
+        set(TRAIN_FIELDS)
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise UserError(f"Unknown setting(s) {', '.join(unknown)}.")
+    if model not in MODEL_FIELDS:
+        raise UserError(f"Unknown architecture '{model}': choose one of {', '.join(MODEL_FIELDS)}.")
+    data = get_dataset(dataset)
+    model_settings = {f: settings[setting_name(model, f)] for f in MODEL_FIELDS[model] if setting_name(model, f) in
+                      settings}
+    task_settings = {field: settings[name] for name, field in REGRESSION_FIELDS.items() if name in settings}
+    options = {"noise": noise} if "noise" in data.options and noise is not None else {}
+    return Run(model, dataset, model_settings=model_settings,
+               train_settings={f: settings[f] for f in TRAIN_FIELDS if f in settings}, dataset_options=options,
+               task_settings=task_settings if data.task == "regression" else None)
 
 
 # handlers
 
 
-def on_dataset(dataset_name, overrides: dict | None = None):
+def on_dataset(dataset, overrides: dict | None = None) -> dict:
     """New dataset: its description, preview, the architectures that fit it, and its suggested settings."""
     from playground.data import load_dataset
 
-    dataset = get_dataset(dataset_name)
+    data = get_dataset(dataset)
     overrides = overrides or {}
-    models = compatible_architectures(dataset.kind)
-    model = overrides.get("model") if overrides.get("model") in models else dataset.suggested.get("model", models[0])
-    noise = gr.update(visible="noise" in dataset.options,
-                      value=overrides.get("noise", dataset.options.get("noise", 0.2)))
-    preview = train_results.preview(load_dataset(dataset_name))
-    suggested = {**dataset.suggested.get("model_settings", {}), **overrides.get("model_settings", {})}
-    model_updates = [gr.update(value=suggested.get(f.name, f.default)) if name == model else
-                     gr.update(value=f.default) for name, arch in ARCHITECTURES.items()
-                     for f in cfg.fields(arch.config_class)]
-    train_suggested = {**dataset.suggested.get("train_settings", {}), **overrides.get("train_settings", {})}
-    train_updates = [gr.update(value=train_suggested.get(f.name, f.default))
-                     if f.name in SUGGESTED_FIELDS or f.name in train_suggested else gr.skip()
-                     for f in cfg.fields(TrainConfig)]
-    choices = [(ARCHITECTURES[m].title, m) for m in models]
-    return [gr.update(choices=dataset_names(), value=dataset_name), f"*{dataset.description}*", noise,
-            gr.update(choices=choices, value=model), preview,
-            *[gr.update(visible=name == model) for name in ARCHITECTURES],
-            gr.update(visible=dataset.task == "regression"), *model_updates, *train_updates]
+    models = compatible_architectures(data.kind)
+    model = overrides.get("model") if overrides.get("model") in models else data.suggested.get("model", models[0])
+    suggested = {**data.suggested.get("model_settings", {}), **overrides.get("model_settings", {})}
+    train_suggested = {**data.suggested.get("train_settings", {}), **overrides.get("train_settings", {})}
+    update = {"dataset": gr.update(choices=dataset_names(), value=dataset), "description": f"*{data.description}*",
+              "noise": gr.update(visible="noise" in data.options,
+                                 value=overrides.get("noise", data.options.get("noise", 0.2))),
+              "model": gr.update(choices=[(ARCHITECTURES[m].title, m) for m in models], value=model),
+              "plane": train_results.preview(load_dataset(dataset)),
+              "regression_group": gr.update(visible=data.task == "regression"), **on_model(model)}
+    for name, arch in ARCHITECTURES.items():
+        for f in cfg.fields(arch.config_class):
+            update[setting_name(name, f.name)] = suggested.get(f.name, f.default) if name == model else f.default
+    for f in cfg.fields(TrainConfig):
+        if f.name in SUGGESTED_FIELDS or f.name in train_suggested:
+            update[f.name] = train_suggested.get(f.name, f.default)
+    return update
 
 
-def on_model(model_name):
-    return [gr.update(visible=name == model_name) for name in ARCHITECTURES]
+def on_model(model) -> dict:
+    return {f"group_{name}": gr.update(visible=name == model) for name in ARCHITECTURES}
 
 
-def describe(dataset_name, noise, model_name, *values):
+def describe(**settings) -> dict:
     """The layer table and parameter count, before any training."""
     try:
-        run = make_run(dataset_name, noise, model_name, values)
+        run = make_run(**settings)
     except UserError as error:
-        return f"⚠️ {error}", None
-    rows = run.layers()
-    status = (f"**{run.architecture.title}** on **{dataset_name}** ({run.task}): {run.parameters:,} parameters · "
+        return {"status": f"⚠️ {error}", "layers": None}
+    status = (f"**{run.architecture.title}** on **{run.splits.name}** ({run.task}): {run.parameters:,} parameters · "
               f"{run.splits.sizes()['train']} training examples · device **{run.device}**. Press **Train**.")
-    return status, [[r["layer"], r["type"], r["output shape"], r["parameters"]] for r in rows]
+    return {"status": status, "layers": [[r["layer"], r["type"], r["output shape"], r["parameters"]]
+                                         for r in run.layers()]}
 
 
-def train(request: gr.Request, dataset_name, noise, model_name, *values):
-    """A new run with these settings, trained for its epochs."""
-    try:
-        run = make_run(dataset_name, noise, model_name, values)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
-    train_stream.check_limits(run)
-    yield from train_stream.stream(request, run)
+def train(request: gr.Request, until_stop: bool = False, **settings):
+    """A new run with these settings, trained for its epochs (or until Stop with `until_stop`)."""
+    run = make_run(**settings)
+    train_stream.check_limits(run, 1 if until_stop else None)
+    yield from train_stream.follow(request, train_stream.train_job(run, until_stop=bool(until_stop)), run)
 
 
-def step(request: gr.Request, run, dataset_name, noise, model_name, *values):
+def step(request: gr.Request, run=None, **settings):
     """One more epoch of the current run (a new run with these settings when there is none)."""
-    yield from proceed(request, run, 1, dataset_name, noise, model_name, *values)
+    yield from proceed(request, run, 1, **{**settings, "until_stop": False})
 
 
-def proceed(request: gr.Request, run, more, dataset_name, noise, model_name, *values):
-    """`more` epochs on from where the current run stopped (same model, optimizer and data streams)."""
-    try:
-        more = cfg.check_value(next(f for f in cfg.fields(TrainConfig) if f.name == "epochs"), more)
-        if run is None:
-            run = make_run(dataset_name, noise, model_name, values)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
-    train_stream.check_limits(run, more)
-    yield from train_stream.stream(request, run, more)
+def proceed(request: gr.Request, run=None, more: int = 5, until_stop: bool = False, **settings):
+    """`more` epochs on from where the current run stopped (same model, optimizer and data streams), or on and on
+    with `until_stop`."""
+    more = cfg.check_value(next(f for f in cfg.fields(TrainConfig) if f.name == "epochs"), more)
+    run = run if run is not None else make_run(**settings)
+    train_stream.check_limits(run, 1 if until_stop else more)
+    job = train_stream.train_job(run, more, until_stop=bool(until_stop), previous=engine.current(request, "train"))
+    yield from train_stream.follow(request, job, run)
 
 
 def stop(request: gr.Request):
-    sessions.stop(request, "train")
+    engine.stop(request, "train")
 
 
-def load_page(request: gr.Request):
+def replay(request: gr.Request, epoch: int = 0):
+    return train_stream.replay(request, epoch)
+
+
+def load_page(request: gr.Request) -> dict:
     """A page opens: the dataset, model and settings of a share link (URL parameters), else the defaults."""
     found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
-    updates = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
+    update = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
     if notes:  # under the dataset's description, where the eye already is
-        updates[1] = f"{updates[1]}\n\n⚠️ Ignored from the link: {', '.join(notes)}."
-    return [*updates, gr.Tabs(selected=found["tab"]) if found.get("tab") and _app_tabs else gr.skip()]
+        update["description"] += f"\n\n⚠️ Ignored from the link: {', '.join(notes)}."
+    if found.get("tab") and _app_tabs:
+        update["tabs"] = gr.Tabs(selected=found["tab"])
+    return update
 
 
-def share(dataset_name, noise, model_name, *values):
-    model_settings, _, train_settings = split_values(model_name, values)
-    return train_keep.share_query(dataset_name, noise, model_name, model_settings, train_settings)
+def share(dataset, noise, model, **settings) -> dict:
+    model_settings = {f: settings[setting_name(model, f)] for f in MODEL_FIELDS.get(model, [])
+                      if setting_name(model, f) in settings}
+    train_settings = {f: settings[f] for f in TRAIN_FIELDS if f in settings}
+    return {"link": train_keep.share_query(dataset, noise, model, model_settings, train_settings)}
 
 
 # layout
@@ -155,94 +164,123 @@ _app_tabs = False  # whether build() found the app's gr.Tabs (then ?tab= in a li
 
 def build():
     global _app_tabs
-    dataset = DATASETS[DEFAULT_DATASET]
+    data = DATASETS[DEFAULT_DATASET]
     tabs = getattr(gr.context.get_render_context(), "parent", None)
     _app_tabs = isinstance(tabs, gr.Tabs)
+    controls, views = {}, {}  # name -> component: the inputs (= API parameters) and everything handlers update
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
             # uploads are per visitor, so the registry (not the menu's choices) decides what a name means
-            dataset_box = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label="Dataset", elem_id="dataset-box",
-                                      info="Bundled data (tables, 2-D points, images, sequences) or your own.",
-                                      allow_custom_value=True)
-            description = gr.Markdown(f"*{dataset.description}*")
-            noise = gr.Slider(0.0, 1.0, value=dataset.options["noise"], step=0.05, label="Noise",
-                              info="How much the points scatter: more noise, harder problem.")
+            controls["dataset"] = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label="Dataset",
+                                              elem_id="dataset-box", allow_custom_value=True,
+                                              info="Bundled data (tables, 2-D points, images, sequences) or your own.")
+            views["description"] = gr.Markdown(f"*{data.description}*")
+            controls["noise"] = gr.Slider(0.0, 1.0, value=data.options["noise"], step=0.05, label="Noise",
+                                          info="How much the points scatter: more noise, harder problem.")
             upload = data_upload.build()
             # every architecture here, so API callers may pick any; the page narrows it to the ones that fit
-            model = gr.Radio([(arch.title, name) for name, arch in ARCHITECTURES.items()],
-                             value="mlp", label="Architecture", info="Only the ones that fit this data are offered.")
-            groups, model_controls = {}, []
+            controls["model"] = gr.Radio([(arch.title, name) for name, arch in ARCHITECTURES.items()], value="mlp",
+                                         label="Architecture", info="Only the ones that fit this data are offered.")
             for name, arch in ARCHITECTURES.items():
-                with gr.Accordion(f"{arch.title} settings", open=True, visible=name == "mlp") as group:
+                with gr.Accordion(f"{arch.title} settings", open=True, visible=name == "mlp") as views[f"group_{name}"]:
                     gr.Markdown(arch.description)
-                    model_controls += list(make_controls(arch.config_class).values())
-                groups[name] = group
-            with gr.Accordion("Regression settings", open=True, visible=False) as regression_group:
-                task_controls = list(make_controls(RegressionConfig).values())
+                    for f in cfg.fields(arch.config_class):
+                        controls[setting_name(name, f.name)] = make_control(f)
+            with gr.Accordion("Regression settings", open=True, visible=False) as views["regression_group"]:
+                for name, field in REGRESSION_FIELDS.items():
+                    controls[name] = make_control(next(f for f in cfg.fields(RegressionConfig) if f.name == field))
             with gr.Accordion("Training settings", open=True):
-                train_controls = list(make_controls(TrainConfig).values())
+                controls.update({f.name: make_control(f) for f in cfg.fields(TrainConfig)})
         with gr.Column(scale=7):
-            with gr.Row():
+            with gr.Row(equal_height=True):
                 train_button = gr.Button("Train", variant="primary", scale=3)
                 stop_button = gr.Button("Stop", variant="stop", scale=1)
+                until_stop = gr.Checkbox(False, label="Run until I stop", scale=2, elem_id="until-stop",
+                                         info="Epoch after epoch until Stop (or the app's time limit).")
             with gr.Row(equal_height=True):
                 step_button = gr.Button("Step 1 epoch", size="sm", scale=2, elem_id="step-button")
                 continue_button = gr.Button("Continue for", size="sm", scale=2, elem_id="continue-button")
                 more = gr.Number(5, precision=0, minimum=1, label="More epochs", show_label=False, container=False,
                                  scale=1, min_width=70, elem_id="more-epochs")
                 gr.Markdown("more epochs, from where it stopped", elem_id="more-epochs-label")
-            status = gr.Markdown("Pick a dataset and an architecture, then press **Train**.")
+            views["status"] = gr.Markdown("Pick a dataset and an architecture, then press **Train**.",
+                                          elem_id="train-status")
             with gr.Accordion("Layers and parameters", open=False):
-                layers = gr.Dataframe(headers=["layer", "type", "output shape", "parameters"], interactive=False)
-            curves_plot = gr.Plot(label="Training curves")
-            data_plot = gr.Plot(label="Data and decision boundary")
+                views["layers"] = gr.Dataframe(headers=["layer", "type", "output shape", "parameters"],
+                                               interactive=False)
+            views["curves"] = gr.Plot(label="Training curves", elem_id="train-curves")
+            views["replay"] = gr.Slider(0, 1, value=0, step=1, label="Replay: epoch", visible=False,
+                                        elem_id="replay-epoch", info="Scrub through the epochs: the curves up to "
+                                        "it and the data plot as it was then (also while it trains).")
+            views["replay"].preprocess = lambda payload: payload  # its maximum grows on the page; replay() clamps
+            views["plane"] = gr.Plot(label="Data and decision boundary", elem_id="train-plane")
             with gr.Row():
-                metrics = gr.Dataframe(headers=["metric", "value"], label="Test metrics", visible=False,
-                                       interactive=False)
-                confusion = gr.Plot(label="Confusion matrix", visible=False)
-            mistakes = gr.Plot(label="Misclassified examples", visible=False)
-            downloads = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV)",
-                                file_count="multiple", interactive=False)
+                views["metrics"] = gr.Dataframe(headers=["metric", "value"], label="Test metrics", visible=False,
+                                                interactive=False)
+                views["second"] = gr.Plot(label="Confusion matrix", visible=False)
+            views["mistakes"] = gr.Plot(label="Misclassified examples", visible=False)
+            views["downloads"] = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV)",
+                                         file_count="multiple", interactive=False)
             inside = train_inside.build()
             keep = train_keep.build()
-    run_state = gr.State()
+    views.update(run=gr.State(), histograms=inside["histograms"], inside=inside["inside"], saved=keep["saved"],
+                 saved_plot=keep["saved_plot"], link=keep["link"], tabs=tabs if _app_tabs else gr.State())
+    wire(controls, views, upload, until_stop, more, train_button, stop_button, step_button, continue_button,
+         inside, keep)
+    # run when a page opens: the share link's settings (or the defaults), then the model summary
+    everything = {**views, **controls}
+    page = pick(everything, *DATASET_OUTPUTS, "tabs")
+    summary = pick(views, "status", "layers")
+    names = list(controls)
 
-    inputs = [dataset_box, noise, model, *model_controls, *task_controls, *train_controls]
-    group_list = list(groups.values())
-    dataset_outputs = [dataset_box, description, noise, model, data_plot, *group_list, regression_group,
-                       *model_controls, *train_controls]
-    dataset_box.input(on_dataset, dataset_box, dataset_outputs, api_visibility="private").then(
-        describe, inputs, [status, layers], api_visibility="private")
-    for used in data_upload.wire(upload, dataset_box):
-        used.success(on_dataset, dataset_box, dataset_outputs, api_visibility="private").then(
-            describe, inputs, [status, layers], api_visibility="private")
-    model.input(on_model, model, group_list, api_visibility="private").then(
-        describe, inputs, [status, layers], api_visibility="private")
-    for control in [noise, *model_controls]:
-        control.change(describe, inputs, [status, layers], api_visibility="private", trigger_mode="always_last")
+    def describe_page(*values):  # app.py passes a page-load hook's inputs by position
+        return describe(**dict(zip(names, values)))
 
-    outputs = [status, curves_plot, data_plot, metrics, confusion, mistakes, downloads, run_state]
-    live_outputs = [inside["histograms"], inside["inside"]]
-    after = dict(fn=train_stream.after_run, inputs=[run_state, keep["saved"], inside["example"]],
-                 outputs=[keep["saved"], keep["saved_plot"], inside["inside"], inside["histograms"]],
-                 api_visibility="private")
-    # admission is jobs.limited's (train_stream.stream): the training slots every tab that trains shares
-    runs = [train_button.click(train, inputs, outputs, api_name="train", concurrency_limit=None),
-            step_button.click(step, [run_state, *inputs], outputs, api_name="step", concurrency_limit=None),
-            continue_button.click(proceed, [run_state, more, *inputs], outputs, api_name="continue",
-                                  concurrency_limit=None)]
-    for button, event in zip((train_button, step_button, continue_button), runs):
-        event.then(**after)
-        button.click(train_stream.watch, None, live_outputs, api_visibility="private", concurrency_limit=None)
-    stop_button.click(stop, None, None, api_name="stop", cancels=runs, queue=False)
+    return [(engine.named(page)(load_page), None, list(page.values())),
+            (engine.named(summary)(describe_page), list(controls.values()), list(summary.values()))]
 
-    inside["look"].click(train_inside.look_inside, [run_state, inside["example"]], inside["inside"],
+
+def pick(components: dict, *names) -> dict:
+    return {name: components[name] for name in names}
+
+
+def wire(controls, views, upload, until_stop, more, train_button, stop_button, step_button, continue_button,
+         inside, keep):
+    private = dict(api_visibility="private")
+    everything = {**views, **controls}
+    dataset_outputs = pick(everything, *DATASET_OUTPUTS)
+    summary = pick(views, "status", "layers")
+    for event in [controls["dataset"].input] + [used.success for used in data_upload.wire(upload, controls["dataset"])]:
+        engine.listen(event, on_dataset, inputs=pick(controls, "dataset"), outputs=dataset_outputs, **private).then(
+            engine.named(summary)(describe), inputs_kwargs=controls, outputs=list(summary.values()), **private)
+    engine.listen(controls["model"].input, on_model, inputs=pick(controls, "model"),
+                  outputs={f"group_{n}": views[f"group_{n}"] for n in ARCHITECTURES}, **private).then(
+        engine.named(summary)(describe), inputs_kwargs=controls, outputs=list(summary.values()), **private)
+    for name, control in controls.items():
+        if name == "noise" or name.split("_")[0] in ARCHITECTURES:
+            engine.listen(control.change, describe, inputs=controls, outputs=summary, trigger_mode="always_last",
+                          **private)
+
+    outputs = pick(views, "status", "curves", "plane", "metrics", "second", "mistakes", "downloads", "replay",
+                   "histograms", "inside", "run")
+    after = pick(views, "saved", "saved_plot", "inside")
+    # admission is the engine's (jobs.py slots shared by every tab that trains), so Gradio doesn't queue these itself
+    for button, handler, extra, api in ((train_button, train, {"until_stop": until_stop}, "train"),
+                                        (step_button, step, {"run": views["run"]}, "step"),
+                                        (continue_button, proceed, {"run": views["run"], "more": more,
+                                                                    "until_stop": until_stop}, "continue")):
+        engine.listen(button.click, handler, inputs={**controls, **extra}, outputs=outputs, api_name=api,
+                      concurrency_limit=None).then(
+            engine.named(after)(train_stream.after_run), [views["run"], keep["saved"], inside["example"]],
+            list(after.values()), **private)
+    engine.listen(stop_button.click, stop, api_name="stop", queue=False)
+    engine.listen(views["replay"].input, replay, inputs={"epoch": views["replay"]},
+                  outputs=pick(views, "status", "curves", "plane"), api_name="replay", trigger_mode="always_last")
+
+    inside["look"].click(train_inside.look_inside, [views["run"], inside["example"]], inside["inside"],
                          api_name="look_inside")
-    keep["export"].click(train_keep.export_files, run_state, keep["files"], api_name="export")
-    keep["share"].click(share, inputs, keep["link"], api_name="share").then(
+    keep["export"].click(train_keep.export_files, views["run"], keep["files"], api_name="export")
+    engine.listen(keep["share"].click, share, inputs=controls, outputs=pick(views, "link"), api_name="share").then(
         None, keep["link"], keep["link"], js="(q) => q && q.startsWith('?') ? "
                                            "window.location.origin + window.location.pathname + q : q")
-    keep["clear"].click(train_keep.clear_saved, None, [keep["saved"], keep["saved_plot"]], api_visibility="private")
-    # run when a page opens: the share link's settings (or the defaults), then the model summary
-    page_outputs = [*dataset_outputs, tabs if _app_tabs else gr.State()]
-    return [(load_page, None, page_outputs), (describe, inputs, [status, layers])]
+    keep["clear"].click(train_keep.clear_saved, None, [keep["saved"], keep["saved_plot"]], **private)
