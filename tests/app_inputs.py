@@ -1,17 +1,12 @@
-"""The argument lists the app's API endpoints take, built from the same defaults the UI shows."""
+"""The arguments the app's API endpoints take, built from the same defaults the UI shows."""
 
 from playground import config as cfg
 
 
-def train_inputs(dataset: str = "moons", model: str = "mlp", **train_settings) -> list:
-    """/train's inputs: dataset, noise, architecture, then every control at its default except `train_settings`."""
-    from playground.ui.train_tab import TRAIN_FIELDS, default_values
-
-    values = default_values()
-    offset = len(values) - len(TRAIN_FIELDS)
-    for name, value in train_settings.items():
-        values[offset + TRAIN_FIELDS.index(name)] = value
-    return [dataset, 0.2, model, *values]
+def train_inputs(dataset: str = "moons", model: str = "mlp", **settings) -> dict:
+    """/train's keyword arguments: the dataset, the architecture and the settings to change (the rest stay at
+    the page's defaults)."""
+    return {"dataset": dataset, "model": model, **settings}
 
 
 def config_values(config_class, **overrides) -> list:

@@ -15,7 +15,7 @@ def test_epochs_and_model_size_over_the_limits_are_one_sentence(client, monkeypa
 
     monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "3")
     with pytest.raises(AppError, match="at most 3 epochs per job.*PLAYGROUND_MAX_EPOCHS"):
-        client.predict(*train_inputs("moons", epochs=5), api_name="/train")
+        client.predict(**train_inputs("moons", epochs=5), api_name="/train")
     with pytest.raises(AppError, match="at most 3 epochs per job"):
         client.predict("digits", "vae", *values(VAEConfig, epochs=4), api_name="/train_vae")
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMETERS", "1000")
@@ -44,9 +44,9 @@ def test_training_tabs_share_one_set_of_slots(client, app_url, monkeypatch):
     while time.monotonic() < deadline and not any("epoch" in str(o[0]) for o in vae.outputs()):
         time.sleep(0.2)  # the VAE holds the slot once its epochs are streaming
     other = Client(app_url, verbose=False)
-    status = other.predict(*train_inputs("moons", epochs=2), api_name="/train")[0]
+    status = other.predict(**train_inputs("moons", epochs=2), api_name="/train")[0]
     assert "The app is busy: 1 training runs are running" in status
     client.predict(api_name="/stop_vae")
     assert "Stopped" in vae.result()[0]
     monkeypatch.setenv("PLAYGROUND_TRAIN_QUEUE", "4")
-    assert "test accuracy" in other.predict(*train_inputs("moons", epochs=2), api_name="/train")[0]  # the slot is free
+    assert "test accuracy" in other.predict(**train_inputs("moons", epochs=2), api_name="/train")[0]  # the slot is free

@@ -165,7 +165,7 @@ def make_users(models) -> list[dict]:
     transcripts = expected_transcripts(models, clips)
     users = []
     for dataset, epochs in TRAIN_RUNS:
-        users.append({"kind": "train", "args": train_inputs(dataset, epochs=epochs), "kwargs": {}, "api": "/train",
+        users.append({"kind": "train", "args": [], "kwargs": train_inputs(dataset, epochs=epochs), "api": "/train",
                       "check": lambda r, d=dataset, e=epochs: check_train(r, d, e)})
     for steps in LM_STEPS:
         users.append({"kind": "train_lm", "args": [], "kwargs": lm_settings(steps), "api": "/train_lm",
@@ -182,7 +182,7 @@ def make_users(models) -> list[dict]:
 
 
 def check_train(result, dataset: str, epochs: int) -> str:
-    status, files = result[0], result[6]
+    status, files = result[0], result[-1]
     if str(status).startswith(BUSY):
         return "busy"
     assert f"on **{dataset}**" in status and f"{epochs} epochs in" in status, status
@@ -329,8 +329,8 @@ def test_two_trainers_get_their_own_runs_and_stop_only_their_own(server):
     from gradio_client import Client
 
     first, second = Client(server.url, verbose=False), Client(server.url, verbose=False)
-    jobs = [first.submit(*train_inputs("moons", epochs=200), api_name="/train"),
-            second.submit(*train_inputs("circles", epochs=200), api_name="/train")]
+    jobs = [first.submit(**train_inputs("moons", epochs=200), api_name="/train"),
+            second.submit(**train_inputs("circles", epochs=200), api_name="/train")]
     deadline = time.monotonic() + 120
     while any(len(job.outputs()) < 2 for job in jobs):  # both really training
         assert time.monotonic() < deadline and not any(job.done() for job in jobs), "a run did not start"

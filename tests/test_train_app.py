@@ -9,9 +9,9 @@ from tests.browser_helpers import fill_until_kept
 
 
 def test_training_streams_several_updates_then_results(client):
-    job = client.submit(*train_inputs(epochs=30), api_name="/train")
+    job = client.submit(**train_inputs(epochs=30), api_name="/train")
     updates = [update for update in job]
-    status, curves, _, metrics, _, _, files = job.result()  # the gr.State output stays on the server
+    status, curves, _, metrics, *_, files = job.result()  # the gr.State output stays on the server
     assert len(updates) >= 3, "the curves should move while training, not only at the end"
     assert "test accuracy" in status and "Training finished" in status
     rows = dict(metrics["value"]["data"])
@@ -22,7 +22,7 @@ def test_training_streams_several_updates_then_results(client):
 
 
 def test_stop_ends_a_long_run_early(client):
-    job = client.submit(*train_inputs(dataset="digits", model="cnn", epochs=200), api_name="/train")
+    job = client.submit(**train_inputs(dataset="digits", model="cnn", epochs=200), api_name="/train")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(job.outputs()) < 2:  # wait until it is really training
         time.sleep(0.2)
@@ -39,10 +39,10 @@ def test_bad_values_get_one_sentence_and_the_app_keeps_running(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Learning rate must be between"):
-        client.predict(*train_inputs(lr=50.0), api_name="/train")
+        client.predict(**train_inputs(lr=50.0), api_name="/train")
     with pytest.raises(AppError, match="can't take"):
-        client.predict(*train_inputs(dataset="moons", model="cnn"), api_name="/train")
-    assert "test accuracy" in client.predict(*train_inputs(epochs=2), api_name="/train")[0]
+        client.predict(**train_inputs(dataset="moons", model="cnn"), api_name="/train")
+    assert "test accuracy" in client.predict(**train_inputs(epochs=2), api_name="/train")[0]
 
 
 def test_browser_trains_and_shows_the_curve(page, screenshot_dir):

@@ -28,28 +28,28 @@ def test_csv_upload_is_a_dataset_for_its_visitor_only(client, app_url, tmp_path)
     name = menu["value"]
     assert name.startswith("houses (upload ") and "regression of 'price'" in note
     assert name in [choice[0] for choice in menu["choices"]]
-    status, _, _, metrics, predicted, _, _ = client.predict(*train_inputs(dataset=name, epochs=8), api_name="/train")
+    status, _, _, metrics, predicted, *_ = client.predict(**train_inputs(dataset=name, epochs=8), api_name="/train")
     assert "test R²" in status
     rows = dict(metrics["value"]["data"])
     assert rows["R²"] > 0.9 and 0.1 < rows["Mean absolute error"] < 1.0
     stranger = Client(app_url, verbose=False)
     with pytest.raises(AppError, match="Unknown dataset"):
-        stranger.predict(*train_inputs(dataset=name, epochs=1), api_name="/train")
+        stranger.predict(**train_inputs(dataset=name, epochs=1), api_name="/train")
     with pytest.raises(AppError, match="'id' has 395 different text values"):
         client.predict(handle_file(str(people_csv(tmp_path / "people.csv"))), "label", ["id", "x1"], "auto",
                        api_name="/use_table")
 
 
 def test_step_and_continue_go_on_from_where_the_run_stopped(client):
-    assert epochs_in(client.predict(*train_inputs(epochs=3), api_name="/train")[0]) == 3
-    assert epochs_in(client.predict(4, *train_inputs(epochs=3), api_name="/continue")[0]) == 7
-    assert epochs_in(client.predict(*train_inputs(epochs=3), api_name="/step")[0]) == 8
+    assert epochs_in(client.predict(**train_inputs(epochs=3), api_name="/train")[0]) == 3
+    assert epochs_in(client.predict(more=4, **train_inputs(epochs=3), api_name="/continue")[0]) == 7
+    assert epochs_in(client.predict(**train_inputs(epochs=3), api_name="/step")[0]) == 8
     inside = client.predict(0, api_name="/look_inside")
     assert "Each neuron" in json.loads(inside["plot"])["layout"]["title"]["text"]
 
 
 def test_exported_code_from_the_app_reaches_the_apps_accuracy(client, tmp_path):
-    status = client.predict(*train_inputs(dataset="spiral", epochs=8, lr=0.02), api_name="/train")[0]
+    status = client.predict(**train_inputs(dataset="spiral", epochs=8, lr=0.02), api_name="/train")[0]
     accuracy = float(re.search(r"test accuracy ([0-9.]+)", status).group(1))
     files = client.predict(api_name="/export")
     names = sorted(path.rsplit("/", 1)[-1] for path in files)
@@ -64,7 +64,7 @@ def test_exported_code_from_the_app_reaches_the_apps_accuracy(client, tmp_path):
 
 
 def test_share_link_carries_the_settings(client):
-    query = client.predict(*train_inputs(dataset="spiral", lr=0.03, epochs=7), api_name="/share")
+    query = client.predict(**train_inputs(dataset="spiral", lr=0.03, epochs=7), api_name="/share")
     assert query.startswith("?tab=train&dataset=spiral") and "lr=0.03" in query and "epochs=7" in query
 
 

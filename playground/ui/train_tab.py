@@ -261,8 +261,9 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
             engine.listen(control.change, describe, inputs=controls, outputs=summary, trigger_mode="always_last",
                           **private)
 
-    outputs = pick(views, "status", "curves", "plane", "metrics", "second", "mistakes", "downloads", "replay",
-                   "histograms", "inside", "run")
+    # the API returns them in this order: status first, downloads last (the gr.State stays on the server)
+    outputs = pick(views, "status", "curves", "plane", "metrics", "second", "mistakes", "replay", "histograms",
+                   "inside", "downloads", "run")
     after = pick(views, "saved", "saved_plot", "inside")
     # admission is the engine's (jobs.py slots shared by every tab that trains), so Gradio doesn't queue these itself
     for button, handler, extra, api in ((train_button, train, {"until_stop": until_stop}, "train"),
