@@ -345,9 +345,9 @@ class _leave_unless_started:
 
 def named(outputs: dict):
     """Decorate a handler that returns (or yields) dicts keyed by output name, as Gradio's dicts keyed by
-    component. Names not in a dict are left as they are on the page. A UserError becomes one gr.Error sentence.
-    The signature is kept, so Gradio still passes gr.Request and the API keeps the parameter names."""
-    import gradio as gr
+    component. Names not in a dict are left as they are on the page. A UserError becomes one gr.Error sentence
+    (refusals.refuses). The signature is kept, so Gradio still passes gr.Request and the API keeps the names."""
+    from playground.ui.refusals import refuses
 
     def by_component(update):
         if not isinstance(update, dict):
@@ -360,22 +360,16 @@ def named(outputs: dict):
         if inspect.isgeneratorfunction(handler):
             @functools.wraps(handler)
             def streaming(*args, **kwargs):
-                try:
-                    for update in handler(*args, **kwargs):
-                        yield by_component(update)
-                except UserError as error:
-                    raise gr.Error(str(error), print_exception=False) from None
+                for update in handler(*args, **kwargs):
+                    yield by_component(update)
 
-            return streaming
+            return refuses(streaming)
 
         @functools.wraps(handler)
         def once(*args, **kwargs):
-            try:
-                return by_component(handler(*args, **kwargs))
-            except UserError as error:
-                raise gr.Error(str(error), print_exception=False) from None
+            return by_component(handler(*args, **kwargs))
 
-        return once
+        return refuses(once)
 
     return decorate
 
