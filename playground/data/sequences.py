@@ -1,4 +1,4 @@
-"""Sequence datasets for recurrent nets: digits read row by row, and noisy waveforms.
+"""Sequence datasets: digits read row by row, noisy waveforms, and token tasks whose right attention is known.
 
 A sequence is (time steps, features per step).
 """
@@ -47,3 +47,64 @@ def waves(target="shape", noise=0.25):
         raise UserError(f"Waves target must be 'shape' or 'frequency', got '{target}'.")
     x, y = draw_waves(1200, 50, target, float(noise))
     return {**split_three(x, y), "classes": WAVE_SHAPES if target == "shape" else FREQUENCY_BANDS}
+
+
+# tasks where the right attention is known: one-hot tokens, generated from a seed
+
+TOKEN_TASK_SIZE = 4000  # examples per generated task (split 64/16/20 into train/validation/test)
+TOKEN_VALUES = 10  # tokens are the digits 0-9, one-hot over 10 features
+
+
+def _steps(steps) -> int:
+    steps = int(steps)
+    if not 4 <= steps <= 64:
+        from playground.errors import UserError
+
+        raise UserError(f"Steps must be between 4 and 64, got {steps}.")
+    return steps
+
+
+def one_hot(tokens: np.ndarray, values: int = TOKEN_VALUES) -> np.ndarray:
+    """(n, steps) integer tokens -> (n, steps, values) float32 one-hot."""
+    return np.eye(values, dtype=np.float32)[tokens]
+
+
+def draw_pointer(n: int, steps: int, seed: int = 0):
+    """Step 0 holds a position p (1 .. steps-1); the label is the digit found at step p."""
+    rng = np.random.default_rng(seed)
+    tokens = rng.integers(0, TOKEN_VALUES, (n, steps))
+    tokens[:, 0] = rng.integers(1, steps, n)  # past 10 steps the pointer needs tokens beyond the digits
+    return tokens, tokens[np.arange(n), tokens[:, 0]]
+
+
+def draw_count(n: int, steps: int, seed: int = 0):
+    """Step 0 holds a digit d; the label is how many of the other steps hold d too (0 to steps-1, evenly drawn)."""
+    rng = np.random.default_rng(seed)
+    query = rng.integers(0, TOKEN_VALUES, n)
+    counts = rng.integers(0, steps, n)
+    others = (query[:, None] + rng.integers(1, TOKEN_VALUES, (n, steps - 1))) % TOKEN_VALUES  # anything but d
+    matches = rng.random((n, steps - 1)).argsort(axis=1) < counts[:, None]  # `count` places at random
+    tokens = np.concatenate([query[:, None], np.where(matches, query[:, None], others)], axis=1)
+    return tokens, counts
+
+
+@register("pointer", "sequence", "Step 0 names a position, the label is the digit found there (8 steps, 4,000 examples): watch a head "
+          "jump to that step, from [CLS] or from the pointer itself. Measured on 1 CPU thread: a 2-layer "
+          "Transformer and an LSTM(64) both reach 1.00 test accuracy (the Transformer in 10 epochs, ~20-50 s; "
+          "the LSTM ~8 s); at 16 steps neither passes 0.37 in 20 epochs.",
+          suggested={"model": "transformer", "train_settings": {"lr": 0.002, "epochs": 10}}, steps=8)
+def pointer(steps=8):
+    steps = _steps(steps)
+    tokens, labels = draw_pointer(TOKEN_TASK_SIZE, steps)
+    x = one_hot(tokens, max(TOKEN_VALUES, steps))
+    return {**split_three(x, labels), "classes": [str(d) for d in range(TOKEN_VALUES)]}
+
+
+@register("count", "sequence", "Step 0 holds a digit, the label is how many of the other 7 steps hold it too (4,000 examples): "
+          "attention spreads over the matching steps. Measured on 1 CPU thread, 20 epochs: a 2-layer "
+          "Transformer reaches 1.00 test accuracy (~32 s), an LSTM(64) 0.72 (~18 s).",
+          suggested={"model": "transformer", "train_settings": {"lr": 0.001, "epochs": 20}}, steps=8)
+def count(steps=8):
+    steps = _steps(steps)
+    tokens, labels = draw_count(TOKEN_TASK_SIZE, steps)
+    return {**split_three(one_hot(tokens), labels), "classes": [str(c) for c in range(steps)]}

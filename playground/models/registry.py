@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from playground import config as cfg
 from playground.errors import UserError
-from playground.models.configs import CNNConfig, MLPConfig, RNNConfig
+from playground.models.configs import CNNConfig, MLPConfig, RNNConfig, TransformerConfig
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,10 @@ ARCHITECTURES = {
                         "Convolutions that slide small filters over the image."),
     "rnn": Architecture("rnn", "RNN / LSTM / GRU", RNNConfig, "playground.models.rnn:RNNClassifier", ("sequence",),
                         "Reads a sequence one step at a time, carrying a hidden state."),
+    "transformer": Architecture("transformer", "Transformer", TransformerConfig,
+                                "playground.models.transformer:Transformer", ("sequence", "image"),
+                                "Self-attention: every token (a time step, or an image patch, ViT-style) looks at "
+                                "all the others and learns where to look; open *Inside the network* to watch it."),
 }
 
 

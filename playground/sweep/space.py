@@ -17,7 +17,7 @@ from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, get_architecture
 from playground.training.config import OPTIMIZERS, TrainConfig
 
-HIDDEN_FIELDS = ("width", "hidden_size", "dense")  # what "hidden size" means for each architecture's config
+HIDDEN_FIELDS = ("width", "hidden_size", "dense", "dim")  # what "hidden size" means for each architecture's config
 SWEPT = ("lr", "optimizer", "batch_size", "dropout", "hidden_size")
 
 
@@ -33,7 +33,8 @@ class SweepConfig:
     dropout: str = param("", "Dropout rates to try, comma-separated (empty: the model's default).",
                          label="Dropout rates")
     hidden_size: str = param("", "Hidden sizes to try, comma-separated: the MLP's width, the RNN's hidden state, "
-                             "the CNN's dense layer (empty: the default).", label="Hidden sizes")
+                             "the CNN's dense layer, the Transformer's model width (empty: the default).",
+                             label="Hidden sizes")
     search: str = param("grid", "Grid tries every combination; random draws configurations (the learning rate "
                         "log-uniformly between the smallest and largest given).", choices=("grid", "random"))
     samples: int = param(8, "Random search only: how many configurations to draw.", low=1, high=200)

@@ -1,4 +1,4 @@
-"""The Train tab's "Inside the network" panel: neuron maps, feature maps, RNN states, weight histograms.
+"""The Train tab's "Inside the network" panel: neuron maps, feature maps, RNN states, attention, histograms.
 
 Which view a model gets is a table of (fits?, draw) pairs, first match wins:
 an MLP on 2-D data shows every hidden neuron's map, a CNN the feature maps of
@@ -66,7 +66,18 @@ def _recurrent(run, example: int):
     return inside.recurrent_heatmaps({k: v.numpy() for k, v in top["states"].items()}, sequence.numpy(), title=title)
 
 
-VIEWS = [(_two_d_mlp, _neurons), (_has_convolutions, _feature_maps), (_is_recurrent, _recurrent)]
+def _has_attention(run) -> bool:
+    return callable(getattr(run.model, "forward_with_attention", None))
+
+
+def _attention(run, example: int):
+    from playground.ui.train_attention import attention_figure
+
+    return attention_figure(run, example)
+
+
+VIEWS = [(_two_d_mlp, _neurons), (_has_attention, _attention), (_has_convolutions, _feature_maps),
+         (_is_recurrent, _recurrent)]
 
 
 def view_for(run):
@@ -105,15 +116,23 @@ def live_state(run, *, neurons: bool = True) -> dict:
     state = {"epoch": run.epochs_run, "histograms": weight_histograms(run.model)}
     if neurons and _two_d_mlp(run):  # cheap there: a 32 x 32 grid through a small net
         state["neurons"] = _neuron_maps(run)
+    if neurons and _has_attention(run):  # one test example through the model: cheap too
+        from playground.ui import train_attention
+
+        state["attention"] = train_attention.read(run, 0)
     return state
 
 
 def draw_live(run, state: dict) -> dict:
-    """{'histograms': figure, 'inside': figure (when the model has neuron maps)} from `live_state`'s values."""
+    """{'histograms': figure, 'inside': figure (neuron maps or attention, where the model has them)}."""
     title = f"Weights and gradients per layer after epoch {state['epoch']}"
     drawn = {"histograms": inside.histogram_grid(state["histograms"], _start_histograms.get(run), title=title)}
     if "neurons" in state:
         drawn["inside"] = inside.neuron_thumbnails(state["neurons"])
+    if "attention" in state:
+        from playground.ui import train_attention
+
+        drawn["inside"] = train_attention.draw(state["attention"])
     return drawn
 
 
@@ -124,8 +143,9 @@ def build():
     """The panel's components: {'histograms', 'inside', 'example', 'look'}."""
     with gr.Accordion("Inside the network", open=False, elem_id="inside-network"):
         gr.Markdown("Histograms update while it trains. An MLP on 2-D data shows each hidden neuron's own map "
-                    "(the TensorFlow Playground view); a CNN its feature maps and an RNN its states and gates for "
-                    "the test example you pick.")
+                    "(the TensorFlow Playground view); a CNN its feature maps, an RNN its states and gates, and a "
+                    "Transformer its attention maps (pick a layer and head in the figure) for the test example "
+                    "you pick.")
         with gr.Row():
             example = gr.Number(0, precision=0, label="Test example", minimum=0, scale=1,
                                 info="Which test image or sequence to look at.")
