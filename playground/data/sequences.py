@@ -6,6 +6,7 @@ A sequence is (time steps, features per step).
 import numpy as np
 
 from playground.data.registry import register, split_three
+from playground.errors import UserError
 
 WAVE_SHAPES = ["sine", "square", "triangle", "sawtooth"]
 FREQUENCY_BANDS = ["slow", "medium", "fast"]
@@ -58,8 +59,6 @@ TOKEN_VALUES = 10  # tokens are the digits 0-9, one-hot over 10 features
 def _steps(steps) -> int:
     steps = int(steps)
     if not 4 <= steps <= 64:
-        from playground.errors import UserError
-
         raise UserError(f"Steps must be between 4 and 64, got {steps}.")
     return steps
 
