@@ -134,3 +134,19 @@ def test_trained_on_pointer_a_head_looks_at_the_pointed_step():
     assert (from_cls | from_pointer).float().mean() >= 0.8
     result = attention_maps(run.model, x[0])
     assert summary_rows(result).shape == (2, 4, 9)
+
+
+def test_a_runs_generators_draw_the_weights_and_the_dropout():
+    """playground.randomness: `initialise` from a seed equals seeding torch and building; dropout is attachable."""
+    from playground import randomness
+
+    settings = {"dropout": 0.3, "positions": "learned"}
+    built = make((8, 5), **settings)
+    redrawn = randomness.initialise(make((8, 5), **settings), randomness.seeded(0))
+    for (name, a), (_, b) in zip(built.state_dict().items(), redrawn.state_dict().items()):
+        assert torch.equal(a, b), name
+    model = randomness.attach(redrawn.train(), randomness.seeded(1))
+    x = torch.randn(2, 8, 5)
+    first = model(x)
+    randomness.attach(model, randomness.seeded(1))
+    assert torch.equal(first, model(x)) and not torch.equal(first, model(x))

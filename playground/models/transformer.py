@@ -6,8 +6,9 @@ logits and, per layer, the (batch, heads, tokens, tokens) softmax weights that
 multiplied the values. A sequence step or an image patch becomes a token
 through one linear embedding; positions are added (learned or sinusoidal);
 an extra [CLS] token, or the mean of all tokens, feeds the classifier.
-Dropout acts after attention and inside the feed-forward net, never on the
-attention weights themselves, so the maps you see are the maps that were used.
+Dropout (playground.randomness.Dropout: a run's own generator draws its masks)
+acts after attention and inside the feed-forward net, never on the attention
+weights themselves, so the maps you see are the maps that were used.
 """
 
 import math
@@ -17,6 +18,7 @@ from torch import nn
 
 from playground.errors import UserError
 from playground.models.configs import TransformerConfig  # noqa: F401  (re-exported)
+from playground.randomness import Dropout
 
 MAX_AUTO_PATCHES = 16  # patch_size 0: the smallest patch that cuts the image into at most this many
 
@@ -59,7 +61,11 @@ class ClassToken(nn.Module):
 
     def __init__(self, *, dim: int):
         super().__init__()
-        self.token = nn.Parameter(torch.randn(1, 1, dim) * 0.02)
+        self.token = nn.Parameter(nn.init.normal_(torch.empty(1, 1, dim), std=0.02))
+
+    def initialise(self, generator: torch.Generator) -> None:
+        """Redrawn from a run's generator (playground.randomness), as the constructor draws it."""
+        nn.init.normal_(self.token, std=0.02, generator=generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat([self.token.expand(len(x), -1, -1), x], dim=1)
@@ -71,9 +77,13 @@ class PositionalEncoding(nn.Module):
     def __init__(self, *, length: int, dim: int, learned: bool):
         super().__init__()
         if learned:
-            self.table = nn.Parameter(torch.randn(length, dim) * 0.02)
+            self.table = nn.Parameter(nn.init.normal_(torch.empty(length, dim), std=0.02))
         else:
             self.register_buffer("table", sinusoid_table(length, dim), persistent=False)
+
+    def initialise(self, generator: torch.Generator) -> None:
+        if isinstance(self.table, nn.Parameter):
+            nn.init.normal_(self.table, std=0.02, generator=generator)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.table[:x.shape[1]]
@@ -103,7 +113,7 @@ class Attention(nn.Module):
 class FeedForward(nn.Module):
     def __init__(self, *, dim: int, hidden: int, dropout: float):
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, dim))
+        self.net = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), Dropout(dropout), nn.Linear(hidden, dim))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
@@ -118,7 +128,7 @@ class EncoderLayer(nn.Module):
         self.attention = Attention(dim=dim, heads=heads)
         self.feed_forward = FeedForward(dim=dim, hidden=ff_dim, dropout=dropout)
         self.attention_norm, self.feed_forward_norm = nn.LayerNorm(dim), nn.LayerNorm(dim)
-        self.dropout = nn.Dropout(dropout)
+        self.dropout = Dropout(dropout)
 
     def forward(self, x: torch.Tensor, head_mask: torch.Tensor | None = None):
         if self.pre_norm:
