@@ -20,6 +20,11 @@ def enforce(on: bool = True) -> None:
     _enforced = on
 
 
+def enforced() -> bool:
+    """Whether limits bind now (web visitors), for checks that don't go through `check` (data/budget.py)."""
+    return _enforced
+
+
 @dataclass(frozen=True)
 class Limit:
     name: str
@@ -40,8 +45,13 @@ class Limit:
 
     def check(self, amount: float) -> None:
         if _enforced and amount > self.value():
-            raise UserError(f"This app allows at most {self.value():,g} {self.what} per job (you asked for "
-                            f"{amount:,g}); the host can raise it with {self.env}.")
+            raise UserError(f"This app allows at most {_number(self.value())} {self.what} per job (you asked for "
+                            f"{_number(amount)}); the host can raise it with {self.env}.")
+
+
+def _number(amount: float) -> str:
+    """1,000,000 rather than :g's 1e+06."""
+    return f"{int(amount):,}" if float(amount).is_integer() else f"{amount:,g}"
 
 
 LIMITS = {limit.name: limit for limit in [
@@ -56,6 +66,9 @@ LIMITS = {limit.name: limit for limit in [
     # the disk (playground/disk.py): not per job, so never check()ed; 0 turns either off
     Limit("keep_files_hours", "PLAYGROUND_KEEP_FILES_HOURS", 24, "hours that run folders and uploads are kept"),
     Limit("disk_mb", "PLAYGROUND_MAX_DISK_MB", 2000, "MB of disk for run folders, uploads and Gradio's cache"),
+    # 30 visitors x 256 MB is 7.5 GB, which leaves a 24 GB machine room for the app and its training runs
+    Limit("dataset_mb", "PLAYGROUND_MAX_DATASET_MB", 128, "MB of tensors per uploaded dataset"),
+    Limit("visitor_datasets_mb", "PLAYGROUND_MAX_VISITOR_DATASETS_MB", 256, "MB of uploaded datasets per visitor"),
 ]}
 
 

@@ -4,7 +4,9 @@ Every limit comes from one environment variable, PLAYGROUND_MAX_UPLOAD_MB
 (default 20): an upload may be that big, each file inside a zip too, and a zip
 may unpack to at most four times that. Zips are never extracted to disk: their
 entries are read into memory one by one, at most the limit plus one byte, so
-an entry that lies about its size is caught as it reads. Entries with absolute
+an entry that lies about its size is caught as it reads; the listing is
+checked before any entry is read, so a zip can be refused without unpacking
+it (image_folders prices its pixels from the listing). Entries with absolute
 paths or `..` are refused outright, since they could only be an attempt to
 write outside the folder. Each refusal is one sentence.
 """
@@ -54,40 +56,70 @@ def safe_entry_name(name: str) -> PurePosixPath:
     return path
 
 
-def read_zip(path) -> list[tuple[PurePosixPath, bytes]]:
-    """(path, bytes) of every file in the zip, hidden files and macOS metadata left out, within the limits."""
-    path = check_upload(path, (".zip",), "zip file")
-    limit, total_limit = max_upload_bytes(), 4 * max_upload_bytes()
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise UserError(f"'{path.name}' is not a valid zip file.") from None
-    with archive:
-        infos = archive.infolist()
+class ZipUpload:
+    """An uploaded zip, open: its file entries listed and checked without reading any, then read one at a time.
+
+    `entries` leaves out folders, hidden files and macOS metadata. The listing's declared sizes are checked
+    first (each file, and the total against four times the upload limit); `read` checks them again as it
+    reads, so an entry that understates its size is caught too. Use as a context manager.
+    """
+
+    def __init__(self, path):
+        path = check_upload(path, (".zip",), "zip file")
+        self.limit, self.total_limit, self.total = max_upload_bytes(), 4 * max_upload_bytes(), 0
+        try:
+            self.archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise UserError(f"'{path.name}' is not a valid zip file.") from None
+        try:
+            self.entries = self._list()
+        except UserError:
+            self.archive.close()
+            raise
+
+    def _list(self) -> list[tuple[PurePosixPath, zipfile.ZipInfo]]:
+        infos = self.archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
             raise UserError(f"The zip holds {len(infos):,} entries; at most {MAX_ZIP_ENTRIES:,} are accepted.")
-        files, total = [], 0
+        entries, declared = [], 0
         for info in infos:
             entry = safe_entry_name(info.filename)
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
                 raise UserError(f"The zip entry '{info.filename}' is a symbolic link; links are refused.")
             if info.is_dir() or any(part.startswith((".", "__MACOSX")) for part in entry.parts):
                 continue
-            if info.file_size > limit:
+            if info.file_size > self.limit:
                 raise UserError(f"'{info.filename}' in the zip unpacks to {_megabytes(info.file_size)}; each file "
-                                f"may be at most {_megabytes(limit)}.")
-            try:
-                with archive.open(info) as handle:
-                    data = handle.read(limit + 1)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as error:
-                raise UserError(f"Can't read '{info.filename}' in the zip ({error}).") from None
-            if len(data) > limit:  # the header understated the size
-                raise UserError(f"'{info.filename}' in the zip unpacks to more than {_megabytes(limit)}.")
-            total += len(data)
-            if total > total_limit:
-                raise UserError(f"The zip unpacks to more than {_megabytes(total_limit)}; that is the most accepted.")
-            files.append((entry, data))
-    return files
+                                f"may be at most {_megabytes(self.limit)}.")
+            declared += info.file_size
+            if declared > self.total_limit:
+                raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most "
+                                "accepted.")
+            entries.append((entry, info))
+        return entries
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        """One entry's bytes, at most the per-file limit plus one byte read, the running total checked."""
+        try:
+            with self.archive.open(info) as handle:
+                data = handle.read(self.limit + 1)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
+            raise UserError(f"Can't read '{info.filename}' in the zip ({str(error)[:80]}).") from None
+        if len(data) > self.limit:  # the header understated the size
+            raise UserError(f"'{info.filename}' in the zip unpacks to more than {_megabytes(self.limit)}.")
+        self.total += len(data)
+        if self.total > self.total_limit:
+            raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most accepted.")
+        return data
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def __enter__(self) -> "ZipUpload":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def upload_name(path, *choices) -> str:
@@ -100,9 +132,13 @@ def upload_name(path, *choices) -> str:
 
 
 def register_upload(splits, description: str, *, session: str | None = None):
-    """File the upload's splits as a dataset of the current visitor (see registry.add_session_dataset);
-    images suggest a CNN, as the bundled image sets do."""
-    from playground.data.registry import add_session_dataset
+    """File the upload's splits as a dataset of the current visitor (see registry.add_session_dataset), once it
+    fits their PLAYGROUND_MAX_VISITOR_DATASETS_MB; images suggest a CNN, as the bundled image sets do."""
+    from playground.data import budget
+    from playground.data.registry import add_session_dataset, current_session
 
+    session = session or current_session()
     suggested = {"model": "cnn"} if splits.kind == "image" else {}
-    return add_session_dataset(splits, description, suggested=suggested, session=session)
+    with budget.filing:
+        budget.check_room(budget.splits_bytes(splits), session, name=splits.name)
+        return add_session_dataset(splits, description, suggested=suggested, session=session)

@@ -93,7 +93,7 @@ def use_images(request: gr.Request, path, size):
     from playground.data.image_folders import image_dataset
 
     try:
-        splits, description = image_dataset(path, int(size))
+        splits, description = image_dataset(path, size)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
     return _file(request, splits, description)
