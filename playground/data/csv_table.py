@@ -9,10 +9,13 @@ Rows are split first, and every statistic (medians for gaps, categories,
 scaling) is learnt from the training rows only.
 """
 
+import csv
+
 import numpy as np
 
 from playground import limits
-from playground.data.registry import split_three, to_splits
+from playground.data import budget
+from playground.data.registry import current_session, split_three, to_splits
 from playground.data.uploads import check_upload, upload_name
 from playground.errors import UserError
 
@@ -21,28 +24,73 @@ MAX_CLASSES = 50
 MIN_ROWS, MIN_PER_CLASS = 20, 5
 CLASS_LIKE_INTEGERS = 10  # a whole-number target with at most this many values is taken as classes
 TASK_CHOICES = ("auto", "classification", "regression")
+SEPARATORS = ",;\t|"
+SNIFF_CHARS = 64 * 1024
+
+
+def count_lines(path) -> int:
+    """Lines in the file, counted in 1 MB blocks without parsing: an upper bound on its rows plus the header
+    (a quoted field may hold a line break, so a line is not always a row)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while block := handle.read(2**20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def sniff_separator(path) -> str:
+    """Comma, semicolon, tab or bar, whichever the first lines use (comma when they don't say)."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as handle:
+        sample = handle.read(SNIFF_CHARS)
+    if len(sample) == SNIFF_CHARS and "\n" in sample:
+        sample = sample[:sample.rindex("\n")]  # whole lines only
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=SEPARATORS).delimiter
+    except csv.Error:
+        return ","
 
 
 def read_table(path):
-    """The CSV as a DataFrame (the separator is sniffed), refused with a sentence when it can't be a dataset."""
+    """The CSV as a DataFrame, parsed once with pandas' C engine, refused with a sentence when it can't be a
+    dataset. Over PLAYGROUND_MAX_DATASET_ROWS is found by counting lines first; only when they say it may be
+    over are the first limit + 1 rows parsed to be sure, never the whole file."""
     import pandas as pd
 
     path = check_upload(path, (".csv", ".tsv", ".txt"), "CSV file")
+    most = int(limits.limit("dataset_rows")) if limits.enforced() else None
+    lines = count_lines(path)
+    bounded = most is not None and lines - 1 > most
     try:
-        frame = pd.read_csv(path, sep=None, engine="python", skipinitialspace=True)
+        frame = pd.read_csv(path, sep=sniff_separator(path), engine="c", skipinitialspace=True, low_memory=False,
+                            nrows=most + 1 if bounded else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise UserError(f"Can't read '{path.name}' as a CSV table ({reason[:120]}).") from None
+    if bounded and len(frame) > most:
+        limits.check("dataset_rows", lines - 1)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.shape[1] < 2:
         raise UserError(f"'{path.name}' has {frame.shape[1]} column; a dataset needs a target and at least one "
                         "feature (is the separator a comma, semicolon or tab?).")
     if frame.columns.duplicated().any():
-        raise UserError(f"'{path.name}' has two columns named '{frame.columns[frame.columns.duplicated()][0]}'.")
+        raise UserError(f"'{path.name}' has two columns named "
+                        f"'{short(frame.columns[frame.columns.duplicated()][0])}'.")
     if len(frame) < MIN_ROWS:
         raise UserError(f"'{path.name}' has {len(frame)} rows; at least {MIN_ROWS} are needed to train and test.")
     limits.check("dataset_rows", len(frame))
     return frame
+
+
+def short(text, most: int = 40) -> str:
+    """A value as it may appear in a sentence: cut to `most` characters."""
+    text = str(text)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
+def column_list(columns) -> str:
+    names = [short(c) for c in list(columns)[:12]]
+    return ", ".join(names) + (f" and {len(columns) - 12} more" if len(columns) > 12 else "")
 
 
 def column_kind(series) -> str:
@@ -89,75 +137,100 @@ def describe(frame) -> list[dict]:
     return rows
 
 
-def _encode(frame, features: list[str], train_rows: np.ndarray):
-    """Features -> float matrix: numeric gaps get the training median, categories become one-hot columns
-    (a 'missing' category for gaps; values never seen in training are all zeros); then standardized."""
+def _columns(frame, features: list[str], train_rows: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """(input name, float64 values for every row) per network input, one-hot categories expanded lazily:
+    numeric gaps get the training median, categories a 'missing' value for gaps (values never seen in
+    training are all zeros). Categories stay unexpanded, so the caller can count inputs before building any."""
     import pandas as pd
 
-    columns, names = [], []
+    planned = []
     for name in features:
         series = frame[name]
         kind = column_kind(series)
         if kind == "text":
-            raise UserError(f"Column '{name}' has {series.nunique():,} different text values: it looks like free "
-                            "text or an ID, which a network can't use as a number; leave it out of the features.")
+            raise UserError(f"Column '{short(name)}' has {series.nunique():,} different text values: it looks like "
+                            "free text or an ID, which a network can't use as a number; leave it out of the features.")
         if kind == "numeric":
             values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
-            train_values = values[train_rows]
-            if np.isnan(train_values).all():
-                raise UserError(f"Column '{name}' has no values in the training rows; leave it out.")
-            median = float(np.nanmedian(train_values))
-            columns.append(np.where(np.isnan(values), median, values)[:, None])
-            names.append(name)
+            if np.isnan(values[train_rows]).all():
+                raise UserError(f"Column '{short(name)}' has no values in the training rows; leave it out.")
+            planned.append((name, values, None))
         else:
             labels = series.astype(str).where(series.notna(), "missing").to_numpy()
-            for category in sorted(set(labels[train_rows])):
-                columns.append((labels == category).astype(float)[:, None])
-                names.append(f"{name}={category}")
-    matrix = np.hstack(columns)
-    mean, std = matrix[train_rows].mean(0), matrix[train_rows].std(0)
-    return (matrix - mean) / np.where(std > 0, std, 1.0), names
+            planned.append((name, labels, sorted(set(labels[train_rows]))))
+    return planned
 
 
-def table_dataset(path, target: str, features: list[str] | None = None, task: str = "auto"):
-    """Read, check and encode a CSV; returns (Splits, description). `features` default: every other column."""
-    import pandas as pd
+def _encode(frame, features: list[str], train_rows: np.ndarray):
+    """Features -> standardized float32 matrix and input names, priced against the memory budget first."""
+    planned = _columns(frame, features, train_rows)
+    width = sum(1 if categories is None else len(categories) for _, _, categories in planned)
+    size = len(frame) * width * budget.FLOAT32
+    budget.check_dataset(size, f"{len(frame):,} rows of {width:,} inputs")
+    budget.check_room(size, current_session())
+    matrix, names = np.empty((len(frame), width), dtype=np.float32), []
+    for name, values, categories in planned:
+        if categories is None:
+            median = float(np.nanmedian(values[train_rows]))
+            columns = [(name, np.where(np.isnan(values), median, values))]
+        else:
+            columns = ((f"{name}={c}", (values == c).astype(float)) for c in categories)
+        for input_name, column in columns:
+            mean, std = column[train_rows].mean(), column[train_rows].std()
+            matrix[:, len(names)] = (column - mean) / (std if std > 0 else 1.0)
+            names.append(input_name)
+    return matrix, names
 
-    frame = read_table(path)
-    if target not in frame.columns:
-        raise UserError(f"There is no column '{target}' to predict; the columns are {', '.join(frame.columns)}.")
-    features = [f for f in (features or [c for c in frame.columns if c != target])]
+
+def _check_choices(frame, target, features, task) -> list[str]:
+    """The target, features and task a caller sent, checked against the table; returns the features."""
+    if not isinstance(target, str) or target not in frame.columns:
+        raise UserError(f"There is no column '{short(target)}' to predict; the columns are "
+                        f"{column_list(frame.columns)}.")
+    if features is None or (isinstance(features, (list, tuple)) and not features):
+        features = [c for c in frame.columns if c != target]
+    if not isinstance(features, (list, tuple)) or not all(isinstance(f, str) for f in features):
+        raise UserError("The feature columns must be a list of column names.")
     unknown = [f for f in features if f not in frame.columns]
     if unknown:
-        raise UserError(f"There is no column {', '.join(map(repr, unknown))}; the columns are "
-                        f"{', '.join(frame.columns)}.")
+        raise UserError(f"There is no column {', '.join(repr(short(f)) for f in unknown[:5])}; the columns are "
+                        f"{column_list(frame.columns)}.")
     if target in features:
-        raise UserError(f"'{target}' is the target, so it can't also be a feature.")
-    if not features:
-        raise UserError("Choose at least one feature column.")
+        raise UserError(f"'{short(target)}' is the target, so it can't also be a feature.")
     if task not in TASK_CHOICES:
-        raise UserError(f"Task must be one of {', '.join(TASK_CHOICES)}; got '{task}'.")
+        raise UserError(f"Task must be one of {', '.join(TASK_CHOICES)}; got '{short(task)}'.")
+    return list(features)
+
+
+def table_dataset(path, target: str, features: list[str] | None = None, task: str = "auto", *, frame=None):
+    """Read, check and encode a CSV; returns (Splits, description). `features` default: every other column.
+    `frame` is the table already read from `path` by `read_table`, when the caller kept it."""
+    import pandas as pd
+
+    frame = read_table(path) if frame is None else frame
+    features = _check_choices(frame, target, features, task)
     dropped = int(frame[target].isna().sum())
     frame = frame[frame[target].notna()].reset_index(drop=True)
     if len(frame) < MIN_ROWS:
-        raise UserError(f"Only {len(frame)} rows have a value for '{target}'; at least {MIN_ROWS} are needed.")
+        raise UserError(f"Only {len(frame)} rows have a value for '{short(target)}'; at least {MIN_ROWS} are needed.")
     task = infer_task(frame[target]) if task == "auto" else task
     if task == "regression":
         if column_kind(frame[target]) != "numeric":
-            raise UserError(f"'{target}' holds text, so it can't be a regression target: choose classification.")
+            raise UserError(f"'{short(target)}' holds text, so it can't be a regression target: choose classification.")
         y, classes = pd.to_numeric(frame[target]).astype(float).to_numpy(), [target]
         parts = split_three(np.arange(len(frame)), y, stratify=False)
     else:
         labels = frame[target].astype(str)
         counts = labels.value_counts()
         if len(counts) < 2:
-            raise UserError(f"'{target}' has a single value, '{counts.index[0]}': there is nothing to classify.")
+            raise UserError(f"'{short(target)}' has a single value, '{short(counts.index[0])}': there is nothing to "
+                            "classify.")
         if len(counts) > MAX_CLASSES:
-            raise UserError(f"'{target}' has {len(counts)} different values, too many classes (at most "
+            raise UserError(f"'{short(target)}' has {len(counts)} different values, too many classes (at most "
                             f"{MAX_CLASSES}); if it is a measurement, choose regression.")
         if counts.min() < MIN_PER_CLASS:
-            raise UserError(f"Class '{counts.idxmin()}' of '{target}' has only {counts.min()} rows; every class "
-                            f"needs at least {MIN_PER_CLASS}.")
+            raise UserError(f"Class '{short(counts.idxmin())}' of '{short(target)}' has only {counts.min()} rows; "
+                            f"every class needs at least {MIN_PER_CLASS}.")
         classes = sorted(counts.index, key=_natural)
         y = labels.map({c: i for i, c in enumerate(classes)}).to_numpy()
         parts = split_three(np.arange(len(frame)), y)
@@ -168,8 +241,9 @@ def table_dataset(path, target: str, features: list[str] | None = None, task: st
     name = upload_name(path, target, features, task)
     splits = to_splits(name, "tabular", arrays, task=task)
     what = f"{len(classes)}-class classification" if task == "classification" else "regression"
-    description = (f"Your table: {len(frame):,} rows{f' ({dropped} without a {target} left out)' if dropped else ''}, "
-                   f"{len(features)} feature columns → {len(names)} inputs; {what} of '{target}'.")
+    left_out = f" ({dropped} without a {short(target)} left out)" if dropped else ""
+    description = (f"Your table: {len(frame):,} rows{left_out}, {len(features)} feature columns → {len(names)} "
+                   f"inputs; {what} of '{short(target)}'.")
     return splits, description
 
 

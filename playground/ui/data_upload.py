@@ -5,13 +5,22 @@ image_folders.py) and filed in the registry under this visitor's session, so
 it is an ordinary dataset for them, in every tab and in the API, and
 invisible to everybody else. Importing this module tells the registry how to
 find the visitor behind a call: Gradio's session hash.
+
+A CSV is parsed once: the table a visitor's page opened is kept for them (one
+per visitor) and reused when they change the target and press "Use this
+table". Their tables and uploads go when the page closes (`visitors.on_leave`),
+or when their session state expires for a caller without a page.
 """
+
+import threading
+from pathlib import Path
 
 import gradio as gr
 
 from playground.data import registry
 from playground.data.uploads import register_upload
 from playground.errors import UserError
+from playground.ui import visitors
 
 
 def _gradio_session() -> str | None:
@@ -32,24 +41,60 @@ def refresh_datasets(kind: str | None = None):
     return refresh
 
 
+_tables: dict[str, tuple[tuple, object]] = {}  # session -> (file key, DataFrame): the last CSV their page opened
+_tables_lock = threading.Lock()
+
+
+def _file_key(path) -> tuple | None:
+    try:
+        stat = Path(path).stat()
+    except (OSError, TypeError, ValueError):
+        return None
+    return str(path), stat.st_size, stat.st_mtime_ns
+
+
+def kept_table(session: str, path):
+    """The table this visitor's page already parsed from `path`, or None."""
+    key = _file_key(path)
+    with _tables_lock:
+        held = _tables.get(session)
+    return held[1] if held is not None and key is not None and held[0] == key else None
+
+
+def open_table(session: str, path):
+    """`path` parsed once for this visitor: the kept table, or read_table's, then kept (one per visitor)."""
+    from playground.data.csv_table import read_table
+
+    frame = kept_table(session, path)
+    if frame is None:
+        frame = read_table(path)
+        with _tables_lock:
+            _tables[session] = (_file_key(path), frame)
+    return frame
+
+
+@visitors.on_leave
 def forget(owner) -> None:
-    """Called by Gradio when a visitor's session state expires: their uploads go."""
+    """A visitor's page closed (or, for a caller without one, their session state expired): their uploads and
+    their kept table go."""
     if owner:
         registry.forget_session(owner)
+        with _tables_lock:
+            _tables.pop(owner, None)
 
 
 # handlers
 
 
-def on_table(path):
+def on_table(request: gr.Request, path):
     """A CSV arrived: preview, statistics, and target/feature pickers."""
-    from playground.data.csv_table import column_kind, describe, infer_task, read_table
+    from playground.data.csv_table import column_kind, describe, infer_task
 
     if path is None:
         return [gr.update(value=None, visible=False), gr.update(value=None, visible=False),
                 gr.update(choices=[], value=None), gr.update(choices=[], value=[]), gr.update(value="auto"), ""]
     try:
-        frame = read_table(path)
+        frame = open_table(visitors.session_of(request), path)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
     stats = describe(frame)
@@ -68,22 +113,30 @@ def on_table(path):
             gr.update(value="auto"), note]
 
 
-def on_target(path, target, features):
+def on_target(request: gr.Request, path, target, features):
     """Changing the target takes it out of the features and says which task it implies."""
-    from playground.data.csv_table import infer_task, read_table
+    from playground.data.csv_table import infer_task
 
     if path is None or not target:
         return gr.skip(), ""
-    frame = read_table(path)
-    return [f for f in (features or []) if f != target], f"The target **{target}** looks like " \
-        f"**{infer_task(frame[target])}**."
+    try:
+        frame = open_table(visitors.session_of(request), path)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
+    if not isinstance(target, str) or target not in frame.columns:
+        return gr.skip(), ""
+    kept = [f for f in features if f != target] if isinstance(features, list) else gr.skip()
+    return kept, f"The target **{target}** looks like **{infer_task(frame[target])}**."
 
 
 def use_table(request: gr.Request, path, target, features, task):
+    """The table as a dataset: the one the visitor's page parsed when it is still that file, else read now
+    (an API caller without a page is not kept a table)."""
     from playground.data.csv_table import table_dataset
 
     try:
-        splits, description = table_dataset(path, target, list(features or []), task or "auto")
+        frame = kept_table(visitors.session_of(request), path)
+        splits, description = table_dataset(path, target, features, task or "auto", frame=frame)
     except UserError as error:
         raise gr.Error(str(error), print_exception=False)
     return _file(request, splits, description)
@@ -102,7 +155,10 @@ def use_images(request: gr.Request, path, size):
 def _file(request, splits, description):
     """Register, then point the dataset menu at the new dataset (its `.then` draws the preview)."""
     session = getattr(request, "session_hash", None)
-    register_upload(splits, description, session=session)
+    try:
+        register_upload(splits, description, session=session)
+    except UserError as error:
+        raise gr.Error(str(error), print_exception=False)
     with registry.session_scope(session or registry.LOCAL_SESSION):
         names = registry.dataset_names()
     return (gr.update(choices=names, value=splits.name), f"✅ Added **{splits.name}**: {description}",
