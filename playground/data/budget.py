@@ -21,7 +21,9 @@ filing = threading.Lock()  # held around check_room and the add that follows, so
 
 
 def megabytes(size: float) -> str:
-    return f"{size / 2**20:,.0f} MB" if size >= 2**20 else f"{size / 2**20:.2f} MB"
+    """1,250 MB; 1.5 MB; 0.059 MB (two figures under 10 MB, so a tiny limit never reads as 0)."""
+    mb = size / 2**20
+    return f"{mb:,.0f} MB" if mb >= 10 else f"{mb:.2g} MB"
 
 
 def limit_bytes(name: str) -> int:
