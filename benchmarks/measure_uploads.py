@@ -4,7 +4,7 @@ Each case runs in a fresh child process (`python -c`), started in the source tre
 given by `--repo` (so the same script measures `main` before a change and a
 branch after it), with the app's limits enforced as `app.py` enforces them. The
 child prints its resident memory after imports (baseline), its peak
-(`resource.getrusage(...).ru_maxrss`) and what it still holds after the upload
+(VmHWM in /proc/self/status) and what it still holds after the upload
 was filed for a visitor (VmRSS from /proc), plus the wall time and the sentence
 it was refused with, if any. The parent watches the child and kills it when its
 resident memory passes `--cap-gb`, or when the machine has under 2 GB
@@ -27,12 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 CHILD = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 sys.path.insert(0, os.getcwd())
 
-def rss_mb():
+def rss_mb(field="VmRSS"):  # VmHWM: the peak (ru_maxrss would include the forking parent's)
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
 
 import numpy, torch, pandas, PIL.Image, sklearn.model_selection  # the imports every case pays for anyway
@@ -57,7 +57,7 @@ try:
 except UserError as error:
     refused = str(error)
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = rss_mb("VmHWM")
 print(json.dumps({"baseline_mb": baseline, "peak_mb": peak, "held_mb": rss_mb(), "seconds": seconds,
                   "refused": refused}))
 """
