@@ -9,6 +9,7 @@ from torch import nn
 
 from playground.models.configs import CNNConfig  # noqa: F401  (re-exported)
 from playground.errors import UserError
+from playground.randomness import Dropout  # nn.Dropout drawing from the run's generator
 
 
 class CNN(nn.Module):
@@ -30,7 +31,7 @@ class CNN(nn.Module):
         flat = in_channels * height * width
         head: list[nn.Module] = [nn.Flatten()]
         if config.dropout > 0:
-            head.append(nn.Dropout(config.dropout))
+            head.append(Dropout(config.dropout))
         if config.dense > 0:
             head += [nn.Linear(flat, config.dense), nn.ReLU()]
             flat = config.dense

@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from playground.models.configs import MLPConfig  # noqa: F401  (re-exported)
+from playground.randomness import Dropout  # nn.Dropout drawing from the run's generator
 
 ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "gelu": nn.GELU}
 
@@ -24,7 +25,7 @@ class MLP(nn.Module):
                 layers.append(nn.BatchNorm1d(config.width))
             layers.append(ACTIVATIONS[config.activation]())
             if config.dropout > 0:
-                layers.append(nn.Dropout(config.dropout))
+                layers.append(Dropout(config.dropout))
             width_in = config.width
         layers.append(nn.Linear(width_in, num_classes))
         self.net = nn.Sequential(*layers)

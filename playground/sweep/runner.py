@@ -147,7 +147,7 @@ class Sweep:
         while pending or active:
             while pending and active < self.config.parallel and not budget.is_set():
                 index = pending.pop(0)
-                runs[index] = self.make_run(index)  # built here, in order: the same seed gives the same weights
+                runs[index] = self.make_run(index)  # each run owns its generators: parallel runs keep their seeds
                 self.rows[index]["status"] = "running"
                 threading.Thread(target=work, args=(index, runs[index]), daemon=True).start()
                 active += 1

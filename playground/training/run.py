@@ -4,7 +4,9 @@
 anything streams), builds the data and the model, and `events()` trains.
 Calling `events(epochs=n)` again continues from where the last call ended:
 same optimizer state, same shuffling and dropout random streams, so 3 + 2
-epochs land where 5 would have. After it, the run holds the trained model, its
+epochs land where 5 would have. Those streams are the run's own generators
+(`playground.randomness`), never torch's global one, so the same seed gives
+the same run whatever else the app is running. After it, the run holds the trained model, its
 history (`history`: one row per epoch; `steps`: the running loss a few times
 per epoch, for smooth curves) and summary, and `save()` writes the downloads: weights
 (safetensors), config (JSON), history (CSV).
@@ -15,9 +17,8 @@ import json
 import threading
 from pathlib import Path
 
-import torch
-
 from playground import config as cfg
+from playground import randomness
 from playground.data import load_dataset
 from playground.device import pick_device
 from playground.errors import UserError
@@ -28,11 +29,6 @@ from playground.training.config import RegressionConfig, TrainConfig
 from playground.training.events import DoneEvent, EpochEvent, StepEvent
 from playground.training.tasks import make_task
 from playground.training.trainer import Trainer
-
-# torch's global RNG is shared by every thread: seeding and building a model hold this lock, so a sweep's
-# parallel runs (or two users' runs) can't reseed each other halfway through an initialisation
-_global_rng = threading.Lock()
-
 
 class Run:
     def __init__(self, model_name: str, dataset_name: str, *, model_settings: dict | None = None,
@@ -46,15 +42,15 @@ class Run:
         self.task_settings = _task_settings(self.splits, task_settings)
         self.problem = make_task(self.splits, self.task_settings)  # what is learnt, and how it reads (tasks.py)
         self.device = distributed.local_device(pick_device(self.train_config.device))  # a GPU per process
-        with _global_rng:
-            torch.manual_seed(self.train_config.seed)  # the same seed gives the same initial weights
-            self.model = build_model(model_name, self.splits, self.model_config)
+        self.random = randomness.generators(self.train_config.seed, self.device)
+        self.model = build_model(model_name, self.splits, self.model_config)
+        randomness.initialise(self.model, self.random.weights)  # the same seed gives the same initial weights
+        randomness.attach(self.model, self.random.dropout)  # and the same dropout masks
         self.history: list[dict] = []  # EpochEvent dicts, over every call of events()
         self.steps: list[dict] = []  # StepEvent dicts: the running training loss within epochs
         self.summary: dict = {}
         self.trainer: Trainer | None = None
         self.segments: list[int] = []  # whole epochs trained by each call of events() (for the exported script)
-        self._random_state = None  # the global torch RNG (dropout) where the last call left it
 
     @property
     def task(self) -> str:
@@ -74,12 +70,8 @@ class Run:
     def events(self, stop: threading.Event | None = None, epochs: int | None = None):
         """Train (the configured epochs, or `epochs` more), yielding each event; `history` and `summary` follow."""
         if self.trainer is None:
-            self.trainer = Trainer(self.model, self.splits, self.train_config, self.device, task=self.problem)
-            with _global_rng:
-                torch.manual_seed(self.train_config.seed)  # dropout masks repeat too (one run at a time)
-        else:
-            with _global_rng:
-                torch.set_rng_state(self._random_state)
+            self.trainer = Trainer(self.model, self.splits, self.train_config, self.device, task=self.problem,
+                                   shuffle=self.random.shuffle)
         epochs_before = self.trainer.epoch
         try:
             for event in self.trainer.run(epochs, stop):
@@ -92,7 +84,6 @@ class Run:
                                     "task": self.task, "parameters": self.parameters}
                 yield event
         finally:
-            self._random_state = torch.get_rng_state()
             if self.trainer.epoch > epochs_before:
                 self.segments.append(self.trainer.epoch - epochs_before)
 

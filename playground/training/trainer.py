@@ -55,7 +55,7 @@ class Trainer:
     """Trains `model` on `splits` in place; `run(epochs)` may be called again to go on from where it ended."""
 
     def __init__(self, model: nn.Module, splits, config: TrainConfig, device: torch.device, *,
-                 task_settings: dict | None = None, task=None):
+                 task_settings: dict | None = None, task=None, shuffle: torch.Generator | None = None):
         self.model, self.splits, self.config, self.device = model.to(device), splits, config, device
         distributed.setup(device)
         self.train_model = distributed.wrap(self.model, device)  # DDP under torchrun, the model itself otherwise
@@ -66,7 +66,7 @@ class Trainer:
         self.steps_per_epoch = math.ceil(len(self.y_train) / self.batch_size)
         self.optimizer = make_optimizer(model, config)
         self.schedule = None
-        self.generator = torch.Generator().manual_seed(config.seed)
+        self.generator = shuffle if shuffle is not None else torch.Generator().manual_seed(config.seed)  # batches
         self.epoch = 0  # epochs finished so far, over every call of `run`
         self.seconds = 0.0
         self.diverged = False
