@@ -131,9 +131,9 @@ def generator_loss(config: GANConfig, fake_scores) -> torch.Tensor:
     return -fake_scores.mean()
 
 
-def gradient_penalty(discriminator, real, fake, labels) -> torch.Tensor:
+def gradient_penalty(discriminator, real, fake, labels, generator: torch.Generator | None = None) -> torch.Tensor:
     """WGAN-GP: push the critic's gradient norm towards 1 on points between real and fake images."""
-    mix = torch.rand(len(real), 1, 1, 1, device=real.device)
+    mix = torch.rand(len(real), 1, 1, 1, device=real.device, generator=generator)
     between = (mix * real + (1 - mix) * fake).requires_grad_(True)
     scores = discriminator(between, labels)
     (gradients,) = torch.autograd.grad(scores.sum(), between, create_graph=True)

@@ -14,6 +14,7 @@ import time
 
 import torch
 
+from playground import randomness
 from playground.generative.events import GanEpochEvent, GanStepEvent, PictureEvent, QualityEvent
 from playground.generative.gan import (GANConfig, discriminator_loss, generator_loss, gradient_penalty,
                                        score_summary, update_average)
@@ -55,12 +56,15 @@ def judge_samples(generator, judge, *, device, count: int = QUALITY_SAMPLES) -> 
 
 
 def train_gan(generator, discriminator, data: ImageData, config: GANConfig, device: torch.device, judge,
-              stop: threading.Event | None = None, averaged=None):
+              stop: threading.Event | None = None, averaged=None, random=None):
     """Train both networks in place on `data.x_train`, yielding events and one final DoneEvent.
 
     With `averaged` (a copy of the generator) and `config.ema` > 0, it tracks the running average of the
-    generator's weights, and the pictures and scores come from it.
+    generator's weights, and the pictures and scores come from it. `random` (randomness.generators) gives
+    the noise, and the batch order from the same stream, in the order the loop has always drawn them
+    (default: generators of `config.seed`).
     """
+    random = random or randomness.generators(config.seed, device)
     started = time.perf_counter()
     generator.to(device).train()
     sampler = generator if averaged is None or config.ema == 0 else averaged.to(device)
@@ -87,7 +91,7 @@ def train_gan(generator, discriminator, data: ImageData, config: GANConfig, devi
         return PictureEvent("samples", epoch, step, image_grid(images, GRID_COLUMNS))
 
     for epoch in range(1, config.epochs + 1):
-        order = torch.randperm(n, device="cpu").to(device)
+        order = torch.randperm(n, generator=random.noise, device=random.noise.device).to(device)
         sums = torch.zeros(4, device=device)  # g_loss, d_loss, d_real, d_fake since the last step event
         epoch_sums, logged, epoch_logged = torch.zeros(4, device=device), 0, 0
         for index in range(steps_per_epoch):
@@ -97,13 +101,14 @@ def train_gan(generator, discriminator, data: ImageData, config: GANConfig, devi
             batch = order[index * batch_size:(index + 1) * batch_size]
             real, labels = real_images[batch], real_labels[batch] if config.conditional else None
             update_g = (step + 1) % config.d_steps == 0
-            noise = torch.randn(len(batch), config.latent_dim, device=device)
+            noise = torch.randn(len(batch), config.latent_dim, device=device, generator=random.noise)
             with torch.set_grad_enabled(update_g):
                 fake = generator(noise, labels)
             real_scores, fake_scores = discriminator(real, labels), discriminator(fake.detach(), labels)
             d_loss = discriminator_loss(config, real_scores, fake_scores)
             if config.loss == "wgan-gp" and config.gp_weight > 0:
-                d_loss = d_loss + config.gp_weight * gradient_penalty(discriminator, real, fake.detach(), labels)
+                d_loss = d_loss + config.gp_weight * gradient_penalty(discriminator, real, fake.detach(), labels,
+                                                                          generator=random.noise)
             optimizer_d.zero_grad(set_to_none=True)
             d_loss.backward()
             optimizer_d.step()

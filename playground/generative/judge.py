@@ -74,9 +74,11 @@ def _build(data: ImageData) -> torch.nn.Module:
     from playground import config as cfg
     from playground.models.cnn import CNN, CNNConfig
 
-    torch.manual_seed(JUDGE_TRAINING["seed"])
+    from playground import randomness
+
     config = cfg.build(CNNConfig, JUDGE_MODEL)
-    return CNN(input_shape=(data.channels, data.size, data.size), num_classes=data.num_classes, config=config)
+    model = CNN(input_shape=(data.channels, data.size, data.size), num_classes=data.num_classes, config=config)
+    return randomness.initialise(model, randomness.seeded(JUDGE_TRAINING["seed"]))  # never the global generator
 
 
 def _load_or_train(data: ImageData) -> Judge:

@@ -17,6 +17,7 @@ import numpy as np
 import torch
 
 from playground import config as cfg
+from playground import randomness
 from playground.device import pick_device
 from playground.errors import UserError
 from playground.generative import gan, gan_config
@@ -86,9 +87,11 @@ class GanRun(_Base):
         self.config = _settings(gan_config.PRESETS, preset, settings, gan_config.GANConfig)
         self.data = load_images(dataset_name)
         self.device = pick_device(self.config.device)
-        torch.manual_seed(self.config.seed)
+        self.random = randomness.generators(self.config.seed, self.device)  # the run's own: nothing global
         self.generator, self.discriminator = gan.build_networks(
             self.config, channels=self.data.channels, size=self.data.size, num_classes=self.data.num_classes)
+        randomness.initialise(self.generator, self.random.weights)
+        randomness.initialise(self.discriminator, self.random.weights)
         # with weight averaging on, samples and the saved generator come from the running average
         self.averaged = copy.deepcopy(self.generator) if self.config.ema > 0 else None
         self.history: list[dict] = []
@@ -108,9 +111,8 @@ class GanRun(_Base):
         from playground.generative.judge import get_judge
 
         judge = get_judge(self.data.name)  # trained once per dataset (seconds), then cached
-        torch.manual_seed(self.config.seed)
         for event in train_gan(self.generator, self.discriminator, self.data, self.config, self.device, judge, stop,
-                               averaged=self.averaged):
+                               averaged=self.averaged, random=self.random):
             self._record(event, GanEpochEvent, {"preset": self.preset, "conditional": self.config.conditional,
                                                 "parameters": self.parameters})
             yield event

@@ -28,6 +28,7 @@ class AutoEncoder(nn.Module):
         self.variational, self.latent_dim = config.variant == "vae", config.latent_dim
         pixels, hidden, base = channels * size * size, config.hidden, size // 4
         codes = config.latent_dim * (2 if self.variational else 1)
+        self.noise: torch.Generator | None = None  # the run's generator for z's noise (None: torch's global one)
         if config.architecture == "mlp":
             self.encoder = nn.Sequential(nn.Flatten(), nn.Linear(pixels, hidden), nn.ReLU(), nn.Linear(hidden, codes))
             self.decoder = nn.Sequential(nn.Linear(config.latent_dim, hidden), nn.ReLU(), nn.Linear(hidden, pixels),
@@ -56,7 +57,8 @@ class AutoEncoder(nn.Module):
     def forward(self, images: torch.Tensor):
         mean, log_variance = self.encode(images)
         if log_variance is not None and self.training:
-            codes = mean + torch.exp(0.5 * log_variance) * torch.randn_like(mean)  # reparameterisation
+            noise = torch.randn_like(mean, generator=self.noise)
+            codes = mean + torch.exp(0.5 * log_variance) * noise  # reparameterisation
         else:
             codes = mean
         return self.decode(codes), mean, log_variance

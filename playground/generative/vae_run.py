@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from playground import randomness
 from playground.device import pick_device
 from playground.errors import UserError
 from playground.generative import vae, vae_config
@@ -30,8 +31,10 @@ class VaeRun(_Base):
         self.config = _settings(vae_config.PRESETS, preset, settings, vae_config.VAEConfig)
         self.data = load_images(dataset_name)
         self.device = pick_device(self.config.device)
-        torch.manual_seed(self.config.seed)
+        self.random = randomness.generators(self.config.seed, self.device)  # the run's own: nothing global
         self.model = vae.build_model(self.config, channels=self.data.channels, size=self.data.size)
+        randomness.initialise(self.model, self.random.weights)
+        self.model.noise = self.random.noise  # z's noise; the batch order comes from it too, as it always did
         self.history: list[dict] = []
         self.summary: dict = {}
 
@@ -42,8 +45,7 @@ class VaeRun(_Base):
     def events(self, stop: threading.Event | None = None):
         from playground.generative.vae_train import train_vae
 
-        torch.manual_seed(self.config.seed)
-        for event in train_vae(self.model, self.data, self.config, self.device, stop):
+        for event in train_vae(self.model, self.data, self.config, self.device, stop, shuffle=self.random.noise):
             self._record(event, VaeEpochEvent, {"preset": self.preset, "variational": self.model.variational,
                                                 "parameters": self.parameters})
             yield event

@@ -88,8 +88,13 @@ def latent_knn_accuracy(train_codes, train_labels, test_codes, test_labels) -> f
 
 
 def train_vae(model, data: ImageData, config: VAEConfig, device: torch.device,
-              stop: threading.Event | None = None):
-    """Train `model` in place on `data.x_train`, yielding events and one final DoneEvent."""
+              stop: threading.Event | None = None, shuffle: torch.Generator | None = None):
+    """Train `model` in place on `data.x_train`, yielding events and one final DoneEvent.
+
+    `shuffle` orders the batches (default: a generator seeded with `config.seed`); the reparameterisation
+    noise comes from `model.noise`.
+    """
+    shuffle = shuffle or torch.Generator().manual_seed(config.seed)
     started = time.perf_counter()
     model.to(device).train()
     x_train = data.x_train.to(device)
@@ -103,7 +108,7 @@ def train_vae(model, data: ImageData, config: VAEConfig, device: torch.device,
     status, message, epochs_run, step = "finished", "Training finished.", 0, 0
 
     for epoch in range(1, config.epochs + 1):
-        order = torch.randperm(n).to(device)
+        order = torch.randperm(n, generator=shuffle).to(device)
         sums, epoch_sums, logged, seen = torch.zeros(3, device=device), torch.zeros(3, device=device), 0, 0
         for index in range(steps_per_epoch):
             if stop is not None and stop.is_set():

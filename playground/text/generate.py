@@ -5,7 +5,9 @@ per step (the texts so far, each new token with its probability and top
 candidates), then one `done` event with the timings. Sampling, top-k, top-p,
 repetition penalty, beams and several sequences are transformers' own, so the
 text is exactly what `pipeline("text-generation")` gives for the same settings
-and seed. A `threading.Event` passed as `stop` ends generation after the token
+and seed. The sampling draws come from a generator of the request's own
+(`randomness.drawing_from`), not torch's global one, so the seed holds while
+other visitors train or sample. A `threading.Event` passed as `stop` ends generation after the token
 in flight. Beam search can't stream: its text and probabilities arrive at the end.
 """
 
@@ -46,16 +48,13 @@ class GenerationConfig:
     top_candidates: int = param(10, "How many of the likeliest next tokens to show for each step.", low=1, high=50)
 
 
-# torch's random generator is global: one sampled generation at a time keeps "same seed, same text" true
-sampling_lock = threading.Lock()
-
-
 def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None, *,
                     stop: threading.Event | None = None) -> Iterator[dict]:
     """Yield `start`, then `token` per step (not for beam search), then `done`. See the module docstring."""
     import torch
     from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor, StoppingCriteriaList
 
+    from playground.randomness import drawing_from, seeded
     from playground.text.probabilities import ProbabilityRecorder, sequence_probabilities
 
     config = validate(config or GenerationConfig())
@@ -84,8 +83,8 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
 
     def run():
         try:
-            with contextlib.nullcontext() if config.greedy else sampling_lock, torch.inference_mode():
-                torch.manual_seed(seed)
+            draws = contextlib.nullcontext() if config.greedy else drawing_from(seeded(seed, loaded.device))
+            with draws, torch.inference_mode():  # the mode is per thread: it has to be entered here
                 outcome["sequences"] = loaded.model.generate(**kwargs)
         except BaseException as error:  # handed to the reader, which raises it
             outcome["error"] = error

@@ -93,8 +93,8 @@ def train_events(config: TinyGPTConfig, corpus: str, *, out_dir=None,
     """Train a tiny GPT on `corpus`, yielding events; saves it to `out_dir` at the end (also when stopped)."""
     import torch
 
+    from playground import randomness
     from playground.device import pick_device
-    from playground.text.generate import sampling_lock
 
     config, corpus, stop = validate(config), check_corpus(corpus), stop or threading.Event()
     start = time.perf_counter()
@@ -106,10 +106,11 @@ def train_events(config: TinyGPTConfig, corpus: str, *, out_dir=None,
         raise UserError(f"The text is {len(ids):,} tokens: too short for a context of {config.context_length} "
                         f"(a tenth is held out); give more text or a shorter context length.")
     device = pick_device("auto")
-    with sampling_lock:  # weights come from torch's global generator: seed it without racing a sampling user
-        torch.manual_seed(config.seed)
-        model = build_model(tokenizer, config).to(device)
-    batches = torch.Generator().manual_seed(config.seed)
+    random = randomness.generators(config.seed, device)
+    with randomness.drawing_from(random.weights):  # transformers' own initialisation, from the run's generator
+        model = build_model(tokenizer, config)
+    model = randomness.attach(model.to(device), random.dropout)  # refuses a dropout drawing from the global one
+    batches = random.shuffle
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, betas=(0.9, 0.95), weight_decay=0.01)
     warmup = max(1, config.steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup) * (
@@ -170,14 +171,14 @@ def write_sample(model, tokenizer, config: TinyGPTConfig) -> str:
     """What the model writes now from `sample_prompt`, drawn with the run's seed (so samples compare)."""
     import torch
 
-    from playground.text.generate import sampling_lock
+    from playground import randomness
 
     ids = tokenizer(config.sample_prompt)["input_ids"] or [tokenizer.eos_token_id]
     ids = ids[-(config.context_length // 2):]
     was_training = model.training
     model.eval()
-    with sampling_lock, torch.no_grad():
-        torch.manual_seed(config.seed)
+    # a fresh generator from the seed each time, so samples at different steps compare
+    with randomness.drawing_from(randomness.seeded(config.seed, model.device)), torch.no_grad():
         out = model.generate(torch.tensor([ids], device=model.device), do_sample=True, top_k=0, top_p=1.0,
                              temperature=1.0, max_new_tokens=min(SAMPLE_TOKENS, config.context_length - len(ids)),
                              pad_token_id=tokenizer.eos_token_id)

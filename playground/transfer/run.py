@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import torch
 
 from playground import config as cfg
+from playground import randomness
 from playground.device import pick_device
 from playground.errors import UserError
 from playground.training.config import TrainConfig
@@ -103,8 +104,7 @@ class TransferExperiment:
                 backbone, self.pretrain_info, self.pretrain_history = _pretrained[key]
                 return backbone
         source = load_task(c.source)
-        torch.manual_seed(c.seed)
-        net = small_cnn(source.input_shape, source.num_classes)
+        net = randomness.initialise(small_cnn(source.input_shape, source.num_classes), randomness.seeded(c.seed))
         done = None
         for event in train(net, source, self.train_config(c.pretrain_epochs, PRETRAIN_LR), self.device, stop):
             if isinstance(event, EpochEvent):
@@ -132,8 +132,7 @@ class TransferExperiment:
         model, splits = net, data
         if strategy.freeze:  # features once, then only the head trains (see strategies.py)
             model, splits = net.head, feature_splits(net.backbone, data, self.device)
-        torch.manual_seed(c.seed)
-        done = None
+        done = None  # the trainer shuffles with its own generator from the seed; the networks have no dropout
         for event in train(model, splits, self.train_config(c.epochs, c.lr), self.device, stop):
             if isinstance(event, EpochEvent):
                 self.history.append({**event.to_dict(), "strategy": strategy_name, "shots": shots})

@@ -73,12 +73,15 @@ class CNNBackbone:
 
 
 def build_net(strategy: Strategy, backbone, num_classes: int, *, backbone_lr_scale: float, seed: int) -> TransferNet:
-    torch.manual_seed(seed)  # the same seed gives every strategy the same head to start from
-    head_seed_state = torch.get_rng_state()
-    body = backbone.make(pretrained=strategy.pretrained)
-    torch.set_rng_state(head_seed_state)
-    net = TransferNet(backbone=body, feature_dim=backbone.feature_dim, num_classes=num_classes,
-                      backbone_lr_scale=backbone_lr_scale if strategy.low_lr else 1.0)
+    from playground import randomness
+
+    # drawn from generators of the seed's own (never torch's global one, which other visitors share); the
+    # head gets a fresh one, so every strategy starts from the same head
+    with randomness.drawing_from(randomness.seeded(seed)):
+        body = backbone.make(pretrained=strategy.pretrained)
+    with randomness.drawing_from(randomness.seeded(seed)):
+        net = TransferNet(backbone=body, feature_dim=backbone.feature_dim, num_classes=num_classes,
+                          backbone_lr_scale=backbone_lr_scale if strategy.low_lr else 1.0)
     if strategy.freeze:
         net.backbone.requires_grad_(False)
     return net
