@@ -1,50 +1,113 @@
-"""`python -m playground sweep`: grid or random search over learning rate, optimizer, batch size, dropout, hidden size.
+"""`python -m playground sweep`: grid, random or smart search over learning rate, optimizer, batch size, dropout,
+hidden size.
 
 Every value list is comma-separated (`--lr 0.001,0.01,0.1 --optimizer adam,sgd`).
 `--json` prints one event per line (each tagged with its run number); the last
 line is the summary: `runs` (every run's settings, status, validation and test
 accuracy) and `best` (the run with the highest validation accuracy).
+
+`--search smart` lets Optuna choose each run (TPE) and stop poor ones early
+(`--pruner`). `--storage URL --study NAME` puts the study in SQLite or
+PostgreSQL, where any number of these commands, on this machine or others,
+share it and its `--max-runs` budget; `--workers N` starts N worker processes
+here. With `--json` a `run_result` line comes for every trial of the study,
+whichever worker ran it, with its `state` (finished, or pruned at epoch k).
 """
 
 import sys
 
 from playground import config as cfg
 from playground.cli import print_json
+from playground.errors import UserError
+
+MAX_WORKERS = 32
 
 
 def add_parser(subparsers):
+    from playground.sweep.smart_config import SmartConfig
     from playground.sweep.space import SweepConfig
 
     parser = subparsers.add_parser(
-        "sweep", help="Train one model many times over a grid or random set of hyperparameters.",
-        description="Run many training runs of one model on one dataset, over every combination (grid) or a "
-                    "random draw of the values given, within a budget of runs and minutes.")
+        "sweep", help="Train one model many times over a grid, a random draw or a smart search of hyperparameters.",
+        description="Run many training runs of one model on one dataset, over every combination (grid), a "
+                    "random draw, or a smart search (Optuna's TPE with pruning) of the values given, within a "
+                    "budget of runs and minutes.")
     parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
     parser.add_argument("--csv", default=None, help="Also write the results table to this CSV file.")
     cfg.add_arguments(parser.add_argument_group("sweep"), SweepConfig)
+    smart = parser.add_argument_group("smart search")
+    cfg.add_arguments(smart, SmartConfig)
+    smart.add_argument("--workers", default="1", metavar="N",
+                       help=f"Smart search: worker processes to start here [1..{MAX_WORKERS}]; more than 1 keeps "
+                            "the study in --storage (a SQLite file in the run folder if none is given). "
+                            "(default: 1, this process)")
     parser.set_defaults(handler=run)
+
+
+def workers_from(text) -> int:
+    try:
+        workers = int(text)
+    except (TypeError, ValueError):
+        raise UserError(f"--workers must be a whole number, got '{text}'.") from None
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"--workers must be between 1 and {MAX_WORKERS}; got {workers}.")
+    return workers
+
+
+def make_sweep(args):
+    """(sweep, worker processes to start) for the search asked."""
+    from playground.sweep.runner import Sweep
+    from playground.sweep.smart_config import SmartConfig
+    from playground.sweep.space import SweepConfig
+
+    settings = {f.name: getattr(args, f.name) for f in cfg.fields(SweepConfig)}
+    smart = {f.name: getattr(args, f.name) for f in cfg.fields(SmartConfig)}
+    workers = workers_from(args.workers)
+    if settings["search"] != "smart" and not smart["join"]:
+        if any(smart[k] for k in ("storage", "study")) or workers > 1:
+            raise UserError("--storage, --study and --workers are for smart search: add --search smart.")
+        return Sweep(settings), 0
+    from playground.sweep.smart import SmartSweep
+
+    if workers > 1 and not smart["storage"]:
+        from playground.outputs import new_run_dir
+
+        smart["storage"] = f"sqlite:///{new_run_dir('sweep') / 'study.db'}"
+    return SmartSweep(settings, smart), (workers if workers > 1 else 0)
 
 
 def run(args) -> int:
     from playground.sweep.results import label, write_csv
-    from playground.sweep.runner import RunResultEvent, Sweep
-    from playground.sweep.space import SweepConfig
+    from playground.sweep.runner import RunResultEvent
 
-    sweep = Sweep({f.name: getattr(args, f.name) for f in cfg.fields(SweepConfig)})
+    from playground.sweep.study import shown_url
+
+    sweep, processes = make_sweep(args)
     c = sweep.config
+    if args.json and c.search == "smart":  # first, so others can join while this one runs
+        print_json({"event": "study", "study": sweep.name, "storage": shown_url(sweep.url) if sweep.url else "memory",
+                    "max_runs": c.max_runs, "pruner": sweep.pruner, "workers": processes or 1})
     if not args.json:
-        extra = f" (max runs keeps {len(sweep.configurations)} of {len(sweep.all_configurations)})" \
-            if sweep.skipped_by_budget else ""
-        print(f"{c.search} search: {len(sweep.configurations)} runs of {c.model} on {c.dataset}, "
-              f"{c.epochs} epochs each{extra}", file=sys.stderr)
-    for event in sweep.events():
+        if c.search == "smart":
+            where = f"study '{sweep.name}' in {shown_url(sweep.url)}" if sweep.url else "in memory"
+            who = f"{processes} worker processes" if processes else "this process"
+            print(f"smart search ({sweep.pruner} pruner): up to {c.max_runs} runs of {c.model} on {c.dataset}, "
+                  f"{c.epochs} epochs each, {where}, by {who}", file=sys.stderr)
+        else:
+            extra = f" (max runs keeps {len(sweep.configurations)} of {len(sweep.all_configurations)})" \
+                if sweep.skipped_by_budget else ""
+            print(f"{c.search} search: {len(sweep.configurations)} runs of {c.model} on {c.dataset}, "
+                  f"{c.epochs} epochs each{extra}", file=sys.stderr)
+    events = sweep.events(processes=processes) if processes else sweep.events()
+    for event in events:
         if args.json:
             print_json(event.to_dict())
         elif isinstance(event, RunResultEvent):
             row = event.row
             accuracy = "-" if row["test_accuracy"] is None else f"{row['test_accuracy']:.3f}"
             val = "-" if row["val_accuracy"] is None else f"{row['val_accuracy']:.3f}"
-            print(f"{label(row):<40} {row['status']:<12} val {val} test {accuracy}", file=sys.stderr, flush=True)
+            state = row.get("state", row["status"])
+            print(f"{label(row):<40} {state:<18} val {val} test {accuracy}", file=sys.stderr, flush=True)
     summary = sweep.summary
     if args.csv:
         summary = {**summary, "csv": str(write_csv(sweep.rows, args.csv))}
@@ -57,4 +120,6 @@ def run(args) -> int:
         else:
             print(f"best: {label(best)}: validation accuracy {best['val_accuracy']:.4f}, test accuracy "
                   f"{best['test_accuracy']:.4f} ({summary['status']})")
+        if summary.get("importances"):
+            print("settings that mattered: " + ", ".join(f"{k} {v:.0%}" for k, v in summary["importances"].items()))
     return 0 if summary["best"] is not None else 1

@@ -1,9 +1,12 @@
-"""What a sweep tries: the settings, the values of each, grid or random search, and the budget.
+"""What a sweep tries: the settings, the values of each, grid, random or smart search, and the budget.
 
 Values are comma-separated text ("0.001,0.01,0.1"), so the CLI, the UI and a
 test all write them the same way; each value is checked against the bounds of
 the field it sets (TrainConfig's learning rate, the model's dropout, ...), so a
-sweep accepts exactly what a single training run accepts.
+sweep accepts exactly what a single training run accepts. Smart search
+(sweep/smart.py) reads the same lists as a space to sample: the learning rate
+log-uniform between the smallest and largest given, every other setting one
+of its values.
 """
 
 import itertools
@@ -36,7 +39,9 @@ class SweepConfig:
                              "the CNN's dense layer, the Transformer's model width (empty: the default).",
                              label="Hidden sizes")
     search: str = param("grid", "Grid tries every combination; random draws configurations (the learning rate "
-                        "log-uniformly between the smallest and largest given).", choices=("grid", "random"))
+                        "log-uniformly between the smallest and largest given); smart lets Optuna's TPE choose "
+                        "each run from the ones before, stopping poor runs early (max runs is its budget).",
+                        choices=("grid", "random", "smart"))
     samples: int = param(8, "Random search only: how many configurations to draw.", low=1, high=200)
     epochs: int = param(10, "Epochs for every run.", low=1, high=500, label="Epochs per run")
     max_runs: int = param(20, "Budget: at most this many runs.", low=1, high=500, label="Max runs")
@@ -104,8 +109,25 @@ def random_configs(lists: dict[str, list], samples: int, seed: int) -> list[dict
     return configs
 
 
+def search_space(config: SweepConfig) -> dict[str, tuple]:
+    """What smart search samples: setting -> ("log", low, high) for a learning-rate range, ("choice", values)
+    for a setting with several values, ("fixed", value) for one given once; refused when nothing varies."""
+    space = {}
+    for name, values in value_lists(config).items():
+        if name == "lr" and len(values) > 1:
+            space[name] = ("log", min(values), max(values))
+        else:
+            space[name] = ("choice", values) if len(values) > 1 else ("fixed", values[0])
+    if all(kind == "fixed" for kind, *_ in space.values()):
+        raise UserError("Smart search needs something to search: give two or more values for at least one "
+                        "setting (a learning-rate range like '0.0001,0.1', or several optimizers).")
+    return space
+
+
 def configurations(config: SweepConfig) -> list[dict]:
-    """Every configuration the search would try, before the budget."""
+    """Every configuration the search would try, before the budget (grid and random; smart chooses as it goes)."""
+    if config.search == "smart":
+        raise UserError("Smart search chooses each run as it goes: run it with playground.sweep.smart.SmartSweep.")
     lists = value_lists(config)
     return grid(lists) if config.search == "grid" else random_configs(lists, config.samples, config.seed)
 
