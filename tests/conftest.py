@@ -111,5 +111,17 @@ def cli():
     return run_cli
 
 
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database URL (SQLAlchemy form) for tests that need a real server. `.ci/run` starts a
+    throwaway one and exports PLAYGROUND_TEST_POSTGRES_URL; elsewhere an unset variable skips, on CI it fails."""
+    url = os.environ.get("PLAYGROUND_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("PLAYGROUND_TEST_POSTGRES_URL is unset: .ci/run should have started PostgreSQL")
+        pytest.skip("no PostgreSQL (set PLAYGROUND_TEST_POSTGRES_URL, as .ci/run does)")
+    return url
+
+
 def pytest_report_header(config):
     return f"chromium: {CHROMIUM if shutil.which(CHROMIUM) else 'missing'}"
