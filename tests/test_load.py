@@ -82,7 +82,7 @@ def lm_settings(steps: int) -> dict:
 
 def speech_clip(folder: Path, index: int) -> Path:
     """A different 1.5 s gliding tone per user, so each transcript is that clip's own."""
-    from playground.speech.wavfile import write_wav
+    from tests.audio_files import write_wav
 
     t = np.arange(int(16000 * 1.5)) / 16000
     voice = np.sin(2 * np.pi * (110 + 40 * index + 60 * t) * t) * (0.5 + 0.5 * np.abs(np.sin(2 * np.pi * (1 + index) * t)))

@@ -131,7 +131,7 @@ def test_the_cli_loads_any_folder_but_refuses_what_is_not_a_model(cli, tmp_path,
 def test_oversize_uploads_are_refused(client, monkeypatch, tmp_path):
     from gradio_client import handle_file
 
-    from playground.speech.wavfile import write_wav
+    from tests.audio_files import write_wav
 
     monkeypatch.setenv("PLAYGROUND_MAX_UPLOAD_MB", "1")
     big_text = tmp_path / "book.txt"
@@ -155,7 +155,7 @@ def transcribe_clip(client, path, model="facebook/wav2vec2-base-960h") -> str:
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("photo.wav", b"\x89PNG\r\n\x1a\n" + bytes(2000), "is not a WAV file this app can read"),
+    ("photo.wav", b"\x89PNG\r\n\x1a\n" + bytes(2000), "could not be read as audio: it is not an audio file"),
     ("program.mp3", None, "could not be read as audio: it is not an audio file"),
     ("notes.ogg", b"just some words, not sound " * 50, "could not be read as audio: it is not an audio file"),
 ])

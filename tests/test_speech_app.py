@@ -5,7 +5,7 @@ import pytest
 
 from playground.speech.audio import load_audio
 from playground.speech.recognize import load_recognizer, transcribe
-from playground.speech.wavfile import write_wav
+from tests.audio_files import write_wav
 from tests.tiny_wav2vec2 import build_tiny_wav2vec2
 
 EXAMPLE = "assets/speech_example.wav"
@@ -47,7 +47,7 @@ def test_transcribe_through_the_api_matches_the_library(client, tiny_folder, tmp
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda p: p.write_text("this is not audio"), "is not a WAV file this app can read"),
+    (lambda p: p.write_text("this is not audio"), "could not be read as audio: it is not an audio file"),
     (lambda p: write_wav(p, 16000, np.zeros(400, dtype=np.int16)), "ms long"),
     (lambda p: write_wav(p, 8000, np.zeros(8000 * 61, dtype=np.int16)), "61.0 s long but the limit is 60 s"),
 ])

@@ -1,5 +1,5 @@
-"""Audio in every form a user can give becomes one clean 16 kHz clip, or one clear sentence; WAV read/write;
-the spectrogram's time axis spans the clip."""
+"""Audio in every form a user can give becomes one clean 16 kHz clip, or one clear sentence; WAV, FLAC, OGG and
+MP3 files read through libsndfile, length checked from the header; the spectrogram's time axis spans the clip."""
 
 import struct
 
@@ -9,7 +9,7 @@ import pytest
 from playground.errors import UserError
 from playground.speech.audio import MIN_SECONDS, TARGET_RATE, load_audio, prepare
 from playground.speech.spectrogram import MAX_COLUMNS, figure, log_mel
-from playground.speech.wavfile import read_wav, write_wav
+from tests.audio_files import write_audio, write_wav
 
 
 def tone(rate, seconds=0.5, freq=440.0, amplitude=0.5):
@@ -93,48 +93,91 @@ def test_bad_rates_and_missing_audio_are_refused():
         load_audio(None)
 
 
-# WAV files
+# audio files
 
 
 @pytest.mark.parametrize("dtype, bits", [("int16", None), ("int32", None), ("uint8", None), ("float32", None),
                                          ("int32", 24)])
 @pytest.mark.parametrize("channels", [1, 2])
-def test_wav_round_trip_every_sample_format(tmp_path, dtype, bits, channels):
+def test_wav_in_every_sample_format_reads_back_as_the_same_signal(tmp_path, dtype, bits, channels):
     signal = tone(22050, 0.3)
     samples = (128 + np.round(signal * 127)).astype(np.uint8) if dtype == "uint8" else as_dtype(signal, dtype)
-    if bits == 24:
-        samples = samples & ~0xFF  # 24 bits keep the top three bytes
     if channels == 2:
-        samples = np.stack([samples, samples[::-1]], axis=1)
-    rate, back = read_wav(write_wav(tmp_path / "x.wav", 22050, samples, bits=bits))
-    assert rate == 22050 and back.dtype == samples.dtype and np.array_equal(back, samples)
-    clip = load_audio(str(tmp_path / "x.wav"))
-    assert clip.channels == channels and abs(len(clip.samples) - 0.3 * TARGET_RATE) <= 1
+        samples = np.stack([samples, samples], axis=1)
+    clip = load_audio(str(write_wav(tmp_path / "x.wav", 22050, samples, bits=bits)))
+    assert clip.channels == channels and clip.source_rate == 22050
+    assert abs(len(clip.samples) - 0.3 * TARGET_RATE) <= 1
+    assert np.allclose(clip.samples, prepare(22050, signal).samples, atol=0.02)  # the tone, whatever the format
 
 
-def test_wave_format_extensible_and_unknown_chunks_are_read(tmp_path):
-    samples = as_dtype(tone(16000), "int16")
-    fmt = struct.pack("<HHIIHH", 0xFFFE, 1, 16000, 32000, 2, 16) + struct.pack("<HHI", 22, 16, 4)
-    fmt += struct.pack("<H", 1) + bytes(14)  # sub-format GUID starting with PCM's tag
-    body = b"WAVE" + b"LIST" + struct.pack("<I", 3) + b"abc\0" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
-    body += b"data" + struct.pack("<I", samples.nbytes) + samples.tobytes()
-    (tmp_path / "ext.wav").write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
-    rate, back = read_wav(tmp_path / "ext.wav")
-    assert rate == 16000 and np.array_equal(back, samples)
+@pytest.mark.parametrize("format, subtype, rate", [("FLAC", "PCM_16", 44100), ("FLAC", "PCM_24", 16000),
+                                                   ("OGG", "VORBIS", 22050), ("OGG", "OPUS", 48000),
+                                                   ("MP3", "MPEG_LAYER_III", 44100)])
+def test_flac_ogg_and_mp3_are_read_without_ffmpeg(tmp_path, format, subtype, rate):
+    left, right = tone(rate, 1.0, freq=440), tone(rate, 1.0, freq=440, amplitude=0.3)
+    path = write_audio(tmp_path / f"clip.{format.lower()}", rate, np.stack([left, right], axis=1), format=format,
+                       subtype=subtype)
+    clip = load_audio(str(path))
+    assert clip.source_rate == rate and clip.channels == 2 and not clip.silent
+    assert abs(clip.seconds - 1.0) < 0.06  # lossy codecs pad a few milliseconds
+    assert abs(dominant_hz(clip.samples) - 440) < 4
 
 
-def test_files_that_are_not_audio_or_too_long_get_clear_messages(tmp_path):
-    (tmp_path / "notes.wav").write_text("not a recording")
-    (tmp_path / "song.mp3").write_bytes(b"\x00" * 4000)
-    with pytest.raises(UserError, match="'notes.wav' is not a WAV file"):
-        load_audio(str(tmp_path / "notes.wav"))
-    with pytest.raises(UserError, match="'song.mp3' could not be read as audio"):
-        load_audio(str(tmp_path / "song.mp3"))
-    with pytest.raises(UserError, match="no audio file"):
-        load_audio(str(tmp_path / "missing.wav"))
-    write_wav(tmp_path / "long.wav", 8000, np.zeros(8000 * 5, dtype=np.int16))
+def test_the_length_limit_is_checked_from_the_header_before_decoding(tmp_path, monkeypatch):
+    import soundfile
+
+    path = write_audio(tmp_path / "long.flac", 8000, np.zeros(8000 * 5, dtype=np.int16), format="FLAC")
+    monkeypatch.setattr(soundfile.SoundFile, "blocks", lambda *a, **k: pytest.fail("decoded a too-long file"))
     with pytest.raises(UserError, match="5.0 s long but the limit is 2 s"):
-        load_audio(str(tmp_path / "long.wav"), max_seconds=2)
+        load_audio(str(path), max_seconds=2)
+
+
+def test_a_file_of_unknown_length_is_decoded_only_up_to_the_limit(tmp_path, monkeypatch):
+    """A FLAC whose header leaves the length out (as a streaming encoder may) is decoded a second at a time and
+    refused as soon as it passes the limit: 2 s + 1 frame decoded of its 5 s."""
+    import soundfile
+
+    noise = np.random.default_rng(0).normal(0, 0.1, 8000 * 5).astype(np.float32)
+    path = write_audio(tmp_path / "stream.flac", 8000, noise, format="FLAC")
+    raw = bytearray(path.read_bytes())
+    raw[21] &= 0xF0  # STREAMINFO's 36-bit total-samples field: zero means unknown
+    raw[22:26] = bytes(4)
+    path.write_bytes(bytes(raw))
+    decoded, blocks = [], soundfile.SoundFile.blocks
+    monkeypatch.setattr(soundfile.SoundFile, "blocks",
+                        lambda self, *a, **k: (decoded.append(len(b)) or b for b in blocks(self, *a, **k)))
+    with pytest.raises(UserError, match="long but the limit is 2 s"):
+        load_audio(str(path), max_seconds=2)
+    assert sum(decoded) == 8000 * 2 + 1
+
+
+def wav_header(bits: int, channels: int = 1, rate: int = 16000, data: bytes = bytes(3200)) -> bytes:
+    fmt = struct.pack("<HHIIHH", 1, channels, rate, rate * channels * bits // 8, channels * bits // 8, bits)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("zero-bits.wav", wav_header(bits=0), r"'zero-bits.wav' could not be read as WAV audio \(.+\): upload a WAV, "
+                                          r"FLAC, OGG \(Vorbis or Opus\) or MP3 file\.$"),
+    ("many.wav", wav_header(bits=16, channels=40), "40 channels at 16000 Hz, which is not audio this app can use"),
+    ("truncated.flac", b"fLaC" + bytes(40), "'truncated.flac' could not be read as FLAC audio"),
+    ("notes.wav", b"not a recording", "'notes.wav' could not be read as audio: it is not an audio file"),
+    ("song.mp3", b"\x00" * 4000, "'song.mp3' could not be read as audio: it is not an audio file"),
+    ("voice.m4a", b"\x00\x00\x00\x20ftypM4A " + bytes(64), "'voice.m4a' is MP4/M4A audio, which this app can't "
+                                                          "decode: upload a WAV, FLAC, OGG"),
+    ("take.webm", b"\x1a\x45\xdf\xa3" + bytes(64), "'take.webm' is WebM audio, which this app can't decode"),
+])
+def test_broken_or_foreign_files_get_one_sentence(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(UserError, match=message) as refused:
+        load_audio(str(tmp_path / name))
+    assert str(refused.value).count(". ") == 0 and "\n" not in str(refused.value)  # one sentence
+
+
+def test_a_missing_file_is_named():
+    with pytest.raises(UserError, match="no audio file"):
+        load_audio("/nowhere/missing.wav")
 
 
 # spectrogram

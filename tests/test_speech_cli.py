@@ -7,7 +7,7 @@ import pytest
 
 from playground.speech.audio import load_audio
 from playground.speech.recognize import load_recognizer, transcribe
-from playground.speech.wavfile import write_wav
+from tests.audio_files import write_wav
 from tests.tiny_wav2vec2 import build_tiny_wav2vec2
 
 
@@ -55,8 +55,8 @@ def test_non_audio_file_exits_2_with_one_sentence(cli, tmp_path):
     (tmp_path / "notes.wav").write_text("hello")
     run = cli("transcribe", str(tmp_path / "notes.wav"))
     assert run.returncode == 2 and "Traceback" not in run.stderr
-    assert run.stderr.strip() == ("error: 'notes.wav' is not a WAV file this app can read (no RIFF/WAVE header): use a "
-                                  "WAV recording (PCM or float samples), or record one with the microphone.")
+    assert run.stderr.strip() == ("error: 'notes.wav' could not be read as audio: it is not an audio file (its first "
+                                  "bytes match no audio format); upload a WAV, FLAC, OGG (Vorbis or Opus) or MP3 file.")
 
 
 @pytest.mark.parametrize("make, args, message", [

@@ -1,9 +1,9 @@
-"""`python -m playground transcribe FILE.wav [--model ID_OR_PATH] [--json]`: speech to text from a WAV file.
+"""`python -m playground transcribe FILE [--model ID_OR_PATH] [--json]`: speech to text from an audio file.
 
 Prints the transcript and one line per word (start, end, confidence), then, as
 the last line, one JSON object with `text`, `words`, `audio_seconds` and
-`seconds`. With `--json` only that line is printed. WAV files are read with the
-standard library, so no ffmpeg is needed.
+`seconds`. With `--json` only that line is printed. WAV, FLAC, OGG and MP3 files
+are read with libsndfile (`soundfile`), so no ffmpeg is needed.
 """
 
 import sys
@@ -15,9 +15,9 @@ from playground.config import add_arguments, from_namespace
 def add_parser(subparsers):
     from playground.speech.recognize import SpeechConfig
 
-    parser = subparsers.add_parser("transcribe", help="Transcribe a WAV file with a CTC speech model (wav2vec2).",
+    parser = subparsers.add_parser("transcribe", help="Transcribe an audio file with a CTC speech model (wav2vec2).",
                                    description=__doc__.split("\n\n")[1])
-    parser.add_argument("file", help="a WAV file: any rate, mono or stereo, 8/16/24/32-bit PCM or 32-bit float")
+    parser.add_argument("file", help="a WAV, FLAC, OGG or MP3 file: any rate, mono or stereo")
     add_arguments(parser, SpeechConfig)
     parser.add_argument("--json", action="store_true", help="print only the JSON object (one line)")
     parser.set_defaults(handler=run)

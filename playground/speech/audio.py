@@ -1,7 +1,8 @@
 """Any audio a user can give -> one clean mono float32 clip at 16 kHz.
 
 Gradio hands over `(rate, int16 array)` shaped `(n,)` or `(n, channels)`, a
-file path, or whatever a caller passes: int8/16/32, uint8, float32/64, mono or
+file path (WAV, FLAC, OGG or MP3, decoded by libsndfile through `soundfile`,
+header first), or whatever a caller passes: int8/16/32, uint8, float32/64, mono or
 stereo, at any rate. `prepare` downmixes, scales integers to [-1, 1], checks the
 length (empty, too short, over PLAYGROUND_MAX_AUDIO_SECONDS), resamples with
 torchaudio, removes DC and peak-normalises. Near-silence is flagged rather than
@@ -9,7 +10,6 @@ normalised: scaling a silent clip up would turn its noise floor into "speech".
 """
 
 import math
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +21,8 @@ TARGET_RATE = 16_000
 MIN_SECONDS = 0.1  # the wav2vec2 feature encoder needs at least 400 samples; a tenth of a second is a useful floor
 SILENCE_DBFS = -60.0  # below this RMS (after DC removal) a clip counts as silence
 MAX_CHANNELS = 16
+MAX_RATE = 768_000
+ACCEPTED = "a WAV, FLAC, OGG (Vorbis or Opus) or MP3 file"  # what libsndfile decodes here, as a sentence says it
 
 
 def max_audio_seconds() -> float:
@@ -106,17 +108,19 @@ def check_length(frames: int, rate: int, max_seconds: float) -> None:
 # the entry points
 
 
-def prepare(rate, samples, *, max_seconds: float | None = None, target_rate: int = TARGET_RATE) -> Clip:
-    """`(rate, samples)` in any of the shapes and types above -> a normalised 16 kHz mono Clip."""
+def prepare(rate, samples, *, max_seconds: float | None = None, target_rate: int = TARGET_RATE,
+            channels: int | None = None) -> Clip:
+    """`(rate, samples)` in any of the shapes and types above -> a normalised 16 kHz mono Clip.
+    `channels`: how many the samples had before someone else averaged them (a file read here)."""
     max_seconds = max_audio_seconds() if not max_seconds else max_seconds
     try:
         rate = int(rate)
     except (TypeError, ValueError):
         raise UserError(f"The sample rate must be a whole number of Hz; got '{rate}'.") from None
-    if not 1000 <= rate <= 768_000:
+    if not 1000 <= rate <= MAX_RATE:
         raise UserError(f"A sample rate of {rate} Hz is not audio this app can use (1 kHz to 768 kHz).")
     samples = np.asarray(samples)
-    channels = channel_count(samples)
+    channels = channel_count(samples) if channels is None else channels
     mono = to_mono(samples) if samples.size else samples.reshape(-1)
     check_length(len(mono), rate, max_seconds)
     mono = to_float(mono) if mono.dtype.kind != "f" else mono.astype(np.float32)
@@ -135,13 +139,13 @@ def prepare(rate, samples, *, max_seconds: float | None = None, target_rate: int
 def load_audio(value, *, max_seconds: float | None = None) -> Clip:
     """A Gradio value (file path or `(rate, array)`), or a path from the CLI -> Clip."""
     if value is None:
-        raise UserError("No audio yet: record with the microphone or upload a WAV file first.")
+        raise UserError(f"No audio yet: record with the microphone or upload {ACCEPTED} first.")
     if isinstance(value, dict) and "path" in value:  # a FileData-like dict from an API caller
         value = value["path"]
     if isinstance(value, (str, Path)):
         max_seconds = max_audio_seconds() if not max_seconds else max_seconds
-        rate, samples = read_audio_file(value, max_seconds=max_seconds)
-        return prepare(rate, samples, max_seconds=max_seconds)
+        rate, samples, channels = read_audio_file(value, max_seconds=max_seconds)
+        return prepare(rate, samples, max_seconds=max_seconds, channels=channels)
     if isinstance(value, (tuple, list)) and len(value) == 2:
         rate, samples = value
         return prepare(rate, samples, max_seconds=max_seconds)
@@ -165,34 +169,47 @@ def audio_container(head: bytes) -> str | None:
     return None
 
 
-def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray]:
-    """WAV through our own reader; other audio through pydub (installed with Gradio), which needs ffmpeg.
+def _cannot_read(path: Path, kind: str | None, reason: str) -> UserError:
+    if kind is None:
+        return UserError(f"'{path.name}' could not be read as audio: it is not an audio file (its first bytes match "
+                         f"no audio format); upload {ACCEPTED}.")
+    return UserError(f"'{path.name}' could not be read as {kind.upper()} audio ({reason[:80]}): upload {ACCEPTED}.")
 
-    The first bytes decide, not the name: a browser may hand over a recording named .wav that is really WebM,
-    and a file that is no kind of audio is refused here rather than handed to a decoder.
+
+def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray, int]:
+    """(rate, mono float32 samples, channels) of an audio file, decoded by libsndfile (through `soundfile`).
+
+    The header is read first, so a file whose header says it is too long, or has a rate or channel count
+    no recording has, is refused before a sample is decoded; then at most the limit plus one frame is
+    decoded, a second at a time, each block averaged to mono as it comes, so a file that lies about its
+    length is caught too. The first bytes decide WebM and MP4, which libsndfile can't decode, not the name.
     """
-    from playground.speech.wavfile import read_wav
+    import soundfile
 
     path = Path(path)
     if not path.is_file():
         raise UserError(f"There is no audio file at '{path}'.")
     with open(path, "rb") as handle:
         kind = audio_container(handle.read(12))
-    if kind == "wav":
-        return read_wav(path, max_seconds=max_seconds)
-    if kind is None:
-        if path.suffix.lower() == ".wav":
-            read_wav(path)  # raises the WAV reader's own sentence (no RIFF/WAVE header)
-        raise UserError(f"'{path.name}' could not be read as audio: it is not an audio file (its first bytes match "
-                        f"no audio format). Upload a WAV file (MP3, OGG and FLAC also work when ffmpeg is installed).")
+    if kind in ("webm", "mp4"):
+        raise UserError(f"'{path.name}' is {'WebM' if kind == 'webm' else 'MP4/M4A'} audio, which this app can't "
+                        f"decode: upload {ACCEPTED}.")
     try:
-        with warnings.catch_warnings():  # pydub warns at import when ffmpeg is missing; our message says it better
-            warnings.simplefilter("ignore")
-            from pydub import AudioSegment
-
-            segment = AudioSegment.from_file(str(path))
-        samples = np.array(segment.get_array_of_samples())
-        return segment.frame_rate, samples.reshape(-1, segment.channels) if segment.channels > 1 else samples
-    except Exception:  # pydub raises many kinds (and a missing ffmpeg is one): all mean "could not decode this"
-        raise UserError(f"'{path.name}' could not be read as audio ({kind}): upload a WAV file (MP3, OGG and FLAC "
-                        f"also work when ffmpeg is installed).") from None
+        with soundfile.SoundFile(str(path)) as audio:
+            rate, channels, frames = audio.samplerate, audio.channels, audio.frames
+            if not 1000 <= rate <= MAX_RATE or not 1 <= channels <= MAX_CHANNELS:
+                raise UserError(f"'{path.name}' says it holds {channels} channels at {rate} Hz, which is not audio "
+                                f"this app can use (1 to {MAX_CHANNELS} channels, 1 kHz to {MAX_RATE // 1000} kHz).")
+            if 0 < frames < 2**62:  # a known length; streams report a huge one
+                check_length(frames, rate, max_seconds)
+            most = int(max_seconds * rate) + 1
+            blocks = [block.mean(axis=1, dtype=np.float32) for block in
+                      audio.blocks(blocksize=rate, dtype="float32", always_2d=True, frames=most)]
+    except UserError:
+        raise
+    except (RuntimeError, ValueError, TypeError, OSError, MemoryError) as error:  # LibsndfileError is a RuntimeError
+        raise _cannot_read(path, kind, str(error).split(": ", 1)[-1]) from None
+    samples = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.float32)
+    if len(samples) >= most:
+        raise too_long(len(samples) / rate, max_seconds)  # the header understated it
+    return rate, samples, channels

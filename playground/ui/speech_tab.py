@@ -5,9 +5,10 @@ spectrogram of the clip (no model needed), then loads the model with a progress
 bar, then shows the transcript, the words on the spectrogram's time axis with
 the unsure ones marked, and the time taken. Every UserError ends as one
 sentence in the status line and the tab keeps working. The audio arrives as a
-file path (`type="filepath"`) rather than Gradio's numpy array so that WAV
-files of every sample format, and files that are not audio at all, go through
-our own reader and get our own message instead of a decoder's traceback.
+file path (`type="filepath"`) rather than Gradio's numpy array so that WAV,
+FLAC, OGG and MP3 files, and files that are not audio at all, go through
+libsndfile (speech/audio.py) and get our own message instead of a decoder's
+traceback.
 `assets/speech_example.wav` is three synthetic vowel-like syllables (no speech
 model is needed to see its waveform and spectrogram).
 """
@@ -27,8 +28,8 @@ from playground.ui.controls import make_controls, read_controls
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "speech_example.wav"
 SETTINGS = ["model", "low_confidence", "chunk_seconds", "stride_seconds"]
-INTRO = f"""Speak into the microphone or upload a WAV file (any sample rate, mono or stereo), then press
-**Transcribe**. A CTC model (`{DEFAULT_MODEL}` by default: English, about 360 MB on first use) writes what it heard;
+INTRO = f"""Speak into the microphone or upload a WAV, FLAC, OGG or MP3 file (any sample rate, mono or stereo),
+then press **Transcribe**. A CTC model (`{DEFAULT_MODEL}` by default: English, about 360 MB on first use) writes what it heard;
 the plot shows the waveform and log-mel spectrogram with each recognised word where the model placed it,
 orange when it was unsure."""
 
@@ -80,7 +81,7 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
     try:
         config = checked(read_controls(SpeechConfig, SETTINGS, [model, low_confidence, chunk_seconds, stride_seconds]))
         if audio is None:
-            raise UserError("No audio yet: record with the microphone or upload a WAV file first.")
+            raise UserError("No audio yet: record with the microphone or upload a WAV, FLAC, OGG or MP3 file first.")
         clip = load_audio(uploaded_path(audio), max_seconds=config.max_seconds or None)
         plot = figure(clip.samples, clip.rate)
         yield "", None, plot, f"⏳ Loading `{config.model}`…", None
@@ -111,7 +112,8 @@ def layout():
     gr.Markdown(INTRO)
     with gr.Row():
         with gr.Column(scale=2):
-            audio = gr.Audio(sources=["microphone", "upload"], type="filepath", label="Speech (microphone or WAV)",
+            audio = gr.Audio(sources=["microphone", "upload"], type="filepath",
+                             label="Speech (microphone, or a WAV, FLAC, OGG or MP3 file)",
                              elem_id="speech-audio")
             controls = make_controls(SpeechConfig, only=["model", "low_confidence"])
             button = gr.Button("Transcribe", variant="primary")
