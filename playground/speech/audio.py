@@ -153,13 +153,15 @@ def load_audio(value, *, max_seconds: float | None = None) -> Clip:
 
 
 def audio_container(head: bytes) -> str | None:
-    """The kind of audio file its first bytes announce (wav, ogg, flac, mp3, webm, mp4), else None."""
+    """The kind of audio file its first bytes announce (wav, ogg, flac, aiff, mp3, webm, mp4), else None."""
     if head[:4] in (b"RIFF", b"RF64"):
         return "wav"
     if head[:4] == b"OggS":
         return "ogg"
     if head[:4] == b"fLaC":
         return "flac"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
     if head[:3] == b"ID3" or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
         return "mp3"
     if head[:4] == b"\x1a\x45\xdf\xa3":
@@ -182,7 +184,8 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray, int]:
     The header is read first, so a file whose header says it is too long, or has a rate or channel count
     no recording has, is refused before a sample is decoded; then at most the limit plus one frame is
     decoded, a second at a time, each block averaged to mono as it comes, so a file that lies about its
-    length is caught too. The first bytes decide WebM and MP4, which libsndfile can't decode, not the name.
+    length is caught too. The first bytes, not the name, decide what the file is: no known kind, or WebM
+    and MP4, which libsndfile can't decode, are refused before it sees them.
     """
     import soundfile
 
@@ -191,6 +194,8 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray, int]:
         raise UserError(f"There is no audio file at '{path}'.")
     with open(path, "rb") as handle:
         kind = audio_container(handle.read(12))
+    if kind is None:  # libsndfile would try its luck (an executable "decodes" as MP3 noise): refuse first
+        raise _cannot_read(path, kind, "")
     if kind in ("webm", "mp4"):
         raise UserError(f"'{path.name}' is {'WebM' if kind == 'webm' else 'MP4/M4A'} audio, which this app can't "
                         f"decode: upload {ACCEPTED}.")
