@@ -20,7 +20,7 @@ from playground.gpu import gpu_task
 from playground.text.generate import GenerationConfig, check_prompt, generate_stream
 from playground.text.loading import SUGGESTED_MODELS, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
-from playground.ui import jobs, sessions, text_train
+from playground.ui import jobs, sessions, text_attention, text_train
 from playground.ui.controls import make_controls, read_controls
 
 MAIN_SETTINGS = ["max_new_tokens", "greedy", "temperature", "top_k", "top_p"]
@@ -176,6 +176,7 @@ def build():
                                           "considered there.")
                 chart = gr.Plot(candidates_figure(None, 0), label="Likeliest next tokens")
     insight = gr.State()
+    text_attention.build(model, text)
     text_train.build(model)
 
     ordered = [controls[name] for name in SETTINGS]
