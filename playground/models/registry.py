@@ -37,7 +37,9 @@ ARCHITECTURES = {
     "transformer": Architecture("transformer", "Transformer", TransformerConfig,
                                 "playground.models.transformer:Transformer", ("sequence", "image"),
                                 "Self-attention: every token (a time step, or an image patch, ViT-style) looks at "
-                                "all the others and learns where to look; open *Inside the network* to watch it."),
+                                "all the others and learns where to look; open *Inside the network* to watch it. It wants a "
+                                "smaller learning rate than the others: 0.001 (digits_rows, 20 epochs: 0.99 test "
+                                "accuracy at 0.001, 0.91 at 0.01)."),
 }
 
 
