@@ -30,7 +30,7 @@ def token_labels(model: nn.Module, example: torch.Tensor) -> list[str]:
 @torch.no_grad()
 def attention_maps(model: nn.Module, example: torch.Tensor) -> dict:
     """For one input (no batch axis): {'layers': [(heads, tokens, tokens) tensor per layer], 'labels',
-    'probabilities': (classes,), 'has_cls': bool}. Row q of a map is where token q looked; rows sum to 1."""
+    'named': how the labels read, 'probabilities': (classes,), 'has_cls': bool}. Row q of a map is where token q looked; rows sum to 1."""
     was_training = model.training
     model.eval()  # dropout off: the maps of the model as it predicts
     try:
@@ -38,7 +38,10 @@ def attention_maps(model: nn.Module, example: torch.Tensor) -> dict:
         logits, maps = model.forward_with_attention(example.to(device).float()[None])
     finally:
         model.train(was_training)
-    return {"layers": [layer[0].cpu() for layer in maps], "labels": token_labels(model, example.cpu()),
+    labels = token_labels(model, example.cpu())
+    named = "patch row,column" if getattr(model, "patch_size", None) else \
+        "step: the token it holds" if ":" in labels[-1] else "time step"
+    return {"layers": [layer[0].cpu() for layer in maps], "labels": labels, "named": named,
             "probabilities": torch.softmax(logits[0], dim=0).cpu(), "has_cls": model.cls is not None}
 
 

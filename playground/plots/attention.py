@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from playground.plots.style import style
 
 HEAT = "Viridis"
-EXPLAIN_MAP = "each row is a token looking, each column a token it looks at; a row's colours add up to 100%"
+EXPLAIN_MAP = "a row per token looking, a column per token looked at (a row adds up to 100%)"
 
 
 def _head_names(layers: list) -> list[tuple[int, int, str]]:
@@ -36,14 +36,14 @@ def _picker(names: list[str], traces_per_choice: int, fixed: int, *, y: float = 
 
 
 def head_picker_map(layers: list, labels: list[str], *, title: str, explain: str = EXPLAIN_MAP,
-                    overview: np.ndarray | None = None, overview_title: str = "") -> go.Figure:
+                    overview: np.ndarray | None = None, overview_title: str = "", named: str = "") -> go.Figure:
     """`layers`: per layer a (heads, tokens, tokens) array. With `overview` (layers*heads, tokens) a heatmap of
     one row per head sits on top; the picked head's full map below. Starts on the last layer's last head."""
     names = _head_names(layers)
     short = [label if len(label) <= 14 else label[:13] + "…" for label in labels]
     if overview is not None:
         fig = make_subplots(rows=2, cols=1, row_heights=[0.35, 0.65], vertical_spacing=0.12,
-                            subplot_titles=[overview_title, f"The picked head's whole map: {explain}"])
+                            subplot_titles=[overview_title, f"The picked head: {explain}"])
         fig.add_heatmap(z=overview, x=short, y=[n for _, _, n in names], colorscale=HEAT, zmin=0, zmax=1,
                         colorbar=dict(title="share", tickformat=".0%", len=0.9), row=1, col=1,
                         hovertemplate="%{y}: %{z:.0%} of its attention on %{x}<extra></extra>")
@@ -57,7 +57,8 @@ def head_picker_map(layers: list, labels: list[str], *, title: str, explain: str
                         visible=index == last, showscale=overview is None, hovertemplate="%{y} looks at %{x}: %{z:.0%}<extra>" + name + "</extra>",
                         colorbar=dict(title="share", tickformat=".0%"), **row)
     fig.update_yaxes(autorange="reversed", title_text="token looking", **row)
-    fig.update_xaxes(title_text="token looked at", tickangle=-45 if len(labels) > 12 else 0, **row)
+    named = f" ({named})" if named else ""
+    fig.update_xaxes(title_text=f"token looked at{named}", tickangle=-45 if len(labels) > 12 else 0, **row)
     height = 260 + 18 * len(labels) + (120 + 16 * len(names) if overview is not None else 0)
     fig = style(fig, title=title, height=min(1100, max(420, height)))
     fig.update_layout(updatemenus=[_picker([n for _, _, n in names], 1, fixed, y=1.02)],
@@ -74,7 +75,8 @@ def sequence_attention(result: dict, *, title: str) -> go.Figure:
     overview = summary_rows(result).numpy().reshape(-1, len(result["labels"]))
     what = ("Every head at a glance: where [CLS] (the token the classifier reads) looked" if result["has_cls"]
             else "Every head at a glance: attention each token received (average over the tokens looking)")
-    return head_picker_map(layers, result["labels"], title=title, overview=overview, overview_title=what)
+    return head_picker_map(layers, result["labels"], title=title, overview=overview, overview_title=what,
+                           named=result.get("named", ""))
 
 
 def image_attention(result: dict, image, *, patch: int, title: str) -> go.Figure:

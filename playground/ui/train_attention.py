@@ -27,9 +27,10 @@ def draw(result: dict):
     if patch:
         what = (f"where [CLS] looked among the {len(result['labels']) - result['has_cls']} patches of "
                 f"{patch}×{patch} pixels" if result["has_cls"] else "how much attention each patch received")
-        title = f"Test image {example} ({about}): {what}. Pick a layer and head ▸"
+        title = f"Test image {example} ({about}). Pick a layer and head ▸<br><sup>{what}</sup>"
         return attention_plots.image_attention(result, result["image"], patch=patch, title=title)
-    title = f"Attention for test sequence {example} ({about}). Pick a layer and head ▸"
+    title = (f"Attention for test sequence {example} ({about}). Pick a layer and head ▸<br><sup>Tokens are "
+             f"named {result['named']}; bright: looked at a lot</sup>")
     return attention_plots.sequence_attention(result, title=title)
 
 
