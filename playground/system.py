@@ -4,7 +4,8 @@ import importlib.metadata
 import os
 import platform
 
-LIBRARIES = ("torch", "torchaudio", "transformers", "gradio", "scikit-learn", "plotly", "safetensors", "tokenizers")
+LIBRARIES = ("torch", "torchaudio", "transformers", "gradio", "scikit-learn", "plotly", "safetensors", "tokenizers",
+             "optuna")
 SETTINGS = ("PLAYGROUND_ALLOWED_MODELS", "PLAYGROUND_MODELS_DIR", "PLAYGROUND_OUTPUT_DIR",
             "PLAYGROUND_MAX_CACHED_MODELS", "PLAYGROUND_MAX_QUEUE", "HF_HOME", "HF_HUB_OFFLINE")
 

@@ -48,7 +48,10 @@ class Flags:
 
 
 class SmartSweep:
-    def __init__(self, settings: dict | SweepConfig | None = None, smart: dict | SmartConfig | None = None):
+    def __init__(self, settings: dict | SweepConfig | None = None, smart: dict | SmartConfig | None = None, *,
+                 watch: bool = False):
+        """`watch=True`: `events()` only follows the study (other workers train it), as `watch()` does."""
+        self.watching = watch
         smart = cfg.validate(smart) if isinstance(smart, SmartConfig) else cfg.build(SmartConfig, smart)
         given = cfg.to_dict(settings if isinstance(settings, SweepConfig) else cfg.build(SweepConfig, settings))
         given["search"] = "smart"
@@ -77,6 +80,15 @@ class SmartSweep:
     def name(self) -> str:
         return self.study.study_name
 
+    @property
+    def title(self) -> str:
+        """What the Sweep tab's status line calls this sweep."""
+        c = self.config
+        doing = "watching study" if self.watching else f"smart search ({self.pruner} pruner),"
+        where = f" **{self.name}**" if self.url else ""
+        return (f"{doing}{where if self.watching else ''} up to {c.max_runs} runs of **{c.model}** on "
+                f"**{c.dataset}**")
+
     def _check(self, c: SweepConfig) -> tuple[dict, dict]:
         """(search space, the dataset's suggested settings); a combination that can't train is refused now."""
         pick_device(c.device)
@@ -101,6 +113,9 @@ class SmartSweep:
 
     def events(self, stop: threading.Event | None = None, processes: int = 0):
         """Train with `parallel` threads here, or `processes` worker processes; yield as a grid sweep does."""
+        if self.watching:
+            yield from self.watch(stop)
+            return
         halt = threading.Event()
         budget = Budget(Flags(stop, halt), self.config.max_minutes * 60)
         inbox: queue.Queue = queue.Queue()

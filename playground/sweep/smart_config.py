@@ -3,6 +3,7 @@
 Torch- and Optuna-free, so the Sweep tab and the CLI can read the defaults at start-up.
 """
 
+import os
 from dataclasses import dataclass
 
 from playground.config import param
@@ -23,3 +24,9 @@ class SmartConfig:
                        "share one budget (empty: a new name is made up and printed).", label="Study name")
     join: bool = param(False, "Smart search: only join the existing study --study in --storage, with the "
                        "settings it was created with; an unknown name is refused.", label="Join only")
+
+
+def app_storage() -> str:
+    """The study storage the host gave the app (PLAYGROUND_SWEEP_STORAGE), '' if none: the Sweep tab watches the
+    studies there. Visitors never name a database themselves."""
+    return os.environ.get("PLAYGROUND_SWEEP_STORAGE", "").strip()
