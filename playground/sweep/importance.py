@@ -29,7 +29,7 @@ def importances(study) -> dict[str, float] | None:
 
 def importance_figure(found: dict[str, float] | None) -> go.Figure:
     if not found:
-        return empty(f"Which settings mattered appears after {MIN_FINISHED} or more runs finish.")
+        return empty(f"Which settings mattered appears after a smart search with {MIN_FINISHED} or more finished runs.")
     names = list(found)[::-1]  # the most important on top
     fig = go.Figure(go.Bar(x=[found[n] for n in names], y=[NAMES.get(n, n) for n in names], orientation="h",
                            marker_color="#2563eb", text=[f"{found[n]:.0%}" for n in names], textposition="auto"))

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from playground.plots.style import COLOURS, empty, style
 from playground.sweep.space import SWEPT
 
+PRUNED = "#9ca3af"  # the grey of a run smart search stopped early
 METRICS = ("status", "val_accuracy", "val_loss", "test_accuracy", "test_loss", "epochs_run", "seconds")
 
 
@@ -61,9 +62,12 @@ def curves_figure(curves: dict[int, list[dict]], rows: list[dict], metric: str =
     fig = go.Figure()
     by_run = {r["run"]: r for r in rows}
     for run, history in sorted(curves.items()):
+        row = by_run.get(run, {"run": run})
+        pruned = row.get("status") == "pruned"  # smart search stopped it: greyed, with the epoch it stopped at
         fig.add_scatter(x=[h["epoch"] for h in history], y=[h[metric] for h in history], mode="lines+markers",
-                        name=label(by_run.get(run, {"run": run})), marker=dict(size=4),
-                        line=dict(width=2, color=COLOURS[(run - 1) % len(COLOURS)]))
+                        name=label(row) + (f" ({row['state']})" if pruned else ""), marker=dict(size=4),
+                        line=dict(width=1 if pruned else 2, dash="dot" if pruned else None,
+                                  color=PRUNED if pruned else COLOURS[(run - 1) % len(COLOURS)]))
     fig.update_xaxes(title_text="epoch")
     fig.update_yaxes(title_text=metric.replace("_", " "), range=[0, 1.02] if "accuracy" in metric else None)
     fig = style(fig, title="Validation accuracy of every run", height=380)

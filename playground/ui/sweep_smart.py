@@ -1,0 +1,53 @@
+"""What the Sweep tab adds for smart search: the runner for the search chosen, pruned runs greyed with the
+epoch they stopped at, the importance chart, and watching a study that command-line workers fill.
+
+Visitors never name a database: the tab watches only the studies in the storage the host configured
+(PLAYGROUND_SWEEP_STORAGE), and its own smart sweeps keep their study in memory.
+"""
+
+from playground.errors import UserError
+from playground.sweep.results import PRUNED
+from playground.sweep.smart_config import SmartConfig, app_storage
+
+
+def make_runner(settings: dict):
+    """A grid or random `Sweep`, or a `SmartSweep` with the pruner chosen (the one setting only it reads)."""
+    settings = dict(settings)
+    pruner = settings.pop("pruner", None) or SmartConfig.pruner
+    if settings.get("search") == "smart":
+        from playground.sweep.smart import SmartSweep
+
+        return SmartSweep(settings, {"pruner": pruner})
+    from playground.sweep.runner import Sweep
+
+    return Sweep(settings)
+
+
+def watcher(study: str):
+    """A SmartSweep that only follows `study` in the host's storage; its runs appear as their workers end them."""
+    from playground.sweep.smart import SmartSweep
+
+    storage = app_storage()
+    if not storage:
+        raise UserError("This app has no study storage to watch: the host sets PLAYGROUND_SWEEP_STORAGE to a "
+                        "SQLite file or PostgreSQL URL that command-line workers share.")
+    if not str(study or "").strip():
+        raise UserError("Name the study to watch (the --study of the command-line workers).")
+    return SmartSweep({}, {"storage": storage, "study": str(study).strip(), "join": True}, watch=True)
+
+
+def shown_rows(rows: list[dict]) -> list[dict]:
+    """Rows as the table shows them: a pruned run's status reads 'pruned at epoch 2'."""
+    return [{**r, "status": r.get("state") or r["status"]} for r in rows]
+
+
+def pruned_style(row) -> str:
+    """The table style of a run smart search stopped early: greyed."""
+    return f"color: {PRUNED}; font-style: italic" if str(row.get("status", "")).startswith("pruned") else ""
+
+
+def importance_plot(runner):
+    """Which settings mattered (a smart sweep's summary has them; a grid's has none, and the chart says when)."""
+    from playground.sweep.importance import importance_figure
+
+    return importance_figure(runner.summary.get("importances"))
