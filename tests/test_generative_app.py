@@ -5,9 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from playground.generative.gan_config import GANConfig
-from playground.generative.vae_config import VAEConfig
-from tests.app_inputs import config_values as values
 from tests.browser_helpers import fill_until_kept
 
 
@@ -15,8 +12,14 @@ def names(files) -> list[str]:
     return sorted(Path(f).name for f in files)
 
 
+def wait_until_training(job, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not any("epoch" in str(o[0]) for o in job.outputs()):
+        time.sleep(0.2)
+
+
 def test_gan_trains_streams_then_samples_a_chosen_class(client):
-    job = client.submit("digits", "conditional", *values(GANConfig, epochs=2), api_name="/train_gan")
+    job = client.submit(dataset="digits", preset="conditional", epochs=2, api_name="/train_gan")
     updates = list(job)
     status, live, curves, quality, histogram, files = job.result()  # the run itself stays in server state
     assert len(updates) >= 3, "samples and curves should move while training, not only at the end"
@@ -24,43 +27,67 @@ def test_gan_trains_streams_then_samples_a_chosen_class(client):
     assert "Judge on 1,000 samples" in quality and live is not None and curves is not None
     assert names(files) == ["config.json", "discriminator.safetensors", "generator.safetensors", "history.csv",
                             "samples.png"]
-    picture, png = client.predict(7, 3, api_name="/sample_gan")
+    picture, png = client.predict(seed=7, label=3, api_name="/sample_gan")
     assert Path(picture).exists() and Path(png).name == "samples-seed7.png"
-    assert Path(client.predict(1, 2, 6, -1, api_name="/interpolate_gan")).exists()
+    assert Path(client.predict(seed_a=1, seed_b=2, steps=6, api_name="/interpolate_gan")).exists()
 
 
-def test_gan_stop_ends_a_long_run_and_bad_values_get_one_sentence(client):
+def test_gan_preset_by_keyword_trains_that_recipe(client):
+    """Only the preset and the epochs named: the classic recipe's own settings, not the page's first preset's."""
+    status, *_ = client.predict(preset="classic", epochs=1, api_name="/train_gan")
+    assert "**CLASSIC** (bce)" in status and "conditional" not in status.split(":")[0], status
+    assert "1 epochs" in status
+
+
+def test_gan_stop_keeps_the_partial_generator_and_bad_values_get_one_sentence(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Generator LR must be between"):
-        client.predict("digits", "conditional", *values(GANConfig, g_lr=5.0), api_name="/train_gan")
+        client.predict(g_lr=5.0, api_name="/train_gan")
     with pytest.raises(AppError, match="Train a GAN first"):
-        client.predict(0, -1, api_name="/sample_gan")
-    job = client.submit("digits", "conditional", *values(GANConfig, epochs=200), api_name="/train_gan")
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(job.outputs()) < 2:  # wait until it is really training
-        time.sleep(0.2)
+        client.predict(seed=0, api_name="/sample_gan")
+    job = client.submit(epochs=200, api_name="/train_gan")
+    wait_until_training(job)
     client.predict(api_name="/stop_gan")
     stopped_at = time.monotonic()
-    status = job.result()[0]
+    status, *_, files = job.result()
     assert "Stopped by you" in status and "sample confidence" in status  # the partial generator is judged
     assert time.monotonic() - stopped_at < 30
+    assert "generator.safetensors" in names(files)
+    picture, _ = client.predict(seed=3, api_name="/sample_gan")  # and it still draws
+    assert Path(picture).exists()
 
 
 def test_vae_trains_then_draws_its_latent_space(client):
     from gradio_client.exceptions import AppError
 
-    job = client.submit("digits", "vae", *values(VAEConfig, epochs=3), api_name="/train_vae")
-    status, curves, reconstructions, latent, manifold, samples, files = job.result()
+    job = client.submit(dataset="digits", preset="vae", epochs=3, api_name="/train_vae")
+    status, curves, reconstructions, latent, manifold, samples, files, runs = job.result()
     assert "test reconstruction MSE" in status and "latent kNN accuracy" in status
     assert all(x is not None for x in (curves, reconstructions, latent, manifold, samples))
     assert names(files) == ["config.json", "history.csv", "manifold.png", "samples.png", "weights.safetensors"]
-    assert Path(client.predict(4, api_name="/sample_vae")).exists()
-    assert Path(client.predict(0, 1, 8, api_name="/interpolate_vae")).exists()
+    assert [row[:5] for row in runs["data"]] == [["digits", "vae (mlp)", 2, 1, 3]]
+    assert Path(client.predict(seed=4, api_name="/sample_vae")).exists()
+    assert Path(client.predict(first=0, second=1, steps=8, api_name="/interpolate_vae")).exists()
     with pytest.raises(AppError, match="Test image numbers go from 0 to"):
-        client.predict(0, 99_999, 8, api_name="/interpolate_vae")
+        client.predict(second=99_999, api_name="/interpolate_vae")
     with pytest.raises(AppError, match="Beta must be between"):
-        client.predict("digits", "vae", *values(VAEConfig, beta=99), api_name="/train_vae")
+        client.predict(beta=99, api_name="/train_vae")
+
+
+def test_vae_preset_by_keyword_and_stop_keeps_the_partial_model(client):
+    """An autoencoder by naming its preset only; then a long VAE stopped early still draws and saves."""
+    status, *_, runs = client.predict(preset="autoencoder", epochs=1, api_name="/train_vae")
+    assert "**AUTOENCODER** (mlp, latent 10)" in status and "test reconstruction MSE" in status, status
+    assert runs["data"][-1][1:3] == ["autoencoder (mlp)", 10]
+    job = client.submit(epochs=150, api_name="/train_vae")
+    wait_until_training(job)
+    client.predict(api_name="/stop_vae")
+    status, *_, manifold, samples, files, runs = job.result()
+    assert "Stopped by you" in status and "test reconstruction MSE" in status, status
+    assert manifold is not None and samples is not None and "weights.safetensors" in names(files)
+    assert 1 <= runs["data"][-1][4] < 150  # the epochs it ran
+    assert Path(client.predict(seed=1, api_name="/sample_vae")).exists()
 
 
 def _set_epochs(tab, epochs: int):

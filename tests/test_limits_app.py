@@ -5,9 +5,7 @@ import time
 
 import pytest
 
-from playground.generative.gan_config import GANConfig
-from playground.generative.vae_config import VAEConfig
-from tests.app_inputs import config_values as values, train_inputs
+from tests.app_inputs import train_inputs
 
 
 def test_epochs_and_model_size_over_the_limits_are_one_sentence(client, monkeypatch):
@@ -17,17 +15,16 @@ def test_epochs_and_model_size_over_the_limits_are_one_sentence(client, monkeypa
     with pytest.raises(AppError, match="at most 3 epochs per job.*PLAYGROUND_MAX_EPOCHS"):
         client.predict(**train_inputs("moons", epochs=5), api_name="/train")
     with pytest.raises(AppError, match="at most 3 epochs per job"):
-        client.predict("digits", "vae", *values(VAEConfig, epochs=4), api_name="/train_vae")
+        client.predict(epochs=4, api_name="/train_vae")
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMETERS", "1000")
     with pytest.raises(AppError, match="at most 1,000 model parameters per job.*PLAYGROUND_MAX_PARAMETERS"):
-        client.predict("digits", "conditional", *values(GANConfig, epochs=1), api_name="/train_gan")
+        client.predict(epochs=1, api_name="/train_gan")
 
 
 def test_the_time_limit_stops_a_gan_and_keeps_what_it_learnt(client, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_MAX_JOB_SECONDS", "4")
     started = time.monotonic()
-    status, *_, files = client.predict("digits", "conditional", *values(GANConfig, epochs=200),
-                                       api_name="/train_gan")
+    status, *_, files = client.predict(epochs=200, api_name="/train_gan")
     assert time.monotonic() - started < 90  # 200 epochs would take many minutes
     assert "time limit of 4 s per job" in status and "sample confidence" in status
     assert any(str(f).endswith("generator.safetensors") for f in files)
@@ -39,7 +36,7 @@ def test_training_tabs_share_one_set_of_slots(client, app_url, monkeypatch):
 
     monkeypatch.setenv("PLAYGROUND_TRAIN_CONCURRENCY", "1")
     monkeypatch.setenv("PLAYGROUND_TRAIN_QUEUE", "0")
-    vae = client.submit("digits", "vae", *values(VAEConfig, epochs=150), api_name="/train_vae")
+    vae = client.submit(epochs=150, api_name="/train_vae")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any("epoch" in str(o[0]) for o in vae.outputs()):
         time.sleep(0.2)  # the VAE holds the slot once its epochs are streaming

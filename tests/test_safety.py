@@ -85,13 +85,8 @@ def transcribe_status(client, model_id: str) -> str:
 def transfer_error(client, backbone: str) -> str:
     from gradio_client.exceptions import AppError
 
-    from playground.ui import transfer_tab
-
-    values = transfer_tab.default_values()
-    values[transfer_tab.FIELDS.index("backbone")] = backbone
-    values[transfer_tab.FIELDS.index("device")] = "cpu"
     with pytest.raises(AppError) as refused:
-        client.predict(*values, api_name="/transfer")
+        client.predict(backbone=backbone, device="cpu", api_name="/transfer")
     return str(refused.value)
 
 

@@ -50,10 +50,13 @@ def pipeline_continuation(folder, prompt, max_new_tokens):
     return pipe(prompt, do_sample=False, max_new_tokens=max_new_tokens, return_full_text=False)[0]["generated_text"]
 
 
-def test_handler_arguments_follow_the_config_order():
+def test_handler_arguments_follow_the_config_order(client):
     # the handlers name each setting for the API; they must match the order the controls are wired in
     assert list(inspect.signature(text_tab.generate).parameters)[3:-1] == text_tab.SETTINGS
-    assert list(inspect.signature(text_train.train).parameters)[5:] == text_train.SETTINGS
+    endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+    train_lm = endpoints["/train_lm"]["parameters"]
+    assert [p["parameter_name"] for p in train_lm] == ["source", "pasted", "uploaded", *text_train.SETTINGS]
+    assert all(p["parameter_has_default"] for p in train_lm)  # any of them may be left out
 
 
 def test_inspecting_a_step_outlines_that_token_and_charts_its_candidates(tiny_folder):
@@ -138,6 +141,14 @@ def test_train_the_tiny_gpt_download_it_and_generate_with_it(client):
     assert Path(folder).is_dir() and menu["choices"][-1][1] == folder and menu["choices"][-1][0].startswith("tiny GPT")
     _, result = generate(client, folder, "Return the", max_new_tokens=10)
     assert result[0].startswith("✅") and result[2].startswith("Return the")
+
+
+def test_train_lm_by_keyword_with_the_rest_at_defaults(client):
+    """Two settings named; the built-in text and every other setting as the page shows them."""
+    status, curves, samples, download, menu = client.predict(steps=4, sample_every=4, api_name="/train_lm")
+    assert status.startswith("✅ Trained: 4 steps"), status
+    assert [line.split(":")[0] for line in samples.split("\n\n")] == ["step 0", "step 4"]
+    assert Path(menu["value"]).is_dir() and download["visible"]
 
 
 def test_text_tab_in_the_browser(page, tiny_folder, screenshot_dir):

@@ -13,20 +13,6 @@ from playground.ui import sweep_tab, transfer_tab
 DIGITS = dict(source="digits_0_4", target="digits_5_9", shots=3, epochs=5, pretrain_epochs=2, device="cpu")
 
 
-def transfer_inputs(**settings) -> list:
-    values = transfer_tab.default_values()
-    for name, value in settings.items():
-        values[transfer_tab.FIELDS.index(name)] = value
-    return values
-
-
-def sweep_inputs(**settings) -> list:
-    values = sweep_tab.default_values()
-    for name, value in settings.items():
-        values[sweep_tab.FIELDS.index(name)] = value
-    return values
-
-
 def value_of(output):
     """An output sent as gr.update(value=..., visible=True) reaches the client as that dict."""
     return output["value"] if isinstance(output, dict) and output.get("__type__") == "update" else output
@@ -39,7 +25,7 @@ def wait_until_training(job, updates: int = 2, seconds: float = 120):
 
 
 def test_transfer_through_the_api(client):
-    job = client.submit(*transfer_inputs(**DIGITS), api_name="/transfer")
+    job = client.submit(**DIGITS, api_name="/transfer")
     updates = list(job)
     status, curves, table, _, files = job.result()
     files = value_of(files)
@@ -55,8 +41,8 @@ def test_transfer_through_the_api(client):
 
 
 def test_accuracy_against_k_through_the_api(client):
-    values = transfer_inputs(**DIGITS, strategies=["scratch", "frozen"])
-    status, _, table, shots_plot, _ = client.predict("1,4", *values, api_name="/transfer_curve")
+    status, _, table, shots_plot, _ = client.predict(shots_list="1,4", **DIGITS, strategies=["scratch", "frozen"],
+                                                     api_name="/transfer_curve")
     assert "K=1:" in status and "K=4:" in status
     assert [(r[0], r[1]) for r in table["data"]] == [(1, "From scratch"), (1, "Frozen features + new head"),
                                                      (4, "From scratch"), (4, "Frozen features + new head")]
@@ -64,7 +50,7 @@ def test_accuracy_against_k_through_the_api(client):
 
 
 def test_transfer_stop(client):
-    job = client.submit(*transfer_inputs(**{**DIGITS, "epochs": 500}), api_name="/transfer")
+    job = client.submit(**{**DIGITS, "epochs": 500}, api_name="/transfer")
     wait_until_training(job)
     client.predict(api_name="/transfer_stop")
     status = job.result()[0]
@@ -72,8 +58,8 @@ def test_transfer_stop(client):
 
 
 def test_sweep_through_the_api(client):
-    values = sweep_inputs(lr="0.001,0.01,0.1", optimizer=["adam", "sgd"], epochs=3, device="cpu")
-    status, curves, table, coordinates, csv_file = client.predict(*values, api_name="/sweep")
+    status, curves, table, coordinates, csv_file = client.predict(lr="0.001,0.01,0.1", optimizer=["adam", "sgd"],
+                                                                  epochs=3, device="cpu", api_name="/sweep")
     assert status.startswith("✅") and "Best:" in status
     frame = table["value"] if "value" in table else table
     rows = [dict(zip(frame["headers"], r)) for r in frame["data"]]
@@ -88,9 +74,9 @@ def test_sweep_through_the_api(client):
 
 
 def test_sweep_budget_and_stop(client):
-    capped = client.predict(*sweep_inputs(lr="0.001,0.01,0.1", max_runs=1, epochs=1), api_name="/sweep")
+    capped = client.predict(lr="0.001,0.01,0.1", max_runs=1, epochs=1, api_name="/sweep")
     assert "max runs keeps 1 of 3" in capped[0]
-    job = client.submit(*sweep_inputs(lr="0.001,0.01,0.1", epochs=200), api_name="/sweep")
+    job = client.submit(lr="0.001,0.01,0.1", epochs=200, api_name="/sweep")
     wait_until_training(job)
     client.predict(api_name="/sweep_stop")
     status = job.result()[0]
@@ -101,17 +87,27 @@ def test_bad_values_get_one_sentence(client):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="Learning rate must be a float"):
-        client.predict(*sweep_inputs(lr="0.01,fast"), api_name="/sweep")
+        client.predict(lr="0.01,fast", api_name="/sweep")
     with pytest.raises(AppError, match="Tick at least one strategy"):
-        client.predict(*transfer_inputs(strategies=[]), api_name="/transfer")
+        client.predict(strategies=[], api_name="/transfer")
     with pytest.raises(AppError, match="Shots must be between"):
-        client.predict("0,5", *transfer_inputs(), api_name="/transfer_curve")
+        client.predict(shots_list="0,5", api_name="/transfer_curve")
 
 
-def test_defaults_match_the_configs():
-    assert transfer_tab.FIELDS[0] == "source" and len(transfer_tab.default_values()) == len(transfer_tab.FIELDS)
-    assert transfer_tab.settings_from(transfer_tab.default_values())["strategies"] == TransferConfig.strategies
-    assert sweep_tab.settings_from(sweep_tab.default_values())["optimizer"] == SweepConfig.optimizer
+def test_one_or_two_keywords_are_enough(client):
+    """Every other setting takes the page's default: the configs' own defaults."""
+    status, *_ = client.predict(lr="0.01,0.1", epochs=1, api_name="/sweep")
+    assert status.startswith("✅") and "2 runs of **mlp** on **moons**" in status, status
+    status, _, table, *_ = client.predict(**DIGITS | {"epochs": 1, "pretrain_epochs": 1},
+                                          strategies=["frozen"], api_name="/transfer")
+    assert status.startswith("✅") and [r[1] for r in table["data"]] == ["Frozen features + new head"]
+
+
+def test_the_ticked_lists_become_the_configs_lists():
+    assert transfer_tab.checked_settings({"strategies": list(TransferConfig.strategies.split(","))}) == \
+        {"strategies": TransferConfig.strategies}
+    assert sweep_tab.checked_settings({"optimizer": ["adam", "sgd"]}) == {"optimizer": "adam,sgd"}
+    assert SweepConfig.optimizer == "adam"
 
 
 def set_number(tab, label: str, value) -> None:

@@ -36,3 +36,7 @@ PRESETS = {
     "autoencoder": {"variant": "autoencoder", "architecture": "mlp", "hidden": 20, "latent_dim": 10},
     "conv-vae": {"architecture": "conv", "hidden": 128},
 }
+
+# a finished run's row in a comparison table (VaeRun.comparison_row): a VAE beside an autoencoder
+COMPARISON_COLUMNS = ["dataset", "model", "latent", "beta", "epochs", "recon MSE", "baseline MSE", "KL",
+                      "kNN accuracy"]

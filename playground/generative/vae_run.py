@@ -50,6 +50,14 @@ class VaeRun(_Base):
                                                 "parameters": self.parameters})
             yield event
 
+    def comparison_row(self) -> list:
+        """This finished run as a row under vae_config.COMPARISON_COLUMNS (a VAE beside an autoencoder)."""
+        s, c = self.summary, self.config
+        kl = "-" if s.get("test_kl") is None else round(s["test_kl"], 2)
+        return [s["dataset"], f"{c.variant} ({c.architecture})", c.latent_dim, c.beta if self.model.variational
+                else "-", s["epochs_run"], round(s["test_recon_mse"], 4), round(s["baseline_mse"], 4), kl,
+                round(s["latent_knn_accuracy"], 3)]
+
     # drawing the latent space
 
     def _train_codes(self) -> torch.Tensor:

@@ -115,3 +115,18 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
     fig = style(fig, title="Settings → accuracy (one line per run; brighter is better)", height=380)
     fig.update_layout(margin=dict(l=70, r=110, t=80, b=30))
     return fig
+
+
+def styled_table(rows: list[dict]):
+    """The results as a DataFrame with the best run highlighted (a pandas Styler: Gradio shows its colours)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rounded(rows), columns=columns(rows))
+    best = best_row(rows)
+
+    def highlight(row):
+        is_best = best is not None and row["run"] == best["run"]
+        return ["background-color: #dcfce7; font-weight: 600" if is_best else ""] * len(row)
+
+    styler = frame.style.apply(highlight, axis=1).format(precision=4, na_rep="")
+    return styler.format("{:g}", subset=[c for c in ("lr", "dropout") if c in frame.columns], na_rep="")

@@ -78,3 +78,14 @@ def results_rows(results: dict[int, dict[str, float]]) -> list[list]:
             gain = "" if scratch is None or name == "scratch" else f"{accuracy - scratch:+.3f}"
             rows.append([shots, STRATEGIES[name].title, round(accuracy, 4), gain])
     return rows
+
+
+def task_preview(name: str, role: str) -> go.Figure:
+    """A few training images of each class of task `name`, titled with its role (source or target)."""
+    from playground.plots.data_preview import image_grid
+    from playground.transfer.tasks import load_task
+
+    task = load_task(name)
+    figure = image_grid(task.x_train, task.y_train, task.classes, per_class=6, title=f"{role}: {name}")
+    figure.update_layout(height=300)
+    return figure

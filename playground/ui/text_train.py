@@ -6,6 +6,9 @@ each evaluation, drawn with the same seed so the samples can be compared. At
 the end the model is saved (`save_pretrained`) under the outputs folder,
 offered as a zip, and added to the Model menu above and selected there. Stop
 ends training after the step in flight and still saves what was learnt.
+`/train_lm` takes every setting by name, e.g. `client.predict(source="Paste
+text", pasted=text, steps=40, api_name="/train_lm")`; a refused input ends as
+one sentence in the status line, as everywhere in the Text tab.
 """
 
 import time
@@ -14,6 +17,7 @@ from datetime import datetime
 import gradio as gr
 import pandas as pd
 
+from playground import config as cfg
 from playground import limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
@@ -22,12 +26,12 @@ from playground.text.corpus import check_corpus, read_corpus_file, stdlib_corpus
 from playground.text.loading import SUGGESTED_MODELS
 from playground.text.tiny_gpt import TinyGPTConfig, parameter_count, train_events, zip_folder
 from playground.ui import jobs, sessions
-from playground.ui.controls import make_controls, read_controls
+from playground.ui.controls import make_controls
 
 SOURCES = ("Python documentation (built in)", "Paste text", "Upload a text file")
 MAIN_SETTINGS = ["layers", "heads", "embedding_size", "context_length", "steps", "learning_rate"]
 MORE_SETTINGS = ["batch_size", "tokenizer", "vocab_size", "sample_every", "seed", "sample_prompt"]
-SETTINGS = MAIN_SETTINGS + MORE_SETTINGS
+SETTINGS = MAIN_SETTINGS + MORE_SETTINGS  # the order /train_lm takes them in after its first inputs
 UPDATE_SECONDS = 0.5
 EXPLANATION = """Train a small model with GPT-2's architecture from scratch: no download, no network. By default it
 learns from the Python standard library's own documentation (the docstrings `pydoc` shows, gathered when you press
@@ -36,7 +40,7 @@ BPE). Watch the loss fall and the samples turn from noise into something that lo
 the model is selected in the **Model** menu above: press **Generate**."""
 
 
-# handlers
+# helpers
 
 
 def corpus_for(source: str, pasted: str, uploaded) -> str:
@@ -58,37 +62,50 @@ def curves(rows: list[tuple]) -> pd.DataFrame | None:
     return frame.astype({"step": "int64", "loss": "float64", "curve": "str"})
 
 
-def status_only(status: str) -> list:
-    return [status, *[gr.skip()] * 5]
-
-
-@jobs.limited("train", status_only)
 @gpu_task(duration=120)
-def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads, embedding_size, context_length, steps,
-          learning_rate, batch_size, tokenizer, vocab_size, sample_every, seed, sample_prompt):
-    """Stream: status, loss curves, samples, download, model menu, trained models (state).
+def training(request: gr.Request, config: TinyGPTConfig, corpus: str, folder):
+    """One run's plain events (on ZeroGPU, in the GPU worker), then {"event": "time limit"} if the job's time ran out.
 
-    The settings are named one by one (not *values) so that the API shows their names. It runs once a
-    training slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS, then saves what it learnt.
+    It runs for at most PLAYGROUND_MAX_JOB_SECONDS, then saves what it learnt.
     """
-    values = [layers, heads, embedding_size, context_length, steps, learning_rate, batch_size, tokenizer, vocab_size,
-              sample_every, seed, sample_prompt]
-    from playground.outputs import new_run_dir
-
-    skip = [gr.skip()] * 5
-    try:
-        config = read_controls(TinyGPTConfig, SETTINGS, values)
-        limits.check("parameters", parameter_count(config))
-        corpus = corpus_for(source, pasted, uploaded)
-    except UserError as error:
-        yield [f"⚠️ {error}", *skip]
-        return
-    folder = new_run_dir("tiny-gpt") / "tiny-gpt"
     with sessions.job(request, "train_lm") as (flag, deadline):
-        rows, samples, last_update, header = [], [], 0.0, ""
-        yield ["⏳ Learning the tokenizer…", curves(rows), "", None, *skip[:2]]
+        yield from train_events(config, corpus, out_dir=folder, stop=flag)
+    if deadline.expired:
+        yield {"event": "time limit", "message": deadline.message()}
+
+
+class TinyGptPanel:
+    """The panel's components (built by `layout`) and its handlers."""
+
+    def __init__(self, model_menu):
+        self.model_menu = model_menu  # the generation part's Model menu, which lists the trained models
+
+    # handlers
+
+    def train(self, request: gr.Request, source, pasted=None, uploaded=None, trained=None, **settings):
+        """Stream: status, loss curves, samples; then the download, the model menu and the trained models (state).
+
+        Runs once a training slot is free (jobs.limited): the "train" slots every tab that trains shares.
+        """
+        from playground.outputs import new_run_dir
+
         try:
-            for event in train_events(config, corpus, out_dir=folder, stop=flag):
+            config = cfg.build(TinyGPTConfig, settings)
+            limits.check("parameters", parameter_count(config))
+            corpus = corpus_for(source, pasted, uploaded)
+        except UserError as error:
+            yield {self.status: f"⚠️ {error}"}
+            return
+        show = lambda note: {self.status: note}  # noqa: E731
+        folder = new_run_dir("tiny-gpt") / "tiny-gpt"
+        yield from jobs.limited("train", show)(self.stream)(request, config, corpus, folder, trained)
+
+    def stream(self, request, config, corpus, folder, trained):
+        rows, samples, last_update, header, done, time_limit = [], [], 0.0, "", None, ""
+        yield {self.status: "⏳ Learning the tokenizer…", self.curves: curves(rows), self.samples: "",
+               self.download: None}
+        try:
+            for event in training(request, config, corpus, folder):
                 kind = event["event"]
                 if kind == "start":
                     header = (f"{event['parameters']:,} parameters · {event['vocab_size']} tokens in the "
@@ -99,69 +116,81 @@ def train(request: gr.Request, source, pasted, uploaded, trained, layers, heads,
                     rows.append((event["step"], event["val_loss"], "held-out"))
                 elif kind == "sample":
                     samples.append(f"step {event['step']}: {event['text']}")
-                if kind == "done":
-                    break
+                elif kind == "done":
+                    done = event
+                elif kind == "time limit":
+                    time_limit = f" {event['message']}"
                 now = time.monotonic()
-                if kind in ("start", "sample") or now - last_update >= UPDATE_SECONDS:
+                if kind in ("start", "sample") or (kind == "step" and now - last_update >= UPDATE_SECONDS):
                     last_update = now
                     progress = f"step {rows[-1][0]}/{config.steps}" if rows else "starting"
-                    yield [f"🏋️ {header} · {progress}", curves(rows), "\n\n".join(samples), *skip[:3]]
+                    yield {self.status: f"🏋️ {header} · {progress}", self.curves: curves(rows),
+                           self.samples: "\n\n".join(samples)}
         except UserError as error:
-            yield [f"⚠️ {error}", curves(rows), "\n\n".join(samples), *skip[:3]]
+            yield {self.status: f"⚠️ {error}", self.curves: curves(rows), self.samples: "\n\n".join(samples)}
             return
-    label = f"tiny GPT · {datetime.now():%H:%M:%S} · {config.layers} layers × {config.embedding_size}"
-    trained = [*(trained or []), (label, event["path"])]
-    verb = "⏹️ Stopped" if event["status"] == "stopped" else "✅ Trained"
-    status = (f"{verb}: {event['steps_run']} steps in {event['seconds']:.1f} s, held-out loss "
-              f"**{event['initial_val_loss']:.2f} → {event['val_loss']:.2f}** · {header}. It is now selected in "
-              f"the Model menu above: press **Generate**." + (f" {deadline.message()}" if deadline.expired else ""))
-    menu = gr.update(choices=[(m, m) for m in SUGGESTED_MODELS] + [tuple(t) for t in trained], value=event["path"])
-    download = gr.update(value=str(zip_folder(event["path"])), visible=True)
-    yield [status, curves(rows), "\n\n".join(samples), download, menu, trained]
+        label = f"tiny GPT · {datetime.now():%H:%M:%S} · {config.layers} layers × {config.embedding_size}"
+        trained = [*(trained or []), (label, done["path"])]
+        verb = "⏹️ Stopped" if done["status"] == "stopped" else "✅ Trained"
+        status = (f"{verb}: {done['steps_run']} steps in {done['seconds']:.1f} s, held-out loss "
+                  f"**{done['initial_val_loss']:.2f} → {done['val_loss']:.2f}** · {header}. It is now selected in "
+                  f"the Model menu above: press **Generate**.{time_limit}")
+        yield {self.status: status, self.curves: curves(rows), self.samples: "\n\n".join(samples),
+               self.download: gr.update(value=str(zip_folder(done["path"])), visible=True),
+               self.model_menu: gr.update(choices=[(m, m) for m in SUGGESTED_MODELS] + [tuple(t) for t in trained],
+                                          value=done["path"]),
+               self.trained: trained}
 
+    def stop(self, request: gr.Request):
+        sessions.stop(request, "train_lm")
 
-def stop(request: gr.Request):
-    sessions.stop(request, "train_lm")
+    def on_source(self, source: str):
+        return {self.pasted: gr.update(visible=source == SOURCES[1]),
+                self.uploaded: gr.update(visible=source == SOURCES[2])}
 
+    # layout
 
-def on_source(source: str):
-    return gr.update(visible=source == SOURCES[1]), gr.update(visible=source == SOURCES[2])
+    def layout(self):
+        with gr.Accordion("🧪 Train a tiny GPT yourself (works offline)", open=True, elem_id="tiny-gpt"):
+            gr.Markdown(EXPLANATION)
+            with gr.Row():
+                with gr.Column(scale=4, min_width=320):
+                    self.source = gr.Radio(list(SOURCES), value=SOURCES[0], label="Training text",
+                                           info="What the model learns from; the built-in text needs no network.")
+                    self.pasted = gr.Textbox(lines=6, label="Your text", visible=False,
+                                             info="At least 1,000 characters: the more, the better it learns.")
+                    self.uploaded = gr.File(label="Text file (UTF-8)", type="filepath", visible=False,
+                                            file_types=[".txt", ".md", ".rst", ".py", ".csv"])
+                    controls = make_controls(TinyGPTConfig, only=MAIN_SETTINGS)
+                    with gr.Accordion("More training settings", open=False):
+                        controls |= make_controls(TinyGPTConfig, only=MORE_SETTINGS)
+                    self.controls = {name: controls[name] for name in SETTINGS}
+                with gr.Column(scale=7):
+                    with gr.Row():
+                        self.train_button = gr.Button("Train", variant="primary", scale=3)
+                        self.stop_button = gr.Button("Stop", variant="stop", scale=1)
+                    self.status = gr.Markdown("Press **Train**: the default settings take a minute or less on a CPU.",
+                                              elem_id="tiny-gpt-status")
+                    self.curves = gr.LinePlot(None, x="step", y="loss", color="curve", height=280,
+                                              label="Loss (blue: training batches, orange: held-out text)",
+                                              color_map={"training": "#60a5fa", "held-out": "#f97316"})
+                    self.samples = gr.Textbox(label="What the model writes (same seed at every step shown)", lines=8,
+                                              interactive=False, elem_id="tiny-gpt-samples")
+                    self.download = gr.File(label="The trained model: a save_pretrained folder, zipped",
+                                            interactive=False, visible=False)
+        self.trained = gr.State([])
 
-
-# layout
+    def wire(self):
+        self.source.change(self.on_source, self.source, [self.pasted, self.uploaded], api_visibility="private")
+        self.train_button.click(
+            self.train, [self.source, self.pasted, self.uploaded, self.trained],
+            [self.status, self.curves, self.samples, self.download, self.model_menu, self.trained],
+            inputs_kwargs=self.controls, api_name="train_lm", concurrency_limit=None)  # admission: jobs.limited
+        self.stop_button.click(self.stop, None, None, api_name="stop_train_lm", queue=False)
 
 
 def build(model_menu):
     """The panel, wired to the Model menu of the generation part above."""
-    with gr.Accordion("🧪 Train a tiny GPT yourself (works offline)", open=True, elem_id="tiny-gpt"):
-        gr.Markdown(EXPLANATION)
-        with gr.Row():
-            with gr.Column(scale=4, min_width=320):
-                source = gr.Radio(list(SOURCES), value=SOURCES[0], label="Training text",
-                                  info="What the model learns from; the built-in text needs no network.")
-                pasted = gr.Textbox(lines=6, label="Your text", visible=False,
-                                    info="At least 1,000 characters: the more, the better it learns.")
-                uploaded = gr.File(label="Text file (UTF-8)", file_types=[".txt", ".md", ".rst", ".py", ".csv"],
-                                   type="filepath", visible=False)
-                controls = make_controls(TinyGPTConfig, only=MAIN_SETTINGS)
-                with gr.Accordion("More training settings", open=False):
-                    controls.update(make_controls(TinyGPTConfig, only=MORE_SETTINGS))
-            with gr.Column(scale=7):
-                with gr.Row():
-                    train_button = gr.Button("Train", variant="primary", scale=3)
-                    stop_button = gr.Button("Stop", variant="stop", scale=1)
-                status = gr.Markdown("Press **Train**: the default settings take a minute or less on a CPU.",
-                                     elem_id="tiny-gpt-status")
-                loss_plot = gr.LinePlot(None, x="step", y="loss", color="curve", height=280,
-                                        label="Loss (blue: training batches, orange: held-out text)",
-                                        color_map={"training": "#60a5fa", "held-out": "#f97316"})
-                samples = gr.Textbox(label="What the model writes (same seed at every step shown)", lines=8,
-                                     interactive=False, elem_id="tiny-gpt-samples")
-                download = gr.File(label="The trained model: a save_pretrained folder, zipped", interactive=False,
-                                   visible=False)
-    trained = gr.State([])
-    source.change(on_source, source, [pasted, uploaded], api_visibility="private")
-    train_button.click(train, [source, pasted, uploaded, trained, *[controls[name] for name in SETTINGS]],
-                       [status, loss_plot, samples, download, model_menu, trained], api_name="train_lm",
-                       concurrency_limit=None)  # admission is jobs.limited's: the "train" slots
-    stop_button.click(stop, None, None, api_name="stop_train_lm", queue=False)
+    panel = TinyGptPanel(model_menu)
+    panel.layout()
+    panel.wire()
