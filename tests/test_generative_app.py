@@ -21,7 +21,7 @@ def wait_until_training(job, seconds: float = 120):
 def test_gan_trains_streams_then_samples_a_chosen_class(client):
     job = client.submit(dataset="digits", preset="conditional", epochs=2, api_name="/train_gan")
     updates = list(job)
-    status, live, curves, quality, histogram, files = job.result()  # the run itself stays in server state
+    status, live, curves, quality, histogram, replay, files = job.result()  # the run stays in server state
     assert len(updates) >= 3, "samples and curves should move while training, not only at the end"
     assert "sample confidence" in status and "Training finished" in status
     assert "Judge on 1,000 samples" in quality and live is not None and curves is not None
@@ -56,6 +56,24 @@ def test_gan_stop_keeps_the_partial_generator_and_bad_values_get_one_sentence(cl
     assert "generator.safetensors" in names(files)
     picture, _ = client.predict(seed=3, api_name="/sample_gan")  # and it still draws
     assert Path(picture).exists()
+
+
+def pixels(path) -> "np.ndarray":
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(path).convert("RGB"), dtype=np.int16)
+
+
+def test_gan_replay_shows_the_fixed_noise_samples_of_any_epoch(client):
+    status, live, *_, replay, files = client.predict(epochs=3, api_name="/train_gan")
+    assert replay["maximum"] == 3 and replay["value"] == 3 and replay["visible"]
+    at = {epoch: client.predict(epoch=epoch, api_name="/replay_gan") for epoch in (0, 1, 3)}
+    assert [at[e][0].split(": ")[-1] for e in (1, 3)] == ["the fixed-noise samples at epoch 1 of 3.",
+                                                          "the fixed-noise samples at epoch 3 of 3."]
+    first, last, final = pixels(at[1][1]), pixels(at[3][1]), pixels(live)
+    assert (last == final).all()  # the last epoch's record is what the run ended with
+    assert abs(first - last).mean() > 5 and abs(pixels(at[0][1]) - first).mean() > 5  # and it moved on the way
 
 
 def test_vae_trains_then_draws_its_latent_space(client):

@@ -135,6 +135,13 @@ class GanRun(_Base):
     def sample(self, seed: int = 0, count: int = 80, label: int | None = None, columns: int = 10) -> np.ndarray:
         return image_grid(self.sample_images(seed, count, label), columns)
 
+    def fixed_picture(self) -> np.ndarray:
+        """The grid the training shows live: samples from its fixed noise, each class in turn when conditional."""
+        from playground.generative.gan_train import FIXED_NOISE_SEED, GRID_COLUMNS, GRID_ROWS, generate
+
+        images = generate(self.sampler, GRID_COLUMNS * GRID_ROWS, seed=FIXED_NOISE_SEED, device=self.device)
+        return image_grid(images, GRID_COLUMNS)
+
     def interpolate(self, seed_a: int, seed_b: int, steps: int = 10, label: int | None = None) -> np.ndarray:
         """A strip of images whose noise walks from seed_a's to seed_b's."""
         from playground.generative.gan_train import decode_noise
