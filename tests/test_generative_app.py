@@ -80,11 +80,14 @@ def test_vae_trains_then_draws_its_latent_space(client):
     from gradio_client.exceptions import AppError
 
     job = client.submit(dataset="digits", preset="vae", epochs=3, api_name="/train_vae")
-    status, curves, reconstructions, latent, manifold, samples, files, runs = job.result()
+    status, curves, reconstructions, latent, replay, manifold, samples, files, runs = job.result()
     assert "test reconstruction MSE" in status and "latent kNN accuracy" in status
     assert all(x is not None for x in (curves, reconstructions, latent, manifold, samples))
     assert names(files) == ["config.json", "history.csv", "manifold.png", "samples.png", "weights.safetensors"]
     assert [row[:5] for row in runs["data"]] == [["digits", "vae (mlp)", 2, 1, 3]]
+    assert replay["maximum"] == 3 and replay["value"] == 3
+    first, last = (client.predict(epoch=e, api_name="/replay_vae") for e in (1, 3))
+    assert first[0].endswith("the latent space at epoch 1 of 3.") and first[1] != last[1]  # the maps differ
     assert Path(client.predict(seed=4, api_name="/sample_vae")).exists()
     assert Path(client.predict(first=0, second=1, steps=8, api_name="/interpolate_vae")).exists()
     with pytest.raises(AppError, match="Test image numbers go from 0 to"):

@@ -1,49 +1,50 @@
 """The VAE tab: train a VAE or a plain autoencoder and watch its latent space organise itself.
 
 Live: loss curves (total, reconstruction, KL), originals above reconstructions,
-and the test set in latent space coloured by class. After training: the
-decoded latent grid (manifold), random samples, a walk between two test images,
-downloads, and a table of this visit's runs so a VAE and an autoencoder can be
-compared side by side.
+and the test set in latent space coloured by class. The replay slider shows the
+latent map and the reconstructions as they were at any recorded epoch, while
+it trains and after. After training: the decoded latent grid (manifold),
+random samples, a walk between two test images, downloads, and a table of this
+visit's runs so a VAE and an autoencoder can be compared side by side.
 
-`VaeTab` holds the components and the handlers, which take named parameters
-and return {component: value}: `/train_vae` is callable by keyword with the
-rest at the page's defaults, e.g. `client.predict(preset="autoencoder",
-epochs=3, api_name="/train_vae")`.
+Training is a live job on the engine (engine.py): the worker trains and
+encodes the test set at the end of each epoch; the handler draws what it
+published. Handlers take named parameters and speak output names, so
+`/train_vae` is callable by keyword with the rest at the page's defaults, e.g.
+`client.predict(preset="autoencoder", epochs=3, api_name="/train_vae")`.
 """
 
-import time
+import functools
 
 import gradio as gr
 
 from playground import limits
 from playground.data import dataset_names  # not generative.images: that one imports torch
+from playground.errors import UserError
 from playground.generative.vae_config import COMPARISON_COLUMNS, PRESETS, VAEConfig
-from playground.ui import data_upload, jobs, sessions
+from playground.ui import data_upload, engine
 from playground.ui.controls import make_controls
 from playground.ui.presets import preset_settings, settings_for
-from playground.ui.refusals import refuses
 
-UPDATE_SECONDS = 0.5  # live figures are re-sent at most this often
 PRESET_HELP = {"vae": "a VAE with a 2-D code you can see", "autoencoder": "the plain 784-20-10-20-784 autoencoder",
                "conv-vae": "a convolutional VAE"}
 DEFAULT_PRESET = "vae"
 ICONS = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}
+KIND = "vae"  # the engine's name for this tab's live job
 
 
 # helpers
 
 
-def title_of(run, dataset_name: str) -> str:
+def title_of(run) -> str:
     return (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
-            f"**{dataset_name}**: {run.parameters:,} parameters, {run.device}")
+            f"**{run.data.name}**: {run.parameters:,} parameters, {run.device}")
 
 
-def progress_of(run) -> str:
-    last = run.history[-1]
-    return (f"epoch {last['epoch']}/{run.config.epochs} · validation loss {last['val_loss']:.1f} "
-            f"(reconstruction {last['val_recon']:.1f}, KL {last['val_kl']:.2f}) · "
-            f"{last['seconds'] / last['epoch']:.2f} s/epoch")
+def progress_of(run, epoch_row: dict) -> str:
+    return (f"epoch {epoch_row['epoch']}/{run.config.epochs} · validation loss {epoch_row['val_loss']:.1f} "
+            f"(reconstruction {epoch_row['val_recon']:.1f}, KL {epoch_row['val_kl']:.2f}) · "
+            f"{epoch_row['seconds'] / epoch_row['epoch']:.2f} s/epoch")
 
 
 def result_of(run) -> str:
@@ -54,155 +55,219 @@ def result_of(run) -> str:
             f"{s['seconds']:.1f} s.")
 
 
+def curves_of(run, steps: list[dict], history: list[dict], upto: int | None = None):
+    from playground.generative import plots
+
+    if upto is not None:
+        steps, history = [s for s in steps if s["epoch"] <= upto], [h for h in history if h["epoch"] <= upto]
+    return plots.vae_curves(steps, history, run.model.variational)
+
+
+def latent_plot(run, record: dict):
+    from playground.generative import plots
+
+    return plots.latent_scatter(record["points"], record["labels"], run.data.classes, record["projected"])
+
+
 def needs_run(run):
     if run is None or not run.summary:
-        raise gr.Error("Train a model first (press Train), then draw from it.", print_exception=False)
+        raise UserError("Train a model first (press Train), then draw from it.")
     return run
 
 
-class VaeTab:
-    """The VAE tab's components (built by `layout`) and its handlers."""
+def make_run(dataset: str, preset: str, shown_preset: str | None, settings: dict):
+    from playground.generative.vae_run import VaeRun
 
-    # handlers
+    chosen = settings_for(PRESETS, VAEConfig, preset, shown_preset, settings)
+    return VaeRun(dataset, settings=chosen, preset=preset)
 
-    def on_preset(self, preset):
-        values = preset_settings(PRESETS, VAEConfig, preset)
-        return {**{self.controls[name]: gr.update(value=value) for name, value in values.items()},
-                self.shown_preset: preset}
 
-    @refuses
-    def train(self, request: gr.Request, dataset, preset, shown_preset, rows, **settings):
-        """Train and stream: status, curves, reconstructions, latent scatter; then manifold, samples, files."""
-        from playground.generative.vae_run import VaeRun
+# the live job
 
-        run = VaeRun(dataset, settings=settings_for(PRESETS, VAEConfig, preset, shown_preset, settings),
-                     preset=preset)
-        limits.check_training(run.config.epochs, run.parameters)
-        # the training slots every tab that trains shares
-        yield from jobs.limited("train", lambda note: {self.status: note})(self.stream)(request, run, dataset, rows)
 
-    def stream(self, request: gr.Request, run, dataset_name, rows):
-        """Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping what it learnt."""
-        from playground.generative import plots
-        from playground.generative.events import LatentEvent, PictureEvent, VaeStepEvent
-        from playground.outputs import new_run_dir
-        from playground.training.events import DoneEvent
+def work(run, job):
+    """Runs in the worker thread: train, publish the steps and epochs, and record each epoch's reconstructions
+    and latent map (the trainer makes both at the end of the epoch, between steps)."""
+    from playground.generative.events import LatentEvent, PictureEvent, VaeStepEvent
 
-        title = title_of(run, dataset_name)
+    steps, picture = [], None
+    job.publish(steps=steps, history=run.history)
+    for event in run.events(job.flag):
+        if isinstance(event, VaeStepEvent):
+            steps.append(event.to_dict())
+            job.publish(step=event.step)
+        elif isinstance(event, PictureEvent):
+            picture = event.picture
+        elif isinstance(event, LatentEvent):  # each epoch ends with its reconstructions, then its latent points
+            job.record(event.epoch, reconstructions=picture, points=event.points, labels=event.labels,
+                       projected=event.projected)
+    return run
 
-        def latent_plot(latent):
-            return plots.latent_scatter(latent.points, latent.labels, run.data.classes, latent.projected)
 
-        with sessions.job(request, "vae") as (flag, deadline):
-            steps, latent, picture, last_update = [], None, None, 0.0
-            yield {self.status: f"{title}: starting…"}
-            for event in run.events(flag):
-                if isinstance(event, VaeStepEvent):
-                    steps.append(event.to_dict())
-                elif isinstance(event, PictureEvent):
-                    picture = event.picture
-                elif isinstance(event, LatentEvent):
-                    latent = event
-                elif isinstance(event, DoneEvent):
-                    break
-                now = time.monotonic()
-                if now - last_update < UPDATE_SECONDS or latent is None:  # each epoch ends with its latent points
-                    continue
-                last_update = now
-                yield {self.status: f"{title}: {progress_of(run)}", self.reconstructions: picture,
-                       self.curves: plots.vae_curves(steps, run.history, run.model.variational),
-                       self.latent: latent_plot(latent)}
-        s = run.summary
-        note = f"{s['message']} {deadline.message()}" if deadline.expired else s["message"]
-        if s["status"] == "diverged" or not run.history:
-            yield {self.status: f"{ICONS[s['status']]} {note}"}
-            return
-        files = [str(p) for p in run.save(new_run_dir("vae")).values()]
-        rows = [*(rows or []), run.comparison_row()]
-        yield {self.status: f"{ICONS[s['status']]} {note} {title}: {result_of(run)}",
-               self.curves: plots.vae_curves(steps, run.history, run.model.variational),
-               self.reconstructions: picture, self.latent: latent_plot(latent), self.manifold: run.manifold(),
-               self.samples: run.sample(seed=0), self.downloads: files, self.runs: rows, self.run_state: run,
-               self.rows_state: rows}
+class Painter:
+    """Draws the live view; the latent map and the reconstructions go out once per new epoch."""
 
-    def stop(self, request: gr.Request):
-        sessions.stop(request, "vae")
+    def __init__(self, run):
+        self.run, self.drawn = run, None
 
-    @refuses
-    def sample(self, run, seed):
-        return {self.samples: needs_run(run).sample(seed=int(seed))}
+    def __call__(self, view: dict) -> dict:
+        run, history, viewing = self.run, view.get("history", []), view.get("viewing")
+        latest = view.get("recorded")
+        if not history:
+            return {"status": f"{view['title']}: starting…"}
+        status = f"{view['title']}: {progress_of(run, history[-1])}"
+        update = {"replay": gr.update(maximum=max(1, latest or 1), visible=latest is not None,
+                                      **({} if viewing is not None else {"value": latest or 1}))}
+        if viewing is not None:
+            return update | {"status": f"{status}; replaying epoch {viewing} (drag the slider to its end to follow "
+                                       f"the training)"}
+        update |= {"status": status, "curves": curves_of(run, view.get("steps", []), history)}
+        if latest is not None and latest != self.drawn:
+            _, record = view["snapshots"].at(latest)
+            update |= {"latent": latent_plot(run, record), "reconstructions": record["reconstructions"]}
+            self.drawn = latest
+        return update
 
-    @refuses
-    def interpolate(self, run, first, second, steps):
-        return {self.walk: needs_run(run).interpolate(int(first), int(second), int(steps))}
 
-    # layout
+def follow(request, run, rows):
+    """Follow the job while it trains, then the results: manifold, samples, files, the runs table."""
+    from playground.outputs import new_run_dir
 
-    def layout(self):
-        with gr.Row():
-            with gr.Column(scale=4, min_width=320):
-                self.dataset = gr.Dropdown(dataset_names("image"), value="digits", label="Dataset",
-                                           info="Image data: digits are upscaled to 28x28, shapes shrunk to 32x32 "
-                                                "colour.")
-                self.preset = gr.Radio([(f"{name}: {PRESET_HELP[name]}", name) for name in PRESETS],
-                                       value=DEFAULT_PRESET, label="Preset",
-                                       info="Fills in the settings below; change any of them after.")
-                with gr.Accordion("Settings", open=True):
-                    self.controls = make_controls(VAEConfig, values=PRESETS[DEFAULT_PRESET])
-            with gr.Column(scale=7):
-                with gr.Row():
-                    self.train_button = gr.Button("Train", variant="primary", scale=3)
-                    self.stop_button = gr.Button("Stop", variant="stop", scale=1)
-                self.status = gr.Markdown("A VAE squeezes each image into a small code and rebuilds it; the KL term "
-                                          "keeps the codes close to N(0, I) so that any point decodes to something. "
-                                          "Press **Train**.")
-                self.curves = gr.Plot(label="Loss curves")
-                with gr.Row():
-                    self.reconstructions = gr.Image(label="Test images (top) and their reconstructions (bottom)",
-                                                    format="png", interactive=False, height=160)
-                self.latent = gr.Plot(label="Latent space")
-                with gr.Row():
-                    self.manifold = gr.Image(label="Decoded latent grid (the manifold)", format="png",
-                                             interactive=False)
-                    self.samples = gr.Image(label="Random samples", format="png", interactive=False)
-                with gr.Row():
-                    self.seed = gr.Number(0, precision=0, label="Sample seed", info="Each seed draws different codes.",
-                                          minimum=0, maximum=2**31 - 1)
-                    self.sample_button = gr.Button("Sample")
-                with gr.Row():
-                    self.first = gr.Number(0, precision=0, label="First test image", minimum=0,
-                                           info="Number of a test image (0 to the test set's size - 1).")
-                    self.second = gr.Number(1, precision=0, label="Second test image", minimum=0,
-                                            info="The walk ends at this test image.")
-                    self.steps = gr.Slider(2, 32, value=10, step=1, label="Steps",
-                                           info="Decoded images between the two.")
-                    self.interpolate_button = gr.Button("Interpolate")
-                self.walk = gr.Image(label="First image, the decoded walk between the codes, second image",
-                                     format="png", interactive=False, height=120, elem_id="vae-walk")
-                self.downloads = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV), PNGs",
-                                         file_count="multiple", interactive=False)
-                self.runs = gr.Dataframe(headers=COMPARISON_COLUMNS, interactive=False,
-                                         label="Runs in this visit (compare a VAE and an autoencoder)")
-        self.run_state, self.rows_state = gr.State(), gr.State([])
-        self.shown_preset = gr.State(DEFAULT_PRESET)  # the preset whose values the controls were filled with
+    job = engine.Job(functools.partial(work, run), kind=KIND, title=title_of(run), subject=run)
+    yield {"status": f"{job.title}: starting…"}
+    job = yield from engine.follow(request, job, Painter(run))
+    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+        return
+    if job.state == "failed":
+        raise UserError(job.error)
+    s = run.summary
+    note = f"{s['message']} {job.deadline.message()}" if job.expired else s["message"]
+    if s["status"] == "diverged" or not run.history:
+        yield {"status": f"{ICONS[s['status']]} {note}"}
+        return
+    view, (latest, record) = job.view(), job.snapshots.at(run.history[-1]["epoch"])
+    files = [str(p) for p in run.save(new_run_dir("vae")).values()]
+    rows = [*(rows or []), run.comparison_row()]
+    yield {"status": f"{ICONS[s['status']]} {note} {job.title}: {result_of(run)}",
+           "curves": curves_of(run, view["steps"], view["history"]), "reconstructions": record["reconstructions"],
+           "latent": latent_plot(run, record), "replay": gr.update(maximum=max(1, latest), value=latest, visible=True),
+           "manifold": run.manifold(), "samples": run.sample(seed=0), "downloads": files, "runs": rows, "run": run,
+           "rows": rows}
 
-    def wire(self):
-        self.preset.change(self.on_preset, self.preset, [*self.controls.values(), self.shown_preset],
-                           api_visibility="private")
-        train_event = self.train_button.click(
-            self.train, [self.dataset, self.preset, self.shown_preset, self.rows_state],
-            [self.status, self.curves, self.reconstructions, self.latent, self.manifold, self.samples,
-             self.downloads, self.runs, self.run_state, self.rows_state],
-            inputs_kwargs=self.controls, api_name="train_vae", concurrency_limit=None)  # admission: jobs.limited
-        self.stop_button.click(self.stop, None, None, api_name="stop_vae", cancels=[train_event], queue=False)
-        self.sample_button.click(self.sample, [self.run_state, self.seed], self.samples, api_name="sample_vae")
-        self.interpolate_button.click(self.interpolate, [self.run_state, self.first, self.second, self.steps],
-                                      self.walk, api_name="interpolate_vae")
+
+# handlers
+
+
+def on_preset(preset):
+    values = preset_settings(PRESETS, VAEConfig, preset)
+    return {**{name: gr.update(value=value) for name, value in values.items()}, "shown_preset": preset}
+
+
+def train(request: gr.Request, dataset="digits", preset=DEFAULT_PRESET, shown_preset=None, rows=None, **settings):
+    """Train and stream: status, curves, reconstructions, latent scatter; then manifold, samples, files."""
+    run = make_run(dataset, preset, shown_preset, settings)
+    limits.check_training(run.config.epochs, run.parameters)
+    yield from follow(request, run, rows)
+
+
+def stop(request: gr.Request):
+    engine.stop(request, KIND)
+
+
+def replay(request: gr.Request, epoch: int = 1):
+    """The latent map and reconstructions recorded at `epoch`, and the curves up to it; while it trains, the page
+    stays at that epoch until the slider is back at its end."""
+    job = engine.current(request, KIND)
+    found = job.snapshots.at(int(epoch or 1)) if job is not None else None
+    if found is None:
+        raise UserError("Train a model first: there is nothing to replay yet.")
+    recorded, record = found
+    job.viewing = None if recorded >= max(job.snapshots.epochs()) else recorded
+    view, run = job.view(), job.subject
+    return {"status": f"{job.title}: the latent space at epoch {recorded} of {run.config.epochs}.",
+            "latent": latent_plot(run, record), "reconstructions": record["reconstructions"],
+            "curves": curves_of(run, view.get("steps", []), view.get("history", []), upto=recorded)}
+
+
+def sample(run, seed=0):
+    return {"samples": needs_run(run).sample(seed=int(seed))}
+
+
+def interpolate(run, first=0, second=1, steps=10):
+    return {"walk": needs_run(run).interpolate(int(first), int(second), int(steps))}
+
+
+# layout
 
 
 def build():
-    tab = VaeTab()
-    tab.layout()
-    tab.wire()
+    controls, views = {}, {}  # name -> component: the inputs (= API parameters) and what handlers update
+    with gr.Row():
+        with gr.Column(scale=4, min_width=320):
+            controls["dataset"] = gr.Dropdown(dataset_names("image"), value="digits", label="Dataset",
+                                              info="Image data: digits are upscaled to 28x28, shapes shrunk to "
+                                                   "32x32 colour.")
+            controls["preset"] = gr.Radio([(f"{name}: {PRESET_HELP[name]}", name) for name in PRESETS],
+                                          value=DEFAULT_PRESET, label="Preset",
+                                          info="Fills in the settings below; change any of them after.")
+            with gr.Accordion("Settings", open=True):
+                settings = make_controls(VAEConfig, values=PRESETS[DEFAULT_PRESET])
+        with gr.Column(scale=7):
+            with gr.Row():
+                train_button = gr.Button("Train", variant="primary", scale=3)
+                stop_button = gr.Button("Stop", variant="stop", scale=1)
+            views["status"] = gr.Markdown("A VAE squeezes each image into a small code and rebuilds it; the KL term "
+                                          "keeps the codes close to N(0, I) so that any point decodes to something. "
+                                          "Press **Train**.", elem_id="vae-status")
+            views["curves"] = gr.Plot(label="Loss curves")
+            with gr.Row():
+                views["reconstructions"] = gr.Image(label="Test images (top) and their reconstructions (bottom)",
+                                                    format="png", interactive=False, height=160)
+            views["latent"] = gr.Plot(label="Latent space", elem_id="vae-latent")
+            views["replay"] = gr.Slider(0, 1, value=0, step=1, label="Replay: epoch", visible=False,
+                                        elem_id="vae-replay", info="The latent space and reconstructions as they "
+                                        "were at that epoch, and the curves up to it (also while it trains).")
+            views["replay"].preprocess = lambda payload: payload  # its maximum grows on the page; replay() clamps
+            with gr.Row():
+                views["manifold"] = gr.Image(label="Decoded latent grid (the manifold)", format="png",
+                                             interactive=False)
+                views["samples"] = gr.Image(label="Random samples", format="png", interactive=False)
+            with gr.Row():
+                seed = gr.Number(0, precision=0, label="Sample seed", info="Each seed draws different codes.",
+                                 minimum=0, maximum=2**31 - 1)
+                sample_button = gr.Button("Sample")
+            with gr.Row():
+                walking = {"first": gr.Number(0, precision=0, label="First test image", minimum=0,
+                                              info="Number of a test image (0 to the test set's size - 1)."),
+                           "second": gr.Number(1, precision=0, label="Second test image", minimum=0,
+                                               info="The walk ends at this test image."),
+                           "steps": gr.Slider(2, 32, value=10, step=1, label="Steps",
+                                              info="Decoded images between the two.")}
+                interpolate_button = gr.Button("Interpolate")
+            views["walk"] = gr.Image(label="First image, the decoded walk between the codes, second image",
+                                     format="png", interactive=False, height=120, elem_id="vae-walk")
+            views["downloads"] = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV), PNGs",
+                                         file_count="multiple", interactive=False)
+            views["runs"] = gr.Dataframe(headers=COMPARISON_COLUMNS, interactive=False,
+                                         label="Runs in this visit (compare a VAE and an autoencoder)")
+    views["run"], views["rows"] = gr.State(), gr.State([])
+    views["shown_preset"] = gr.State(DEFAULT_PRESET)  # the preset whose values the controls were filled with
+
+    engine.listen(controls["preset"].change, on_preset, inputs={"preset": controls["preset"]},
+                  outputs={**settings, "shown_preset": views["shown_preset"]}, api_visibility="private")
+    # the API returns them in this order (the gr.States stay on the server); admission is the engine's
+    outputs = {name: views[name] for name in ("status", "curves", "reconstructions", "latent", "replay", "manifold",
+                                              "samples", "downloads", "runs", "run", "rows")}
+    engine.listen(train_button.click, train, inputs={**controls, "shown_preset": views["shown_preset"],
+                                                     "rows": views["rows"], **settings},
+                  outputs=outputs, api_name="train_vae", concurrency_limit=None)
+    engine.listen(stop_button.click, stop, api_name="stop_vae", queue=False)
+    engine.listen(views["replay"].input, replay, inputs={"epoch": views["replay"]},
+                  outputs={name: views[name] for name in ("status", "latent", "reconstructions", "curves")},
+                  api_name="replay_vae", trigger_mode="always_last")
+    engine.listen(sample_button.click, sample, inputs={"run": views["run"], "seed": seed},
+                  outputs={"samples": views["samples"]}, api_name="sample_vae")
+    engine.listen(interpolate_button.click, interpolate, inputs={"run": views["run"], **walking},
+                  outputs={"walk": views["walk"]}, api_name="interpolate_vae")
     # offer the datasets this visitor uploaded in the Train tab
-    return [(data_upload.refresh_datasets("image"), [tab.dataset], [tab.dataset], "select")]
+    return [(data_upload.refresh_datasets("image"), [controls["dataset"]], [controls["dataset"]], "select")]
