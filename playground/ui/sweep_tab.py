@@ -5,10 +5,12 @@ curve overlaid live, a sortable results table with the best run highlighted,
 a parallel-coordinates chart and a CSV download. A budget caps the number of
 runs and the minutes. Controls come from SweepConfig, so they match the CLI,
 and each is a named parameter of `/sweep`: e.g.
-`client.predict(lr="0.001,0.01,0.1", epochs=3, api_name="/sweep")`.
+`client.predict(lr="0.001,0.01,0.1", epochs=3, api_name="/sweep")`. The sweep
+is a live job on the engine (engine.py): the worker trains and publishes
+copies of the rows and curves, the handler draws them.
 """
 
-import time
+import functools
 
 import gradio as gr
 
@@ -18,11 +20,10 @@ from playground.errors import UserError
 from playground.models.registry import compatible_architectures
 from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
-from playground.ui import data_upload, jobs, sessions
+from playground.ui import data_upload, engine
 from playground.ui.controls import make_controls
-from playground.ui.refusals import refuses
 
-UPDATE_SECONDS = 0.5
+KIND = "sweep"  # the engine's name for this tab's live job
 INTRO = """**The learning rate decides everything.** Pick a model and a dataset, list the values to try, and
 press **Run sweep**: every configuration trains with the same epochs and seed, and the best one is picked on
 *validation* accuracy (the test set only reports)."""
@@ -49,7 +50,7 @@ def title_of(runner) -> str:
     return f"{c.search} search, {len(runner.configurations)} runs of **{c.model}** on **{c.dataset}**{capped}"
 
 
-def result_of(runner, deadline) -> str:
+def result_of(runner, job) -> str:
     from playground.sweep.results import label
 
     best = runner.summary["best"]
@@ -58,110 +59,128 @@ def result_of(runner, deadline) -> str:
     else:
         result = (f"Best: **{label(best)}**, validation accuracy {best['val_accuracy']:.3f}, test accuracy "
                   f"**{best['test_accuracy']:.3f}** (highlighted).")
-    return result + (f" {deadline.message()}" if deadline.expired else "")
+    return result + (f" {job.deadline.message()}" if job.expired else "")
 
 
-class SweepTab:
-    """The Sweep tab's components (built by `layout`) and its handlers."""
+# the live job
 
-    # handlers
 
-    def on_dataset(self, dataset):
-        models = compatible_architectures(get_dataset(dataset).kind)
-        return {self.controls["model"]: gr.update(choices=models, value=models[0])}
+def work(runner, job):
+    """Runs in the worker thread: the sweep's runs one after another (or a few at once); after each event it
+    publishes copies of the rows and curves (the runner changes its own as runs go)."""
+    from playground.sweep.runner import RunResultEvent
 
-    @refuses
-    def sweep(self, request: gr.Request, **settings):
-        """Run the sweep; stream status, curves, table and parallel coordinates, throttled; then the CSV."""
-        from playground.sweep.runner import Sweep
+    finished = 0
+    for event in runner.events(job.flag):
+        finished += isinstance(event, RunResultEvent)
+        curves = list(runner.curves.items())
+        job.publish(rows=[dict(r) for r in runner.rows], curves={k: list(v) for k, v in curves}, finished=finished)
+    return runner
 
-        runner = Sweep(checked_settings(settings))
-        limits.check("epochs", runner.config.epochs)
-        # the training slots every tab that trains shares
-        yield from jobs.limited("train", lambda note: {self.status: note})(self.stream)(request, runner)
 
-    def stream(self, request: gr.Request, runner):
-        """Runs once a training slot is free; stops itself after PLAYGROUND_MAX_JOB_SECONDS, keeping finished runs."""
-        from playground.outputs import new_run_dir
-        from playground.sweep.results import curves_figure, label, parallel_coordinates, styled_table, write_csv
-        from playground.sweep.runner import RunResultEvent
+class Painter:
+    """Draws the live view; the parallel-coordinates chart only when another run has finished."""
 
-        title = title_of(runner)
-        with sessions.job(request, "sweep") as (flag, deadline):
-            last = 0.0
-            yield {self.status: f"{title}: starting…", self.results: styled_table(runner.rows),
-                   self.download: gr.update(value=None, visible=False)}
-            for event in runner.events(flag):
-                finished_one = isinstance(event, RunResultEvent)
-                if not finished_one and time.monotonic() - last < UPDATE_SECONDS:
-                    continue
-                last = time.monotonic()
-                done = sum(r["status"] not in ("waiting", "running") for r in runner.rows)
-                running = [label(r) for r in runner.rows if r["status"] == "running"]
-                update = {self.status: f"{title}: {done}/{len(runner.rows)} done; training "
-                                       f"{', '.join(running) or '…'}",
-                          self.curves: curves_figure(runner.curves, runner.rows),
-                          self.results: styled_table(runner.rows)}
-                yield update | ({self.coordinates: parallel_coordinates(runner.rows)} if finished_one else {})
-        csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")
-        yield {self.status: f"{ICONS[runner.summary['status']]} {title}. {result_of(runner, deadline)}",
-               self.curves: curves_figure(runner.curves, runner.rows), self.results: styled_table(runner.rows),
-               self.coordinates: parallel_coordinates(runner.rows),
-               self.download: gr.update(value=str(csv_path), visible=True)}
+    def __init__(self, runner):
+        self.runner, self.finished = runner, 0
 
-    def stop(self, request: gr.Request):
-        sessions.stop(request, "sweep")
+    def __call__(self, view: dict) -> dict:
+        from playground.sweep.results import curves_figure, label, parallel_coordinates, styled_table
 
-    # layout
+        if "rows" not in view:  # an empty dict is not an update Gradio takes
+            return {"status": f"{view['title']}: starting…"}
+        rows = view["rows"]
+        done = sum(r["status"] not in ("waiting", "running") for r in rows)
+        running = [label(r) for r in rows if r["status"] == "running"]
+        update = {"status": f"{view['title']}: {done}/{len(rows)} done; training {', '.join(running) or '…'}",
+                  "curves": curves_figure(view["curves"], rows), "results": styled_table(rows)}
+        if view["finished"] > self.finished:
+            self.finished = view["finished"]
+            update["coordinates"] = parallel_coordinates(rows)
+        return update
 
-    def layout(self):
-        from playground.plots.style import empty
 
-        with gr.Row(elem_id="sweep-tab"):
-            with gr.Column(scale=4, min_width=320):
-                gr.Markdown(INTRO)
-                controls = {
-                    "dataset": gr.Dropdown(list(DATASETS), value=SweepConfig.dataset, label="Dataset",
-                                           info="Any dataset of the Train tab."),
-                    "model": gr.Dropdown(compatible_architectures(DATASETS[SweepConfig.dataset].kind),
-                                         value=SweepConfig.model, label="Model",
-                                         info="The architectures that fit this dataset."),
-                }
-                controls |= make_controls(SweepConfig, only=["lr"])
-                controls["optimizer"] = gr.CheckboxGroup(list(OPTIMIZERS), value=[SweepConfig.optimizer],
-                                                         label="Optimizers", info="Each ticked optimizer is tried.")
-                controls |= make_controls(SweepConfig, only=["batch_size", "dropout", "hidden_size", "search",
-                                                             "samples", "epochs"])
-                with gr.Accordion("Budget and hardware", open=True):
-                    controls |= make_controls(SweepConfig, only=["max_runs", "max_minutes", "parallel", "seed",
-                                                                 "device"])
-                self.controls = controls
-            with gr.Column(scale=7):
-                with gr.Row():
-                    self.run_button = gr.Button("Run sweep", variant="primary", scale=3)
-                    self.stop_button = gr.Button("Stop", variant="stop", scale=1)
-                self.status = gr.Markdown("List the values to try and press **Run sweep**.", elem_id="sweep-status")
-                self.curves = gr.Plot(empty("Every run's validation curve appears here as it trains."),
-                                      label="Validation accuracy per run")
-                self.results = gr.Dataframe(label="Results (click a column to sort; best run highlighted)",
-                                            interactive=False)
-                self.coordinates = gr.Plot(empty("The parallel-coordinates chart appears when runs finish."),
-                                           label="Parallel coordinates")
-                self.download = gr.File(label="Results (CSV)", interactive=False, visible=False)
+def follow(request, runner):
+    """Follow the sweep while it trains, then the best run and the CSV; finished runs stay when it is stopped."""
+    from playground.outputs import new_run_dir
+    from playground.sweep.results import curves_figure, parallel_coordinates, styled_table, write_csv
 
-    def wire(self):
-        dataset = self.controls["dataset"]
-        dataset.change(self.on_dataset, dataset, self.controls["model"], api_visibility="private")
-        run_event = self.run_button.click(
-            self.sweep, None, [self.status, self.curves, self.results, self.coordinates, self.download],
-            inputs_kwargs=self.controls, api_name="sweep", concurrency_limit=None)  # admission: jobs.limited
-        self.stop_button.click(self.stop, None, None, api_name="sweep_stop", cancels=[run_event], queue=False)
+    job = engine.Job(functools.partial(work, runner), kind=KIND, title=title_of(runner), subject=runner)
+    yield {"status": f"{job.title}: starting…", "results": styled_table(runner.rows),
+           "download": gr.update(value=None, visible=False)}
+    job = yield from engine.follow(request, job, Painter(runner))
+    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+        return
+    if job.state == "failed":
+        raise UserError(job.error)
+    csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")
+    yield {"status": f"{ICONS[runner.summary['status']]} {job.title}. {result_of(runner, job)}",
+           "curves": curves_figure(runner.curves, runner.rows), "results": styled_table(runner.rows),
+           "coordinates": parallel_coordinates(runner.rows), "download": gr.update(value=str(csv_path), visible=True)}
+
+
+# handlers
+
+
+def on_dataset(dataset):
+    models = compatible_architectures(get_dataset(dataset).kind)
+    return {"model": gr.update(choices=models, value=models[0])}
+
+
+def sweep(request: gr.Request, **settings):
+    """Run the sweep; stream status, curves, table and parallel coordinates; then the CSV."""
+    from playground.sweep.runner import Sweep
+
+    runner = Sweep(checked_settings(settings))
+    limits.check("epochs", runner.config.epochs)
+    yield from follow(request, runner)
+
+
+def stop(request: gr.Request):
+    engine.stop(request, KIND)
+
+
+# layout
 
 
 def build():
-    tab = SweepTab()
-    tab.layout()
-    tab.wire()
+    from playground.plots.style import empty
+
+    views = {}  # name -> component: what handlers update
+    with gr.Row(elem_id="sweep-tab"):
+        with gr.Column(scale=4, min_width=320):
+            gr.Markdown(INTRO)
+            controls = {  # name -> component: the inputs (= API parameters)
+                "dataset": gr.Dropdown(list(DATASETS), value=SweepConfig.dataset, label="Dataset",
+                                       info="Any dataset of the Train tab."),
+                "model": gr.Dropdown(compatible_architectures(DATASETS[SweepConfig.dataset].kind),
+                                     value=SweepConfig.model, label="Model",
+                                     info="The architectures that fit this dataset."),
+            }
+            controls |= make_controls(SweepConfig, only=["lr"])
+            controls["optimizer"] = gr.CheckboxGroup(list(OPTIMIZERS), value=[SweepConfig.optimizer],
+                                                     label="Optimizers", info="Each ticked optimizer is tried.")
+            controls |= make_controls(SweepConfig, only=["batch_size", "dropout", "hidden_size", "search", "samples",
+                                                         "epochs"])
+            with gr.Accordion("Budget and hardware", open=True):
+                controls |= make_controls(SweepConfig, only=["max_runs", "max_minutes", "parallel", "seed",
+                                                             "device"])
+        with gr.Column(scale=7):
+            with gr.Row():
+                run_button = gr.Button("Run sweep", variant="primary", scale=3)
+                stop_button = gr.Button("Stop", variant="stop", scale=1)
+            views["status"] = gr.Markdown("List the values to try and press **Run sweep**.", elem_id="sweep-status")
+            views["curves"] = gr.Plot(empty("Every run's validation curve appears here as it trains."),
+                                      label="Validation accuracy per run")
+            views["results"] = gr.Dataframe(label="Results (click a column to sort; best run highlighted)",
+                                            interactive=False)
+            views["coordinates"] = gr.Plot(empty("The parallel-coordinates chart appears when runs finish."),
+                                           label="Parallel coordinates")
+            views["download"] = gr.File(label="Results (CSV)", interactive=False, visible=False)
+    engine.listen(controls["dataset"].change, on_dataset, inputs={"dataset": controls["dataset"]},
+                  outputs={"model": controls["model"]}, api_visibility="private")
+    # the API returns them in this order; admission is the engine's (the training slots every tab shares)
+    engine.listen(run_button.click, sweep, inputs=controls, outputs=views, api_name="sweep", concurrency_limit=None)
+    engine.listen(stop_button.click, stop, api_name="sweep_stop", queue=False)
     # offer the datasets this visitor uploaded in the Train tab
-    dataset = tab.controls["dataset"]
-    return [(data_upload.refresh_datasets(), [dataset], [dataset], "select")]
+    return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select")]
