@@ -73,9 +73,10 @@ def check_allowed(model_id: str) -> None:
     for root in (models_dir(), output_root()):
         if folder.is_relative_to(root):
             return
-    raise UserError(f"The model '{model_id}' is not on this app's allow-list and is not a folder under its "
-                    f"models folder: choose one of {', '.join(allowed_models())} or a model trained in this app "
-                    f"(the host can allow more with PLAYGROUND_ALLOWED_MODELS).")
+    # the host's remedy comes before the list, which can be long: a refusal shows at most MESSAGE_CHARS
+    raise UserError(f"The model '{model_id}' is not on this app's allow-list (the host can allow more with "
+                    f"PLAYGROUND_ALLOWED_MODELS) and is not a folder under its models folder: choose one of "
+                    f"{', '.join(allowed_models())} or a model trained in this app.")
 
 
 def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, offline_hint: str = ""):
