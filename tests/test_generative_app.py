@@ -123,6 +123,13 @@ def test_browser_trains_both_tabs(page, screenshot_dir):
     tab.get_by_text("sample confidence").wait_for(timeout=240_000)
     assert tab.locator(".js-plotly-plot").count() >= 2  # curves and the class histogram
     assert tab.get_by_text("requested class produced").count() == 1  # the readout of a conditional GAN
+    last = page.locator("#gan-live img").get_attribute("src")
+    replay = tab.get_by_label("number input for Replay: epoch")
+    replay.fill("1")
+    replay.press("Enter")
+    page.locator("#gan-status").filter(has_text="samples at epoch 1 of 3").wait_for(timeout=60_000)
+    page.wait_for_function("(last) => document.querySelector('#gan-live img')?.src !== last", arg=last,
+                           timeout=30_000)  # the first epoch's samples, not the last's
     tab.get_by_role("button", name="Sample", exact=True).click()
     tab.get_by_text("samples-seed0", exact=True).wait_for(timeout=60_000)  # Gradio shows the stem and ".png" apart
     tab.get_by_role("button", name="Interpolate", exact=True).click()
