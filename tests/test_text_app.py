@@ -151,6 +151,23 @@ def test_train_lm_by_keyword_with_the_rest_at_defaults(client):
     assert Path(menu["value"]).is_dir() and download["visible"]
 
 
+def test_stop_ends_tiny_gpt_training_and_keeps_the_model(client):
+    job = client.submit(steps=5000, sample_every=5000, api_name="/train_lm")
+    deadline = time.monotonic() + 120
+    def steps_shown(update) -> int:  # the status reads "🏋️ ... · step 12/5000" while it trains
+        text = str(update[0])
+        return int(text.rsplit("step ", 1)[1].split("/")[0]) if text.startswith("🏋️") and "/5000" in text else 0
+
+    while not any(steps_shown(u) >= 2 for u in job.outputs()):
+        assert time.monotonic() < deadline and not job.done(), "no training step arrived"
+        time.sleep(0.1)
+    client.predict(api_name="/stop_train_lm")
+    status, curves, samples, download, menu = job.result()
+    assert status.startswith("⏹️ Stopped: "), status
+    steps = int(status.split(": ")[1].split(" steps")[0])
+    assert 1 <= steps < 5000 and Path(menu["value"]).is_dir() and download["visible"]
+
+
 def test_text_tab_in_the_browser(page, tiny_folder, screenshot_dir):
     page.get_by_role("tab", name="Text", exact=True).click()
     model_box = page.locator("#text-model input")
