@@ -123,13 +123,6 @@ def admit(kind: str) -> Ticket:
     return gate(kind).enter()
 
 
-def note_in_status(outputs: int) -> Callable[[str], list]:
-    """A `show` for a handler whose first output is its status: the note goes there, the rest stay as they are."""
-    import gradio as gr
-
-    return lambda note: [note, *[gr.skip()] * (outputs - 1)]
-
-
 def limited(kind: str, show: Callable[[str], object]):
     """Decorate a generator handler: it runs once its kind has a free slot.
 
