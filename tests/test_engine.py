@@ -158,6 +158,7 @@ def test_named_maps_output_names_to_components_and_a_user_error_to_one_sentence(
     @engine.named({"status": status, "plot": plot})
     def streaming(request: gr.Request, epochs=3):
         yield {"status": "one"}
+        yield {}  # nothing new: skipped, not sent (Gradio fails on an empty dict)
         yield {"status": "two", "plot": epochs}
         raise UserError("No more.")
 

@@ -143,6 +143,10 @@ def test_browser_trains_both_tabs(page, screenshot_dir):
     tab.get_by_role("button", name="Train", exact=True).click()
     tab.get_by_text("test reconstruction MSE").wait_for(timeout=120_000)
     assert tab.locator(".js-plotly-plot").count() >= 2  # curves and the latent scatter
+    replay = tab.get_by_label("number input for Replay: epoch")
+    replay.fill("1")
+    replay.press("Enter")
+    page.locator("#vae-status").filter(has_text="the latent space at epoch 1 of 5").wait_for(timeout=60_000)
     tab.get_by_role("button", name="Interpolate", exact=True).click()
     page.locator("#vae-walk img").wait_for(timeout=60_000)
     time.sleep(1.0)

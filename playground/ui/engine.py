@@ -345,7 +345,8 @@ class _leave_unless_started:
 
 def named(outputs: dict):
     """Decorate a handler that returns (or yields) dicts keyed by output name, as Gradio's dicts keyed by
-    component. Names not in a dict are left as they are on the page. A UserError becomes one gr.Error sentence
+    component. Names not in a dict are left as they are on the page; a streamed empty dict is skipped (a
+    painter with nothing new to draw may return one). A UserError becomes one gr.Error sentence
     (refusals.refuses). The signature is kept, so Gradio still passes gr.Request and the API keeps the names."""
     from playground.ui.refusals import refuses
 
@@ -361,6 +362,8 @@ def named(outputs: dict):
             @functools.wraps(handler)
             def streaming(*args, **kwargs):
                 for update in handler(*args, **kwargs):
+                    if update == {}:  # nothing new to show: Gradio would take {} for too few outputs and fail
+                        continue
                     yield by_component(update)
 
             return refuses(streaming)
