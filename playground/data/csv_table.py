@@ -17,7 +17,7 @@ from playground import limits
 from playground.data import budget
 from playground.data.registry import current_session, split_three, to_splits
 from playground.data.uploads import check_upload, upload_name
-from playground.errors import UserError
+from playground.errors import QUOTE_CHARS, UserError, shorten
 
 MAX_CATEGORIES = 50  # a feature with more distinct text values is free text or an ID
 MAX_CLASSES = 50
@@ -82,10 +82,9 @@ def read_table(path):
     return frame
 
 
-def short(text, most: int = 40) -> str:
-    """A value as it may appear in a sentence: cut to `most` characters."""
-    text = str(text)
-    return text if len(text) <= most else text[:most - 1] + "…"
+def short(text) -> str:
+    """A value as a sentence quotes it: cut to QUOTE_CHARS characters."""
+    return shorten(text, QUOTE_CHARS)
 
 
 def column_list(columns) -> str:

@@ -18,7 +18,7 @@ from playground import limits
 from playground.data import budget
 from playground.data.registry import current_session, split_three, to_splits
 from playground.data.uploads import ZipUpload, upload_name
-from playground.errors import UserError
+from playground.errors import UserError, shorten
 
 IMAGE_FORMATS = ("PNG", "JPEG")
 GREY_MODES = ("L", "1", "I;16", "I")  # kept as one channel when every image is one of these
@@ -26,6 +26,7 @@ MAX_PIXELS = 40_000_000  # per image, before resizing (a decompression bomb clai
 MIN_PER_CLASS = 5
 MAX_CLASSES = 100
 SIZES = (8, 128)  # the smallest and largest side accepted
+NAME_CHARS = 80  # of a file's path inside the zip, as a sentence quotes it
 
 
 def checked_size(size) -> int:
@@ -43,6 +44,7 @@ def open_image(name: str, data: bytes):
     """A Pillow image, header read but pixels not yet decoded, that really is a PNG or JPEG of sane size."""
     from PIL import Image
 
+    name = shorten(name, NAME_CHARS)
     try:
         image = Image.open(io.BytesIO(data))
         image_format = image.format
@@ -63,6 +65,7 @@ def decode(name: str, image, mode: str, size: int) -> np.ndarray:
     """
     from PIL import Image
 
+    name = shorten(name, NAME_CHARS)
     try:
         image.draft(mode, (size, size))  # JPEG only; a no-op for PNG
         image.load()
@@ -82,8 +85,8 @@ def class_folders(entries) -> dict[str, list[tuple[str, object]]]:
     classes: dict[str, list] = defaultdict(list)
     for parts, entry in paths:
         if len(parts) != 2:
-            raise UserError(f"'{'/'.join(parts)}' is not inside a class folder: the zip must hold one folder per "
-                            "class, each with its images (cats/1.png, dogs/7.jpg, ...).")
+            raise UserError(f"'{shorten('/'.join(parts), NAME_CHARS)}' is not inside a class folder: the zip must "
+                            "hold one folder per class, each with its images (cats/1.png, dogs/7.jpg, ...).")
         classes[parts[0]].append(("/".join(parts), entry))
     return dict(classes)
 

@@ -15,7 +15,7 @@ import hashlib
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from playground.errors import UserError
+from playground.errors import UserError, shorten
 
 MAX_ZIP_ENTRIES = 20_000
 
@@ -52,7 +52,7 @@ def safe_entry_name(name: str) -> PurePosixPath:
     unified = name.replace("\\", "/")
     path = PurePosixPath(unified)
     if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":") or ".." in path.parts:
-        raise UserError(f"The zip entry '{name}' points outside the zip's folder, so the zip is refused.")
+        raise UserError(f"The zip entry '{shorten(name, 80)}' points outside the zip's folder, so the zip is refused.")
     return path
 
 
@@ -85,12 +85,12 @@ class ZipUpload:
         for info in infos:
             entry = safe_entry_name(info.filename)
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise UserError(f"The zip entry '{info.filename}' is a symbolic link; links are refused.")
+                raise UserError(f"The zip entry '{shorten(info.filename, 80)}' is a symbolic link; links are refused.")
             if info.is_dir() or any(part.startswith((".", "__MACOSX")) for part in entry.parts):
                 continue
             if info.file_size > self.limit:
-                raise UserError(f"'{info.filename}' in the zip unpacks to {_megabytes(info.file_size)}; each file "
-                                f"may be at most {_megabytes(self.limit)}.")
+                raise UserError(f"'{shorten(info.filename, 80)}' in the zip unpacks to {_megabytes(info.file_size)}; "
+                                f"each file may be at most {_megabytes(self.limit)}.")
             declared += info.file_size
             if declared > self.total_limit:
                 raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most "
@@ -104,9 +104,9 @@ class ZipUpload:
             with self.archive.open(info) as handle:
                 data = handle.read(self.limit + 1)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
-            raise UserError(f"Can't read '{info.filename}' in the zip ({str(error)[:80]}).") from None
+            raise UserError(f"Can't read '{shorten(info.filename, 80)}' in the zip ({str(error)[:80]}).") from None
         if len(data) > self.limit:  # the header understated the size
-            raise UserError(f"'{info.filename}' in the zip unpacks to more than {_megabytes(self.limit)}.")
+            raise UserError(f"'{shorten(info.filename, 80)}' in the zip unpacks to more than {_megabytes(self.limit)}.")
         self.total += len(data)
         if self.total > self.total_limit:
             raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most accepted.")
