@@ -126,3 +126,40 @@ def test_drawing_from_gives_library_code_the_runs_generator_in_this_thread_only(
     assert torch.equal(draw, expected_draw)
     torch.set_rng_state(before)
     assert torch.equal(other_thread["draw"], torch.rand(3))  # another thread kept drawing from the global one
+
+
+@pytest.mark.parametrize("name", sorted(__import__("playground.models.registry", fromlist=["x"]).ARCHITECTURES))
+def test_every_architecture_initialises_as_torch_would_and_takes_a_generator(name):
+    from playground.data import DATASETS, load_dataset
+    from playground.models.registry import ARCHITECTURES, build_model, compatible_architectures
+
+    dataset = next(d for d, ds in DATASETS.items() if name in compatible_architectures(ds.kind))
+    splits = load_dataset(dataset)
+    fields = ARCHITECTURES[name].config_class.__dataclass_fields__
+    config = ARCHITECTURES[name].config_class(**({"dropout": 0.3} if "dropout" in fields else {}))
+    torch.manual_seed(11)
+    reference = build_model(name, splits, config)
+    model = randomness.initialise(build_model(name, splits, config), randomness.seeded(11))
+    for key, value in reference.state_dict().items():
+        assert torch.equal(model.state_dict()[key], value), key
+    randomness.attach(model, randomness.seeded(0))  # no dropout left that draws from the global generator
+
+
+def test_the_rnns_own_between_layer_dropout_keeps_pytorchs_semantics():
+    from playground.models.rnn import RNNClassifier, RNNConfig
+
+    config = RNNConfig(cell="lstm", num_layers=3, dropout=0.4, bidirectional=True, hidden_size=8)
+    model = RNNClassifier(input_shape=(6, 3), num_classes=4, config=config)
+    x = torch.randn(5, 6, 3)
+    model.between_layers.p = 0.0  # layer by layer without dropout is the stacked module itself
+    assert torch.allclose(model._stacked(x), model.rnn(x)[0], atol=1e-6)
+    model.between_layers.p = 0.4
+    runs = []
+    for _ in range(2):
+        randomness.attach(model, randomness.seeded(1))
+        runs.append(model(x))
+    assert torch.equal(runs[0], runs[1])
+    runs[0].sum().backward()
+    assert model.rnn.weight_ih_l2.grad.abs().sum() > 0  # gradients reach every layer's own weights
+    model.eval()
+    assert torch.equal(model(x), model.head(model.rnn(x)[0][:, -1]))
