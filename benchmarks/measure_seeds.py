@@ -12,8 +12,12 @@ training an MLP with dropout 0.5 (the load that broke seeds in issue 12):
   compared with the sample of the run done alone.
 
 Prints one JSON line per check: matches out of tries, alone and under load.
+`--checks speed` times what the fix costs: a sampled generation of 40 tokens
+from a GPT-2-small-shaped model (random weights, 124M parameters) seeded
+globally, through generate.py's own last logits processor, and inside
+`randomness.drawing_from`; interleaved, median of 5 each.
 
-    python benchmarks/measure_seeds.py [--checks text,train,gan]
+    python benchmarks/measure_seeds.py [--checks text,train,gan,speed]
 """
 
 import argparse
@@ -123,12 +127,58 @@ def check_gan() -> dict:
             "under_load": matches(task, same, 1, 2, load=True)}
 
 
-CHECKS = {"text": check_text, "train": check_train, "gan": check_gan}
+def check_speed(runs: int = 5) -> dict:
+    """Seconds for one sampled generation: transformers seeded globally (before), our last logits processor
+    drawing from the request's generator (what generate.py does), and drawing_from (beam sampling's way)."""
+    import statistics
+    import time
+
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel, TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
+
+    from playground.randomness import drawing_from, seeded
+    from playground.text.generate import DrawNextToken
+
+    model = GPT2LMHeadModel(GPT2Config()).eval()
+    prompt = torch.tensor([[464, 2068, 7586, 21831]])
+    common = dict(do_sample=True, max_new_tokens=40, min_new_tokens=40, pad_token_id=50256)
+    warped = dict(temperature=0.8, top_k=50, top_p=0.95)
+
+    def global_seed():
+        torch.manual_seed(7)
+        return model.generate(prompt, **common, **warped)
+
+    def processor():
+        processors = [TemperatureLogitsWarper(0.8), TopKLogitsWarper(50), TopPLogitsWarper(0.95),
+                      DrawNextToken(seeded(7))]
+        return model.generate(prompt, **common, temperature=1.0, top_k=0, top_p=1.0, logits_processor=processors)
+
+    def mode():
+        with drawing_from(seeded(7)):
+            return model.generate(prompt, **common, **warped)
+
+    calls = {"global_seed": global_seed, "processor": processor, "drawing_from": mode}
+    times = {name: [] for name in calls}
+    with torch.inference_mode():
+        outputs = [call() for call in calls.values()]  # also warms up
+        for _ in range(runs):
+            for name, call in calls.items():
+                start = time.perf_counter()
+                call()
+                times[name].append(time.perf_counter() - start)
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    return {"check": "speed", "same_tokens": all(torch.equal(outputs[0], out) for out in outputs),
+            **{f"{name}_s": round(value, 3) for name, value in medians.items()},
+            "processor_ratio": round(medians["processor"] / medians["global_seed"], 3),
+            "drawing_from_ratio": round(medians["drawing_from"] / medians["global_seed"], 3), "runs": runs}
+
+
+CHECKS = {"text": check_text, "train": check_train, "gan": check_gan, "speed": check_speed}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--checks", default=",".join(CHECKS))
+    parser.add_argument("--checks", default="text,train,gan")
     args = parser.parse_args()
     import torch
 

@@ -91,6 +91,22 @@ def test_two_sampled_generations_with_one_seed_give_the_solo_text_beside_a_dropo
                                                                        top_k=0, top_p=1.0))["text"]
 
 
+def test_beam_sampling_is_transformers_own_with_the_seed_and_holds_beside_a_dropout_training(tiny):
+    config = GenerationConfig(seed=5, num_beams=3, num_sequences=2, max_new_tokens=16)
+
+    def write():
+        return generate_text(tiny, "the dog", config)["texts"]
+
+    solo = write()
+    inputs = tiny.tokenizer("the dog", return_tensors="pt")
+    torch.manual_seed(5)
+    reference = tiny.model.generate(**inputs, do_sample=True, num_beams=3, num_return_sequences=2, max_new_tokens=16,
+                                    temperature=0.8, top_k=50, top_p=0.95, pad_token_id=tiny.pad_token_id)
+    new_tokens = reference[:, inputs["input_ids"].shape[1]:]
+    assert solo == tiny.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+    assert beside_visitor(write) == [solo, solo]
+
+
 def test_a_train_run_with_dropout_repeats_exactly_beside_another_and_a_dropout_training():
     def train():
         run = Run("mlp", "moons", model_settings={"dropout": 0.3}, train_settings={"epochs": 4, "seed": 0})

@@ -5,9 +5,9 @@ per step (the texts so far, each new token with its probability and top
 candidates), then one `done` event with the timings. Sampling, top-k, top-p,
 repetition penalty, beams and several sequences are transformers' own, so the
 text is exactly what `pipeline("text-generation")` gives for the same settings
-and seed. The sampling draws come from a generator of the request's own
-(`randomness.drawing_from`), not torch's global one, so the seed holds while
-other visitors train or sample. A `threading.Event` passed as `stop` ends generation after the token
+and seed. The draws come from a generator of the request's own, not torch's
+global one (which transformers samples with), so the seed holds while other
+visitors train or sample: see `_sample_with`. A `threading.Event` passed as `stop` ends generation after the token
 in flight. Beam search can't stream: its text and probabilities arrive at the end.
 """
 
@@ -54,7 +54,7 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
     import torch
     from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor, StoppingCriteriaList
 
-    from playground.randomness import drawing_from, seeded
+    from playground.randomness import seeded
     from playground.text.probabilities import ProbabilityRecorder, sequence_probabilities
 
     config = validate(config or GenerationConfig())
@@ -80,11 +80,11 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
     if streaming:
         kwargs["streamer"] = _StepStreamer(recorder, steps)
     outcome: dict = {}
+    draws = contextlib.nullcontext() if config.greedy else _sample_with(seeded(seed, loaded.device), loaded, kwargs)
 
     def run():
         try:
-            draws = contextlib.nullcontext() if config.greedy else drawing_from(seeded(seed, loaded.device))
-            with draws, torch.inference_mode():  # the mode is per thread: it has to be entered here
+            with draws, torch.inference_mode():  # drawing_from is per thread: it has to be entered here
                 outcome["sequences"] = loaded.model.generate(**kwargs)
         except BaseException as error:  # handed to the reader, which raises it
             outcome["error"] = error
@@ -142,6 +142,56 @@ def check_prompt(prompt: str) -> str:
 
 
 # helpers
+
+
+def _other_warpers(generation_config) -> bool:
+    """Whether the model's own generation config adds sampling warpers beyond temperature, top-k and top-p."""
+    c = generation_config
+    return (c.min_p is not None or getattr(c, "top_h", None) is not None or (c.typical_p or 1.0) < 1.0
+            or 0.0 < (c.epsilon_cutoff or 0.0) < 1.0 or 0.0 < (c.eta_cutoff or 0.0) < 1.0)
+
+
+def _sample_with(generator, loaded, kwargs: dict):
+    """Make generate() (with `kwargs`) sample from `generator`; returns the context to call it in.
+
+    transformers samples with torch's global generator. Where it can, sampling moves into our logits
+    processors: transformers' own temperature, top-k and top-p warpers, in its order, then `DrawNextToken`,
+    which draws as transformers would and leaves generate() only that token; generate()'s warpers are
+    switched off. Beam sampling, and a model whose generation config asks for other warpers, run inside
+    `randomness.drawing_from(generator)` instead: the same draws, for a Python hook on every torch call.
+    """
+    from transformers import TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
+
+    from playground.randomness import drawing_from
+
+    if kwargs["num_beams"] > 1 or _other_warpers(loaded.model.generation_config):
+        return drawing_from(generator)
+    temperature, top_k, top_p = kwargs["temperature"], kwargs["top_k"], kwargs["top_p"]
+    processors = kwargs["logits_processor"]
+    if temperature != 1.0:
+        processors.append(TemperatureLogitsWarper(temperature))
+    if top_k != 0:
+        processors.append(TopKLogitsWarper(top_k=top_k, min_tokens_to_keep=1))
+    if top_p < 1.0:
+        processors.append(TopPLogitsWarper(top_p=top_p, min_tokens_to_keep=1))
+    processors.append(DrawNextToken(generator))
+    kwargs.update(temperature=1.0, top_k=0, top_p=1.0)  # applied above already
+    return contextlib.nullcontext()
+
+
+class DrawNextToken:
+    """The last logits processor: draws each next token from `generator` exactly as transformers' sampling
+    does (softmax, then multinomial) and leaves generate() no other choice (every other score -inf)."""
+
+    def __init__(self, generator):
+        self.generator = generator
+
+    def __call__(self, input_ids, scores):
+        import torch
+
+        probabilities = torch.nn.functional.softmax(scores, dim=-1)
+        chosen = torch.multinomial(probabilities, num_samples=1, generator=self.generator)
+        return torch.full_like(scores, -float("inf")).scatter_(1, chosen, 0.0)
 
 
 def _encode(loaded, prompt: str, config: GenerationConfig) -> dict:

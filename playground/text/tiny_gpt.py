@@ -172,15 +172,18 @@ def write_sample(model, tokenizer, config: TinyGPTConfig) -> str:
     import torch
 
     from playground import randomness
+    from playground.text.generate import DrawNextToken
 
     ids = tokenizer(config.sample_prompt)["input_ids"] or [tokenizer.eos_token_id]
     ids = ids[-(config.context_length // 2):]
     was_training = model.training
     model.eval()
-    # a fresh generator from the seed each time, so samples at different steps compare
-    with randomness.drawing_from(randomness.seeded(config.seed, model.device)), torch.no_grad():
+    # plain sampling from a fresh generator of the seed each time (never the global one), so samples compare
+    draw = DrawNextToken(randomness.seeded(config.seed, model.device))
+    with torch.no_grad():
         out = model.generate(torch.tensor([ids], device=model.device), do_sample=True, top_k=0, top_p=1.0,
-                             temperature=1.0, max_new_tokens=min(SAMPLE_TOKENS, config.context_length - len(ids)),
+                             temperature=1.0, logits_processor=[draw],
+                             max_new_tokens=min(SAMPLE_TOKENS, config.context_length - len(ids)),
                              pad_token_id=tokenizer.eos_token_id)
     model.train(was_training)
     return tokenizer.decode(out[0], skip_special_tokens=True)
