@@ -246,3 +246,22 @@ def test_a_vae_trains_on_an_uploaded_zip_that_other_visitors_cannot_see(tmp_path
     with session_scope("visitor-b"):
         with pytest.raises(UserError, match="Unknown dataset"):
             load_images(splits.name)
+
+
+@pytest.mark.parametrize("target, features, task, message", [
+    (["label"], None, "auto", r"There is no column '\['label'\]' to predict"),
+    ("x" * 100_000, None, "auto", "There is no column 'xxxxxxxx"),
+    ("label", "x1", "auto", "must be a list of column names"),
+    ("label", [3.5], "auto", "must be a list of column names"),
+    ("label", ["x1"], float("nan"), "Task must be one of auto, classification, regression; got 'nan'"),
+])
+def test_wrong_choices_for_a_table_get_one_short_sentence(people, target, features, task, message):
+    with pytest.raises(UserError, match=message) as refused:
+        table_dataset(people, target, features, task)
+    assert len(str(refused.value)) < 300
+
+
+@pytest.mark.parametrize("size", [None, float("nan"), float("inf"), "big", [32]])
+def test_an_image_size_that_is_not_a_number_gets_a_sentence(tmp_path, size):
+    with pytest.raises(UserError, match="Image size must be"):
+        image_dataset(bars_zip(tmp_path / "bars.zip"), size)
