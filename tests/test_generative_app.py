@@ -39,6 +39,19 @@ def test_gan_preset_by_keyword_trains_that_recipe(client):
     assert "1 epochs" in status
 
 
+def test_a_named_preset_fills_what_the_call_left_at_the_shown_presets_values():
+    from playground.generative.gan_config import PRESETS, GANConfig
+    from playground.ui.presets import preset_settings, settings_for
+
+    page = preset_settings(PRESETS, GANConfig, "conditional")  # what the controls hold when nothing filled them
+    asked = settings_for(PRESETS, GANConfig, "classic", "conditional", {**page, "epochs": 3, "seed": 7})
+    assert asked == {**preset_settings(PRESETS, GANConfig, "classic"), "epochs": 3, "seed": 7}
+    assert asked["architecture"] == "classic" and asked["latent_dim"] == 100 and asked["ema"] == 0.0
+    # the page filled the controls with the preset picked: they are taken as they are, a value set back included
+    edited = {**preset_settings(PRESETS, GANConfig, "classic"), "ema": 0.99}
+    assert settings_for(PRESETS, GANConfig, "classic", "classic", edited) == edited
+
+
 def test_gan_stop_keeps_the_partial_generator_and_bad_values_get_one_sentence(client):
     from gradio_client.exceptions import AppError
 

@@ -139,7 +139,8 @@ class GanRun(_Base):
         """The grid the training shows live: samples from its fixed noise, each class in turn when conditional."""
         from playground.generative.gan_train import FIXED_NOISE_SEED, GRID_COLUMNS, GRID_ROWS, generate
 
-        images = generate(self.sampler, GRID_COLUMNS * GRID_ROWS, seed=FIXED_NOISE_SEED, device=self.device)
+        device = next(self.sampler.parameters()).device  # still the CPU before training has moved it
+        images = generate(self.sampler, GRID_COLUMNS * GRID_ROWS, seed=FIXED_NOISE_SEED, device=device)
         return image_grid(images, GRID_COLUMNS)
 
     def interpolate(self, seed_a: int, seed_b: int, steps: int = 10, label: int | None = None) -> np.ndarray:
