@@ -109,7 +109,8 @@ def pointer(steps=8):
 
 
 @register("count", "sequence", "Step 0 holds a digit, the label is how many of the other 7 steps hold it too, 0 to 6 (4,000 examples): "
-          "attention spreads over the matching steps. Measured on 1 CPU thread, 20 epochs: a 2-layer "
+          "attention spreads over the matching steps (one last-layer head gives them 89% of [CLS]'s attention, "
+          "an even spread would give 37%). Measured on 1 CPU thread, 20 epochs: a 2-layer "
           "Transformer reaches 0.99 test accuracy (~30 s alone, 90 s on a busy machine), an LSTM(64) 0.73.",
           suggested={"model": "transformer", "train_settings": {"lr": 0.001, "epochs": 20}}, steps=8)
 def count(steps=8):
