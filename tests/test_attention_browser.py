@@ -44,3 +44,28 @@ def test_train_a_transformer_and_watch_its_attention(page, screenshot_dir):
     page.wait_for_timeout(800)
     inside.screenshot(path=str(screenshot_dir / "attention-digits.png"))
     assert page.console_errors == []
+
+
+def test_text_tab_shows_which_earlier_tokens_each_token_looked_at(page, screenshot_dir, tmp_path_factory):
+    from tests.tiny_gpt2 import build_tiny_gpt2
+
+    folder = build_tiny_gpt2(tmp_path_factory.mktemp("attention-models") / "gpt2")  # under the temp folder
+    page.get_by_role("tab", name="Text", exact=True).click()
+    model = page.locator("#text-model input")
+    model.fill(str(folder))
+    model.press("Enter")
+    page.locator("#text-prompt textarea").fill("the dog")
+    page.locator("#tab-text").get_by_role("button", name="Generate", exact=True).click()
+    page.locator("#text-status").filter(has_text="tokens/s").wait_for(timeout=60_000)
+    panel = page.locator("#text-attention")
+    panel.get_by_text("Which earlier tokens each token looked at").first.click()
+    panel.get_by_role("button", name="Show attention").click()
+    plot = page.locator("#text-attention-plot")
+    plot.get_by_text("Pick a head").wait_for(timeout=60_000)
+    assert plot.get_by_text("Layer 1 of 2").count() == 1
+    assert plot.locator(".updatemenu-header").get_by_text("head 2").count() == 1
+    assert panel.get_by_text("2 layers × 2 heads").count() == 1
+    plot.scroll_into_view_if_needed()
+    page.wait_for_timeout(800)
+    panel.screenshot(path=str(screenshot_dir / "attention-text.png"))
+    assert page.console_errors == []

@@ -58,7 +58,8 @@ def head_picker_map(layers: list, labels: list[str], *, title: str, explain: str
                         colorbar=dict(title="share", tickformat=".0%"), **row)
     fig.update_yaxes(autorange="reversed", title_text="token looking", **row)
     named = f" ({named})" if named else ""
-    fig.update_xaxes(title_text=f"token looked at{named}", tickangle=-45 if len(labels) > 12 else 0, **row)
+    fig.update_xaxes(title_text=f"token looked at{named}", tickangle=-45 if len(labels) > 12 else 0,
+                     title_standoff=30 if len(labels) > 12 else 8, automargin=True, **row)
     height = 260 + 18 * len(labels) + (120 + 16 * len(names) if overview is not None else 0)
     fig = style(fig, title=title, height=min(1100, max(420, height)))
     fig.update_layout(updatemenus=[_picker([n for _, _, n in names], 1, fixed, y=1.02)],
