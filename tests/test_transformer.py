@@ -193,3 +193,16 @@ def test_trained_on_count_a_last_layer_head_spreads_cls_attention_over_the_match
     share = (result_maps[-1][:, :, 0] * matching[:, None]).sum(-1)[some].mean(0)  # per head
     even = (matching.sum(1) / matching.shape[1])[some].mean()
     assert share.max() >= 0.7 and share.max() >= even + 0.3, (share, even)
+
+
+def test_the_train_tab_draws_attention_live_and_after_the_run():
+    from playground.ui import train_inside
+
+    run = Run("transformer", "digits", model_settings={"dim": 16, "ff_dim": 16, "heads": 2},
+              train_settings={"epochs": 1})
+    list(run.events())
+    drawn = train_inside.draw_live(run, train_inside.live_state(run))
+    assert "patches of 2×2 pixels" in drawn["inside"].layout.title.text
+    assert [b.label for b in drawn["inside"].layout.updatemenus[0].buttons][-1] == "layer 2 · head 2"
+    after = train_inside.look_inside(run, 5)
+    assert after.layout.title.text.startswith("Test image 5 (class ")
