@@ -12,6 +12,7 @@ from playground import config as cfg
 from playground.cli import print_json
 from playground.device import DEVICE_CHOICES
 from playground.errors import UserError
+from playground.precision import PRECISION_CHOICES, PRECISION_HELP
 
 
 def add_parser(subparsers):
@@ -26,6 +27,8 @@ def add_parser(subparsers):
                              "one saved by `train-lm` (default: gpt2).")
     parser.add_argument("--prompt", required=True, help="The text to continue.")
     parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES, help="Where to run (default: auto).")
+    parser.add_argument("--precision", default="auto", choices=PRECISION_CHOICES,
+                        help=f"{PRECISION_HELP} (default: auto).")
     parser.add_argument("--json", action="store_true", help="Print one JSON object instead of streaming text.")
     cfg.add_arguments(parser.add_argument_group("generation"), GenerationConfig)
     parser.set_defaults(handler=run)
@@ -40,11 +43,11 @@ def run(args) -> int:
     if config.greedy and any(getattr(args, name) is not None for name in ("temperature", "top_k", "top_p")):
         raise UserError("--greedy always takes the likeliest token: drop --temperature, --top-k and --top-p, "
                         "or drop --greedy to sample.")
-    loaded = load_model(args.model, args.device)
+    loaded = load_model(args.model, args.device, args.precision)
     streams = not args.json and config.num_beams == 1 and config.num_sequences == 1
     if not args.json:
-        print(f"{loaded.model_id}: {loaded.parameters / 1e6:,.2f} M parameters on {loaded.device} ({loaded.dtype})",
-              file=sys.stderr)
+        print(f"{loaded.model_id}: {loaded.parameters / 1e6:,.2f} M parameters on {loaded.device} "
+              f"({loaded.precision.describe()})", file=sys.stderr)
     printed = ""
     if streams:
         print(args.prompt, end="", flush=True)
@@ -71,5 +74,6 @@ def _summary(done: dict, loaded) -> dict:
             "tokens_per_second": round(done["tokens_per_second"], 2),
             "time_to_first_token": round(done["time_to_first_token"], 4), "seed": done["seed"],
             "stopped": done["stopped"], "model": loaded.model_id, "device": str(loaded.device),
+            "precision": loaded.precision.name,
             "token_ids": [t["id"] for t in first], "probabilities": [round(t["probability"], 6) for t in first],
             **({"texts": done["texts"]} if len(done["texts"]) > 1 else {})}

@@ -30,7 +30,7 @@ def run(args) -> int:
     config = checked(from_namespace(SpeechConfig, args))
     clip = load_audio(args.file, max_seconds=config.max_seconds or None)
     print(f"loading {config.model} ...", file=sys.stderr, flush=True)
-    recognizer = load_recognizer(config.model, config.device)
+    recognizer = load_recognizer(config.model, config.device, config.precision)
     result = transcribe(recognizer, clip, config)
     if not args.json:
         print(result.text if result.text else f"(no speech recognised{': the clip is silent' if result.note else ''})")
@@ -38,6 +38,6 @@ def run(args) -> int:
             flag = "  ?" if word.confidence < config.low_confidence else ""
             print(f"  {word.start:7.2f} {word.end:7.2f}  {word.confidence:5.0%}  {word.word}{flag}")
         print(f"{result.audio_seconds:.2f} s of audio in {result.seconds:.2f} s "
-              f"(real-time factor {result.real_time_factor:.3f}) on {result.device}")
+              f"(real-time factor {result.real_time_factor:.3f}) on {result.device} in {result.precision}")
     print_json(result.to_dict())
     return 0

@@ -8,9 +8,12 @@ on each side; the frames of each overlap are dropped before the windows are
 joined, exactly as `transformers`' ASR pipeline does with `chunk_length_s` and
 `stride_length_s`, so memory is bounded by one window and the text matches it.
 The text comes from the tokenizer's own CTC decode (what the pipeline returns);
-the words, times and confidences come from the same frames via `ctc`.
+the words, times and confidences come from the same frames via `ctc`. The
+model runs in the chosen precision (playground/precision.py; `auto` is
+bfloat16 where the hardware computes it natively) and is cached per precision.
 """
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -20,6 +23,7 @@ from playground import hub
 from playground.config import param, validate
 from playground.device import DEVICE_CHOICES, pick_device
 from playground.errors import UserError
+from playground.precision import PRECISION_CHOICES, PRECISION_HELP, Choice, resolve
 from playground.speech import ctc
 from playground.speech.audio import Clip, resample
 
@@ -39,6 +43,7 @@ class SpeechConfig:
     max_seconds: float = param(0.0, "Longest audio accepted, in seconds; 0 uses PLAYGROUND_MAX_AUDIO_SECONDS (60)",
                                low=0.0, high=7200.0)
     device: str = param("auto", "Where the model runs; auto picks the GPU when there is one", choices=DEVICE_CHOICES)
+    precision: str = param("auto", PRECISION_HELP, choices=PRECISION_CHOICES)
 
 
 def checked(config: "SpeechConfig | None") -> "SpeechConfig":
@@ -58,6 +63,7 @@ class Recognizer:
     model: object
     device: object = None
     tokens: list = field(default_factory=list)
+    precision: Choice | None = None  # None: as built (the benchmarks hand in their own models)
 
     def __post_init__(self):
         self.tokens = ctc.vocabulary(self.tokenizer)
@@ -94,6 +100,7 @@ class Transcript:
     model: str = ""
     device: str = ""
     note: str = ""  # e.g. "silence"
+    precision: str = ""  # how the model ran, e.g. "bfloat16 (auto: native bf16 on cpu: avx512_bf16)"
 
     @property
     def real_time_factor(self) -> float:
@@ -103,15 +110,17 @@ class Transcript:
         return {"text": self.text, "words": [w.to_dict() for w in self.words],
                 "audio_seconds": round(self.audio_seconds, 3), "seconds": round(self.seconds, 4),
                 "real_time_factor": round(self.real_time_factor, 4), "model": self.model, "device": self.device,
-                "note": self.note}
+                "precision": self.precision, "note": self.note}
 
 
 # loading
 
 
-def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto") -> Recognizer:
-    """Processor + model from the Hub or a folder, cached; never runs remote code."""
+def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto", precision: str = "auto") -> Recognizer:
+    """Processor + model from the Hub or a folder in `precision`, cached per device and precision; never runs
+    remote code."""
     target = pick_device(device)
+    choice = resolve(precision, target)
 
     def loader(name):
         from transformers import AutoModelForCTC, AutoProcessor
@@ -120,10 +129,12 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto") -> Reco
         if getattr(processor, "tokenizer", None) is None or getattr(processor, "feature_extractor", None) is None:
             raise UserError(f"'{name}' has no speech processor (feature extractor + tokenizer): choose a CTC "
                             f"speech model such as {DEFAULT_MODEL}.")
-        model = AutoModelForCTC.from_pretrained(name, trust_remote_code=False).to(target).eval()
-        return Recognizer(processor, model, target)
+        model = AutoModelForCTC.from_pretrained(name, trust_remote_code=False).to(target)
+        return Recognizer(processor, choice.precision.prepare(model, target), target, precision=choice)
 
-    return hub.load_cached(f"speech-ctc:{target}", model_id, loader, offline_hint=OFFLINE_HINT)
+    recognizer = hub.load_cached(f"speech-ctc:{target}:{choice.name}", model_id, loader, offline_hint=OFFLINE_HINT)
+    # `auto` and the format it picked share one cached model; each caller sees how its own choice was made
+    return recognizer if recognizer.precision == choice else dataclasses.replace(recognizer, precision=choice)
 
 
 # inference
@@ -175,8 +186,9 @@ def transcribe(recognizer: Recognizer, clip: Clip, config: SpeechConfig | None =
     """Text, words with times and confidences, and timing of one clip."""
     config = checked(config)
     name, device = getattr(recognizer.model, "name_or_path", ""), str(recognizer.device or "cpu")
+    number = recognizer.precision.describe() if recognizer.precision else str(recognizer.model.dtype)[6:]
     if clip.silent:  # normalising silence would only amplify the noise floor into junk letters
-        return Transcript("", [], clip.seconds, 0.0, name, device, note="silence")
+        return Transcript("", [], clip.seconds, 0.0, name, device, note="silence", precision=number)
     samples = resample(clip.samples, clip.rate, recognizer.rate)
     began = time.perf_counter()
     frame_ids, frame_probs = frame_predictions(recognizer, samples, chunk_seconds=config.chunk_seconds,
@@ -186,4 +198,4 @@ def transcribe(recognizer: Recognizer, clip: Clip, config: SpeechConfig | None =
                                   blank_id=recognizer.blank_id,
                                   seconds_per_frame=recognizer.samples_per_frame / recognizer.rate,
                                   duration=clip.seconds, lower=getattr(recognizer.tokenizer, "do_lower_case", False))
-    return Transcript(text, words, clip.seconds, time.perf_counter() - began, name, device)
+    return Transcript(text, words, clip.seconds, time.perf_counter() - began, name, device, precision=number)

@@ -4,15 +4,19 @@ Everything goes through `playground.hub.load_cached`, so a model is read at most
 once while it stays in the bounded cache and an unreachable one gives the one
 clear sentence (with a pointer to the tiny GPT, which works offline). The local
 cache is tried before the network, so a cached model loads without waiting on
-a connection. Never `trust_remote_code`.
+a connection. The precision (playground/precision.py) is resolved before the
+cache is asked, so `auto` and the format it picks share one cached copy and
+float32 and bfloat16 copies of a model are two entries. Never `trust_remote_code`.
 """
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from playground.device import pick_device
 from playground.hub import load_cached
+from playground.precision import Choice, resolve
 
 SUGGESTED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium")
 OFFLINE_HINT = ("The tiny GPT you train yourself (below in the Text tab, or `python -m playground train-lm`) "
@@ -27,6 +31,7 @@ class LoadedModel:
     model: object
     tokenizer: object
     device: object
+    precision: Choice | None = None  # None: as built (the benchmarks hand in their own models)
 
     @property
     def dtype(self) -> str:
@@ -57,24 +62,35 @@ class LoadedModel:
 
     def describe(self) -> str:
         context = f" · reads up to {self.context_length} tokens" if self.context_length else ""
-        return f"**{self.model_id}** · {self.parameters / 1e6:,.2f} M parameters · {self.device} · {self.dtype}{context}"
+        number = self.precision.describe() if self.precision else self.dtype
+        return f"**{self.model_id}** · {self.parameters / 1e6:,.2f} M parameters · {self.device} · {number}{context}"
 
 
-def load_model(model_id: str, device: str = "auto") -> LoadedModel:
-    """The model for `model_id` (Hub id or folder), loaded on first use and cached."""
-    return load_cached(f"causal-lm:{device}", model_id, lambda name: _load(name, device), offline_hint=OFFLINE_HINT)
+def cache_kind(device: str = "auto", precision: str = "auto") -> str:
+    """The cache key's kind for a model loaded with these choices (the Text tab asks whether one is loaded)."""
+    target = pick_device(device)
+    return f"causal-lm:{target}:{resolve(precision, target).name}"
 
 
-def _load(model_id: str, device_name: str) -> LoadedModel:
+def load_model(model_id: str, device: str = "auto", precision: str = "auto") -> LoadedModel:
+    """The model for `model_id` (Hub id or folder) in `precision`, loaded on first use and cached."""
+    target = pick_device(device)
+    choice = resolve(precision, target)
+    loaded = load_cached(cache_kind(device, precision), model_id, lambda name: _load(name, target, choice),
+                         offline_hint=OFFLINE_HINT)
+    # `auto` and the format it picked share one cached model; each caller sees how its own choice was made
+    return loaded if loaded.precision == choice else dataclasses.replace(loaded, precision=choice)
+
+
+def _load(model_id: str, device, choice: Choice) -> LoadedModel:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    device = pick_device(device_name)
     folder = Path(model_id).expanduser()
     source = str(folder) if folder.is_dir() else model_id
     tokenizer = _from_pretrained(AutoTokenizer, source)
     model = _from_pretrained(AutoModelForCausalLM, source, dtype="auto")
-    model.to(device).eval()
-    return LoadedModel(model_id=model_id, model=model, tokenizer=tokenizer, device=device)
+    model = choice.precision.prepare(model.to(device), device)
+    return LoadedModel(model_id=model_id, model=model, tokenizer=tokenizer, device=device, precision=choice)
 
 
 def _from_pretrained(auto_class, source: str, **kwargs):
