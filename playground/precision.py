@@ -25,6 +25,7 @@ from pathlib import Path
 from playground.errors import UserError
 
 PRECISION_CHOICES = ("auto", "float32", "bfloat16", "int8")
+TRAIN_PRECISION_CHOICES = ("auto", "float32", "bfloat16")  # int8 is for inference only
 PRECISION_HELP = ("Number format of the weights: auto takes bfloat16 where this CPU or GPU computes it natively "
                   "(about twice as fast, same results in our measurements), float32 otherwise; int8 quantises "
                   "the linear layers (CPU only).")
@@ -87,6 +88,16 @@ class Precision:
     def convert(self, model):
         """`model` in this format (in place where torch allows), in eval mode."""
         return model.to(self.dtype).eval()
+
+    def autocast(self, device):
+        """The context a training step and an evaluation run in: bfloat16 autocast, or nothing for float32."""
+        import contextlib
+
+        import torch
+
+        if self.name != "bfloat16":
+            return contextlib.nullcontext()
+        return torch.autocast(getattr(device, "type", str(device)), dtype=torch.bfloat16)
 
     def prepare(self, model, device):
         """Convert `model`, or raise the one-sentence UserError when this format can't run it there."""
@@ -161,6 +172,23 @@ def resolve(name: str, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choi
     if native:
         return Choice(PRECISIONS["bfloat16"], "auto", f"native bf16 on {getattr(device, 'type', device)}: {native}")
     return Choice(PRECISIONS["float32"], "auto", f"no native bf16 on {getattr(device, 'type', device)}")
+
+
+def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
+    """The autocast a training run uses: `auto` is bfloat16 for convolutional nets where bf16 is native (measured
+    to pay there, benchmarks/bench_training.py) and float32 for the rest (fully connected and recurrent nets on
+    tiny batches gain nothing: their time is not in the matrix products)."""
+    from torch import nn
+
+    name = (name or "auto").strip().lower()
+    if name not in TRAIN_PRECISION_CHOICES:
+        raise UserError(f"Unknown training precision '{name}': choose one of {', '.join(TRAIN_PRECISION_CHOICES)}.")
+    if name != "auto":
+        return Choice(PRECISIONS[name], name)
+    if not any(isinstance(m, nn.Conv2d) for m in model.modules()):
+        return Choice(PRECISIONS["float32"], "auto", "not a convolutional net")
+    chosen = resolve("auto", device, cpuinfo=cpuinfo)
+    return Choice(chosen.precision, "auto", chosen.reason)
 
 
 def linear_share(model) -> float:

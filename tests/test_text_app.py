@@ -52,7 +52,7 @@ def pipeline_continuation(folder, prompt, max_new_tokens):
 
 def test_handler_arguments_follow_the_config_order(client):
     # the handlers name each setting for the API; they must match the order the controls are wired in
-    assert list(inspect.signature(text_tab.generate).parameters)[3:-1] == text_tab.SETTINGS
+    assert list(inspect.signature(text_tab.generate).parameters)[3:-1] == text_tab.SETTINGS + ["precision"]
     endpoints = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
     train_lm = endpoints["/train_lm"]["parameters"]
     assert [p["parameter_name"] for p in train_lm] == ["source", "pasted", "uploaded", *text_train.SETTINGS]
@@ -76,7 +76,7 @@ def test_generate_streams_the_pipelines_text_with_probabilities(client, tiny_fol
     status, info, text, prompt_tokens, coloured, chart, step, sequence = result
     assert status.startswith("✅") and "tokens/s" in status
     assert text == "the dog" + pipeline_continuation(tiny_folder, "the dog", 30)
-    assert "M parameters" in info and "cpu" in info and "float32" in info
+    assert "M parameters" in info and "cpu" in info and load_model(tiny_folder).precision.describe() in info
     count = len(load_model(tiny_folder).tokenizer("the dog")["input_ids"])
     assert f"{count} tokens:</b>" in latest(updates, 3)  # the prompt's token chips, sent when generation starts
     assert "p = " in coloured  # each token with its probability on hover

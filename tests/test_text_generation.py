@@ -21,7 +21,8 @@ PROMPTS = ["the dog", "she sells sea shells by"]
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    return load_model(str(build_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"))))
+    # float32: the probabilities are checked against the model's own float32 logits (bfloat16: test_precision.py)
+    return load_model(str(build_tiny_gpt2(tmp_path_factory.mktemp("tiny-gpt2"))), precision="float32")
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +182,6 @@ def test_unknown_model_and_non_model_folder_say_what_to_do(tmp_path, monkeypatch
 
 
 def test_a_loaded_model_is_cached_and_described(tiny):
-    assert load_model(tiny.model_id) is tiny
+    assert load_model(tiny.model_id, precision="float32") is tiny
     text = tiny.describe()
     assert "M parameters" in text and "cpu" in text and "float32" in text and "64 tokens" in text

@@ -6,7 +6,11 @@ index, so there is no per-sample Python and no DataLoader overhead. The task
 the schedule and the shuffling generator between calls, so `run(n)` can be
 called again to continue where it stopped (or to go one epoch at a time). It
 yields events (events.py); a `stop` flag checked every step ends it early,
-and the model keeps whatever it has learnt so far.
+and the model keeps whatever it has learnt so far. Image nets train with
+channels-last images and, where it pays, bfloat16 autocast (TrainConfig's
+`channels_last` and `precision`); validation and test passes run under
+`inference_mode` with their sums kept on the device, so the host waits for
+the device once per pass, not once per batch.
 """
 
 import math
@@ -16,6 +20,7 @@ import time
 import torch
 from torch import nn
 
+from playground.precision import training_choice
 from playground.training import distributed
 from playground.training.config import TrainConfig
 from playground.training.events import DoneEvent, StepEvent
@@ -57,11 +62,14 @@ class Trainer:
     def __init__(self, model: nn.Module, splits, config: TrainConfig, device: torch.device, *,
                  task_settings: dict | None = None, task=None, shuffle: torch.Generator | None = None):
         self.model, self.splits, self.config, self.device = model.to(device), splits, config, device
+        self.precision = training_choice(config.precision, self.model, device)
+        self.memory_format = _memory_format(config, self.model, splits.x_train)
+        self.model.to(memory_format=self.memory_format)
         distributed.setup(device)
         self.train_model = distributed.wrap(self.model, device)  # DDP under torchrun, the model itself otherwise
         self.task = task or make_task(splits, task_settings)  # a Run passes the task object it already has
-        self.x_train, self.y_train = splits.x_train.to(device), splits.y_train.to(device)
-        self.x_val, self.y_val = splits.x_val.to(device), splits.y_val.to(device)
+        self.x_train, self.y_train = self._on_device(splits.x_train), splits.y_train.to(device)
+        self.x_val, self.y_val = self._on_device(splits.x_val), splits.y_val.to(device)
         self.batch_size = min(config.batch_size, len(self.y_train))
         self.steps_per_epoch = math.ceil(len(self.y_train) / self.batch_size)
         self.optimizer = make_optimizer(model, config)
@@ -94,7 +102,8 @@ class Trainer:
             status, message, train_loss, train_score = yield from self._epoch(epoch, first, last, stop)
             if status != "finished":
                 break
-            val_loss, val_scores, _ = self.task.evaluate(self.model, self.x_val, self.y_val)
+            with torch.inference_mode(), self.precision.precision.autocast(self.device):
+                val_loss, val_scores, _ = self.task.evaluate(self.model, self.x_val, self.y_val)
             self.epoch = epoch
             yield self.task.epoch_event(epoch=epoch, epochs=last, train_loss=train_loss, train_score=train_score,
                                         val_loss=val_loss, val_scores=val_scores,
@@ -118,7 +127,9 @@ class Trainer:
                 continue
             index = distributed.my_share(index)  # under torchrun, this process's slice of the global batch
             xb, yb = self.x_train[index], self.y_train[index]
-            outputs = model(xb)
+            with self.precision.precision.autocast(device):
+                outputs = model(xb)
+            outputs = outputs.float()  # the loss and the scores in float32 whatever the matrix products ran in
             loss = task.loss(outputs, yb)
             objective = loss + config.l1 * l1_penalty(self.model) if config.l1 > 0 else loss
             self.optimizer.zero_grad(set_to_none=True)
@@ -144,10 +155,22 @@ class Trainer:
 
     def _done(self, status: str, message: str, started: float) -> DoneEvent:
         self.seconds += time.perf_counter() - started
-        metrics = self.task.test_metrics(self.model, self.splits.x_test.to(self.device),
-                                         self.splits.y_test.to(self.device))
+        with torch.inference_mode(), self.precision.precision.autocast(self.device):
+            metrics = self.task.test_metrics(self.model, self._on_device(self.splits.x_test),
+                                             self.splits.y_test.to(self.device))
         return DoneEvent(status=status, message=message, epochs_run=self.epoch, seconds=self.seconds,
                          device=str(self.device), metrics=metrics)
+
+
+    def _on_device(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.to(self.device)
+        return x.contiguous(memory_format=self.memory_format) if x.dim() == 4 else x
+
+
+def _memory_format(config: TrainConfig, model: nn.Module, x: torch.Tensor) -> torch.memory_format:
+    """Channels-last for a convolutional net on images when the config asks for it; the default layout otherwise."""
+    convolutional = any(isinstance(m, nn.Conv2d) for m in model.modules())
+    return torch.channels_last if config.channels_last and convolutional and x.dim() == 4 else torch.contiguous_format
 
 
 def train(model: nn.Module, splits, config: TrainConfig, device: torch.device,

@@ -27,7 +27,7 @@ from playground.ui import jobs
 from playground.ui.controls import make_controls, read_controls
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "speech_example.wav"
-SETTINGS = ["model", "low_confidence", "chunk_seconds", "stride_seconds"]
+SETTINGS = ["model", "low_confidence", "chunk_seconds", "stride_seconds", "precision"]
 INTRO = f"""Speak into the microphone or upload a WAV, FLAC, OGG or MP3 file (any sample rate, mono or stereo),
 then press **Transcribe**. A CTC model (`{DEFAULT_MODEL}` by default: English, about 360 MB on first use) writes what it heard;
 the plot shows the waveform and log-mel spectrogram with each recognised word where the model placed it,
@@ -50,7 +50,7 @@ def status_line(result) -> str:
     heard = f"{len(result.words)} word{'s' * (len(result.words) != 1)}" if result.words else "no words"
     return (f"✅ {heard} in {result.audio_seconds:.1f} s of audio; recognised in {result.seconds:.2f} s "
             f"(real-time factor **{result.real_time_factor:.3f}**, {speed}) on `{result.device}` with "
-            f"`{result.model}`.")
+            f"`{result.model}` in {result.precision or 'float32'}.")
 
 
 def status_only(status: str):
@@ -66,7 +66,8 @@ def uploaded_path(audio):
 
 @jobs.limited("speech", status_only)
 @gpu_task(duration=60)
-def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, progress=gr.Progress(track_tqdm=True)):
+def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, precision="auto",
+                   progress=gr.Progress(track_tqdm=True)):
     """Generator: (transcript, marked words, figure, status, word timings) after each stage.
 
     It runs once a speech slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS.
@@ -79,7 +80,8 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
         progress(0.5 + 0.5 * done / total, desc=f"Recognising window {done} of {total}")
 
     try:
-        config = checked(read_controls(SpeechConfig, SETTINGS, [model, low_confidence, chunk_seconds, stride_seconds]))
+        config = checked(read_controls(SpeechConfig, SETTINGS, [model, low_confidence, chunk_seconds, stride_seconds,
+                                                                precision]))
         if audio is None:
             raise UserError("No audio yet: record with the microphone or upload a WAV, FLAC, OGG or MP3 file first.")
         clip = load_audio(uploaded_path(audio), max_seconds=config.max_seconds or None)
@@ -87,7 +89,7 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
         yield "", None, plot, f"⏳ Loading `{config.model}`…", None
         progress(0.05, desc=f"Loading {config.model} (the first use downloads it)")
         deadline.start()
-        recognizer = load_recognizer(config.model, config.device)
+        recognizer = load_recognizer(config.model, config.device, config.precision)
         progress(0.5, desc="Recognising")
         result = transcribe(recognizer, clip, config, on_chunk=on_chunk)
     except UserError as error:
@@ -115,7 +117,7 @@ def layout():
             audio = gr.Audio(sources=["microphone", "upload"], type="filepath",
                              label="Speech (microphone, or a WAV, FLAC, OGG or MP3 file)",
                              elem_id="speech-audio")
-            controls = make_controls(SpeechConfig, only=["model", "low_confidence"])
+            controls = make_controls(SpeechConfig, only=["model", "low_confidence", "precision"])
             button = gr.Button("Transcribe", variant="primary")
             with gr.Accordion("Long recordings", open=False):
                 controls.update(make_controls(SpeechConfig, only=["chunk_seconds", "stride_seconds"]))

@@ -18,9 +18,10 @@ def disk_rows() -> list[list[str]]:
 
 
 def refresh():
+    from playground.precision import auto_summary
     from playground.system import report
 
-    return report() + disk_rows()
+    return report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]]
 
 
 def build():

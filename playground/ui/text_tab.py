@@ -17,8 +17,9 @@ import gradio as gr
 from playground import hub, limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
+from playground.precision import PRECISION_CHOICES, PRECISION_HELP
 from playground.text.generate import GenerationConfig, check_prompt, generate_stream
-from playground.text.loading import SUGGESTED_MODELS, load_model
+from playground.text.loading import SUGGESTED_MODELS, cache_kind, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
 from playground.ui import jobs, sessions, text_attention, text_train
 from playground.ui.controls import make_controls, read_controls
@@ -38,10 +39,15 @@ network, train the tiny GPT at the bottom of this tab** and generate with it."""
 # handlers
 
 
-def model_info(model_id: str) -> str:
+def model_info(model_id: str, precision: str = "auto") -> str:
     """What the model is, if it is loaded already; it loads on the first Generate otherwise."""
-    if ("causal-lm:auto", (model_id or "").strip()) in hub.cached_models():
-        return load_model(model_id).describe()
+    model_id = (model_id or "").strip()
+    held = [kind for kind, name in hub.cached_models() if name == model_id and kind.startswith("causal-lm:")]
+    try:  # only then is torch needed (the page is built without it)
+        if held and cache_kind(precision=precision) in held:
+            return load_model(model_id, precision=precision).describe()
+    except UserError as error:
+        return f"⚠️ {error}"
     return f"`{model_id}` loads on the first **Generate** (a Hub model is downloaded once, then cached)."
 
 
@@ -70,7 +76,7 @@ def update(**changes):
 @jobs.limited("generate", lambda note: update(status=note))
 @gpu_task(duration=60)
 def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temperature, top_k, top_p,
-             repetition_penalty, num_beams, num_sequences, seed, top_candidates,
+             repetition_penalty, num_beams, num_sequences, seed, top_candidates, precision="auto",
              progress=gr.Progress(track_tqdm=True)):
     """Stream: status, model info, text, prompt tokens, coloured text, chart, step and sequence sliders, insight.
 
@@ -85,7 +91,7 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
         check_prompt(prompt)
         yield update(status=f"⏳ Loading `{model_id}`…")
         progress(0.0, desc=f"Loading {model_id}")
-        loaded = load_model(model_id)
+        loaded = load_model(model_id, precision=precision)
     except UserError as error:
         yield update(status=f"⚠️ {error}")
         return
@@ -95,8 +101,8 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
             for event in generate_stream(loaded, prompt, config, stop=flag):
                 if event["event"] == "start":
                     mode = "streaming" if event["streaming"] else "beam search: the text appears when it ends"
-                    yield update(status=f"✍️ Generating ({mode}, seed {event['seed']})… press **Stop** to end "
-                                        "now.",
+                    yield update(status=f"✍️ Generating ({mode}, seed {event['seed']}, "
+                                        f"{loaded.precision.describe()})… press **Stop** to end now.",
                                  info=loaded.describe(), prompt_tokens=prompt_tokens_html(event["prompt_tokens"]),
                                  text=prompt, step=gr.update(visible=False), sequence=gr.update(visible=False))
                 elif event["event"] == "token":
@@ -120,7 +126,8 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
     first = done["steps"][0]
     verb = "⏹️ Stopped after" if done["stopped"] else "✅"
     status = (f"{verb} {done['tokens']} tokens in {done['seconds']:.2f} s: **{done['tokens_per_second']:.1f} tokens/s**"
-              f", first token after {done['time_to_first_token']:.2f} s · seed {done['seed']}")
+              f", first token after {done['time_to_first_token']:.2f} s · seed {done['seed']} · "
+              f"{loaded.precision.describe()}")
     if deadline.expired:
         status += f". {deadline.message()}"
     coloured, chart = inspect_step(insight, 1, 1)
@@ -157,6 +164,8 @@ def build():
             controls["max_new_tokens"].maximum = min(controls["max_new_tokens"].maximum, limits.limit("new_tokens"))
             with gr.Accordion("More settings", open=False):
                 controls.update(make_controls(GenerationConfig, only=MORE_SETTINGS))
+                precision = gr.Dropdown(list(PRECISION_CHOICES), value="auto", label="Precision", info=PRECISION_HELP,
+                                        elem_id="text-precision")
         with gr.Column(scale=7):
             with gr.Row():
                 generate_button = gr.Button("Generate", variant="primary", scale=3)
@@ -182,10 +191,11 @@ def build():
     ordered = [controls[name] for name in SETTINGS]
     outputs = [status, info, text, prompt_tokens, coloured, chart, step, sequence, insight]
     # admission is jobs.limited's (per-kind slots and waiting line), so Gradio doesn't hold these back itself
-    generate_button.click(generate, [model, prompt, *ordered], outputs, api_name="generate",
+    generate_button.click(generate, [model, prompt, *ordered, precision], outputs, api_name="generate",
                           concurrency_limit=None)
     stop_button.click(stop, None, None, api_name="stop_generation", queue=False)
-    model.change(model_info, model, info, api_visibility="private")
+    for choice in (model, precision):
+        choice.change(model_info, [model, precision], info, api_visibility="private")
     controls["greedy"].change(on_greedy, controls["greedy"], [controls[n] for n in SAMPLING_ONLY],
                               api_visibility="private")
     for slider in (sequence, step):
