@@ -17,7 +17,12 @@ pipeline returns all tokens at once, so nothing is visible before it ends; the
 table also shows how long the pipeline takes for a single token, the least a
 first token could cost without streaming. Prints a markdown table.
 
+Ours runs in float32 (its text must equal the pipeline's) and in each of
+`--precisions`, converted as the app converts a model (playground/precision.py);
+every ratio is against the float32 pipeline run right after it.
+
     python benchmarks/bench_generation.py [--new-tokens 64] [--runs 5] [--device auto] [--threads N]
+                                          [--precisions bfloat16,int8]
 """
 
 import argparse
@@ -35,12 +40,13 @@ PROMPT = "The standard library of Python comes with a module for"
 
 
 def small_shaped(device):
-    """(LoadedModel, pipeline) over one random GPT-2-small-shaped model."""
+    """(LoadedModel, pipeline) over one random GPT-2-small-shaped model, float32."""
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel, pipeline
 
     from playground import config as cfg
     from playground.text.corpus import stdlib_corpus
+    from playground.precision import resolve
     from playground.text.loading import LoadedModel
     from playground.text.tiny_gpt import TinyGPTConfig, train_tokenizer
 
@@ -54,8 +60,24 @@ def small_shaped(device):
     model = GPT2LMHeadModel(model_config).to(device).eval()
     model.generation_config.pad_token_id = tokenizer.eos_token_id
     loaded = LoadedModel(model_id="gpt2-small-shaped (random weights)", model=model, tokenizer=tokenizer,
-                         device=device)
+                         device=device, precision=resolve("float32", device))
     return loaded, pipeline("text-generation", model=model, tokenizer=tokenizer, device=device)
+
+
+def in_precision(loaded, name: str):
+    """A copy of `loaded` converted the way the app converts it (playground/precision.py), or the refusal."""
+    import copy
+    import dataclasses
+
+    from playground.errors import UserError
+    from playground.precision import resolve
+
+    choice = resolve(name, loaded.device)
+    try:
+        model = choice.precision.prepare(copy.deepcopy(loaded.model), loaded.device)
+    except UserError as refused:
+        return str(refused)
+    return dataclasses.replace(loaded, model=model, precision=choice)
 
 
 def ours(loaded, config) -> dict:
@@ -104,6 +126,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--device", default="auto")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--out", default=None, help="also write the markdown table to this file")
+    parser.add_argument("--precisions", default="bfloat16,int8", help="ours in these precisions besides float32")
     args = parser.parse_args(argv)
 
     import torch
@@ -118,16 +141,27 @@ def main(argv=None) -> dict:
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     loaded, pipe = small_shaped(device)
     config = cfg.build(GenerationConfig, {"greedy": True, "max_new_tokens": args.new_tokens})
-    warm_ours, warm_theirs = ours(loaded, config), theirs(pipe, args.new_tokens)
+    ours_sides = {"ours, float32 (streaming)": loaded}
+    refused = {}
+    for name in args.precisions.split(","):
+        converted = in_precision(loaded, name)
+        if isinstance(converted, str):
+            refused[name] = converted
+        else:
+            ours_sides[f"ours, {converted.precision.describe()} (streaming)"] = converted
+    warm = {side: ours(model, config) for side, model in ours_sides.items()}
+    warm_theirs = theirs(pipe, args.new_tokens)
+    warm_ours = warm["ours, float32 (streaming)"]
     assert warm_ours["text"] == warm_theirs["text"], "our text and the pipeline's differ"
     assert warm_ours["tokens"] == pipeline_token_count(pipe, args.new_tokens) == args.new_tokens, "one stopped early"
-    runs = {"ours (streaming)": [], "pipeline": [], "pipeline, 1 token": []}
+    work = {**{side: (lambda m=model: ours(m, config)) for side, model in ours_sides.items()},
+            "pipeline, float32": lambda: theirs(pipe, args.new_tokens),
+            "pipeline, 1 token": lambda: theirs(pipe, 1)}
+    runs = {side: [] for side in work}
     for _ in range(args.runs):  # alternate, so background load hits every side alike
-        for side, work in (("ours (streaming)", lambda: ours(loaded, config)),
-                           ("pipeline", lambda: theirs(pipe, args.new_tokens)),
-                           ("pipeline, 1 token", lambda: theirs(pipe, 1))):
+        for side, fn in work.items():
             sync()
-            runs[side].append(work())
+            runs[side].append(fn())
             sync()
 
     def rates(side):
@@ -136,30 +170,35 @@ def main(argv=None) -> dict:
     def median(side, key):
         return statistics.median(r[key] for r in runs[side])
 
+    def paired(side):
+        """Run-by-run ratio to the pipeline run right after it: the pair saw the same background load."""
+        return statistics.median(a / b for a, b in zip(rates(side), rates("pipeline, float32")))
+
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
-    lines = [f"GPT-2-small-shaped model (random weights, {loaded.parameters / 1e6:.1f} M parameters, {loaded.dtype}), "
-             f"greedy, {len(loaded.tokenizer(PROMPT)['input_ids'])}-token prompt, {args.new_tokens} new tokens, "
-             f"{where}, torch {torch.__version__}, {args.runs} runs per side (median, min - max)", "",
-             "| | tokens/s | min - max | time to first token (s) | total (s) | CPU (s) | tokens per CPU-second |",
-             "|---|---|---|---|---|---|---|"]
-    for side in ("ours (streaming)", "pipeline"):
-        first = f"{median(side, 'first'):.3f}" + (" (nothing shown before the end)" if side == "pipeline" else "")
+    lines = [f"GPT-2-small-shaped model (random weights, {loaded.parameters / 1e6:.1f} M parameters), greedy, "
+             f"{len(loaded.tokenizer(PROMPT)['input_ids'])}-token prompt, {args.new_tokens} new tokens, {where}, "
+             f"torch {torch.__version__}, {args.runs} interleaved runs per side (median, min - max)", "",
+             "| | tokens/s | min - max | ours / pipeline float32 (paired runs) | time to first token (s) | "
+             "total (s) | CPU (s) | text identical to float32's |", "|---|---|---|---|---|---|---|---|"]
+    for side in [*ours_sides, "pipeline, float32"]:
+        first = f"{median(side, 'first'):.3f}" + (" (nothing shown before the end)" if side.startswith("pipeline")
+                                                   else "")
+        same = warm.get(side, warm_theirs)["text"] == warm_ours["text"]
         lines.append(f"| {side} | {statistics.median(rates(side)):.2f} | {min(rates(side)):.2f} - "
-                     f"{max(rates(side)):.2f} | {first} | {median(side, 'total'):.3f} | {median(side, 'cpu'):.3f} | "
-                     f"{args.new_tokens / median(side, 'cpu'):.2f} |")
-    lines.append(f"| pipeline, 1 token | | | {median('pipeline, 1 token', 'total'):.3f} (a 1-token call) | | | |")
-    ratio = statistics.median(rates("ours (streaming)")) / statistics.median(rates("pipeline"))
-    cpu_ratio = median("pipeline", "cpu") / median("ours (streaming)", "cpu")
-    lines += ["", f"ours / pipeline tokens/s: **{ratio:.3f}** wall clock, **{cpu_ratio:.3f}** per CPU-second (1 = as "
-                  f"fast; above 1: ours is faster; CPU time is less bent by other programs on a shared machine); "
-                  f"first token visible after {median('ours (streaming)', 'first') / median('pipeline', 'first'):.1%} "
-                  f"of the pipeline's wait; texts identical: {warm_ours['text'] == warm_theirs['text']}"]
+                     f"{max(rates(side)):.2f} | {paired(side):.2f}x | {first} | {median(side, 'total'):.3f} | "
+                     f"{median(side, 'cpu'):.3f} | {'yes' if same else 'no'} |")
+    lines.append(f"| pipeline, 1 token | | | | {median('pipeline, 1 token', 'total'):.3f} (a 1-token call) | | | |")
+    lines += [""] + [f"{name}: refused for this model ({reason})" for name, reason in refused.items()]
+    best = max(ours_sides, key=paired)
+    lines += ["", f"fastest of ours: {best}, **{paired(best):.2f}x** the float32 pipeline's tokens/s (paired runs); "
+                  f"first token visible after {median(best, 'first') / median('pipeline, float32', 'first'):.1%} "
+                  f"of the pipeline's wait. The machine was shared with other jobs while this ran."]
     table = "\n".join(lines)
     print("\n" + table)
     if args.out:
         Path(args.out).write_text(table + "\n")
-    return {"ratio": ratio, "cpu_ratio": cpu_ratio, "tokens_per_second": {side: statistics.median(rates(side)) for side in
-                                                  ("ours (streaming)", "pipeline")}}
+    return {"ratio": {side: paired(side) for side in ours_sides},
+            "tokens_per_second": {side: statistics.median(rates(side)) for side in runs}}
 
 
 if __name__ == "__main__":
