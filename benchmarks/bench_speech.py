@@ -7,7 +7,12 @@ Both sides get the same 10 s of 16 kHz mono float32 audio; runs alternate
 between them so background load hits both alike. The real-time factor is
 compute seconds per second of audio (lower is faster). Prints a markdown table.
 
-    python benchmarks/bench_speech.py [--seconds 10] [--runs 5] [--device auto]
+Ours also runs in each of `--precisions`, converted as the app converts a
+model (playground/precision.py); each speed-up is against the float32
+pipeline run in the same round.
+
+    python benchmarks/bench_speech.py [--seconds 10] [--runs 5] [--device auto] [--threads N]
+                                      [--precisions bfloat16,int8]
 """
 
 import argparse
@@ -70,6 +75,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--seconds", type=float, default=10.0, help="audio length")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per side, after one warm-up each")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--precisions", default="bfloat16,int8", help="ours in these precisions besides float32")
     args = parser.parse_args(argv)
 
     import torch
@@ -78,35 +85,59 @@ def main(argv=None) -> dict:
     from playground.speech.audio import prepare
     from playground.speech.recognize import transcribe
 
+    if args.threads:
+        torch.set_num_threads(args.threads)
     device = pick_device(args.device)
     sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
     recognizer, asr = base_sized(device)
     clip = prepare(16_000, speech_like(args.seconds))
     ours_text, theirs_text = transcribe(recognizer, clip).text, asr(clip.samples.copy())["text"]  # warm-up
     assert ours_text == theirs_text, "our transcript and the pipeline's differ"
-    times, cpu = {"ours": [], "pipeline": []}, {"ours": [], "pipeline": []}
-    work = {"ours": lambda: transcribe(recognizer, clip), "pipeline": lambda: asr(clip.samples.copy())}
-    for _ in range(args.runs):  # alternate, so background load hits both sides alike
-        for side in ("ours", "pipeline"):
+    sides = {"ours, float32": recognizer}
+    for name in args.precisions.split(","):
+        converted = in_precision(recognizer, name)
+        sides[f"ours, {converted.precision.describe()}"] = converted
+    texts = {side: transcribe(r, clip).text for side, r in sides.items()}  # warm-up, and what each heard
+    work = {**{side: (lambda r=r: transcribe(r, clip)) for side, r in sides.items()},
+            "pipeline, float32": lambda: asr(clip.samples.copy())}
+    times, cpu = {side: [] for side in work}, {side: [] for side in work}
+    for _ in range(args.runs):  # alternate, so background load hits every side alike
+        for side in work:
             wall, used = timed(work[side], sync)
             times[side].append(wall)
             cpu[side].append(used)
 
     rtf = {side: [t / clip.seconds for t in values] for side, values in times.items()}
     median = {side: statistics.median(values) for side, values in rtf.items()}
+    paired = {side: statistics.median(p / o for p, o in zip(rtf["pipeline, float32"], rtf[side])) for side in rtf}
     where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     print(f"\nwav2vec2-base-shaped CTC model (random weights, "
           f"{sum(p.numel() for p in recognizer.model.parameters()) / 1e6:.1f} M parameters), "
-          f"{clip.seconds:g} s of 16 kHz audio, {where}, torch {torch.__version__}, {args.runs} runs per side\n")
-    print("| | median real-time factor | min - max | median wall s | median CPU s | speed vs real time |")
-    print("|---|---|---|---|---|---|")
-    for side in ("ours", "pipeline"):
-        print(f"| {side} | {median[side]:.4f} | {min(rtf[side]):.4f} - {max(rtf[side]):.4f} | "
-              f"{statistics.median(times[side]):.3f} | {statistics.median(cpu[side]):.3f} | {1 / median[side]:.1f}x |")
-    ratio = median["ours"] / median["pipeline"]
-    print(f"\nours / pipeline real-time factor: {ratio:.3f} (below 1: ours is faster); transcripts identical: "
-          f"{ours_text == theirs_text}")
-    return {"rtf": median, "ratio": ratio, "spread": {k: (min(v), max(v)) for k, v in rtf.items()}}
+          f"{clip.seconds:g} s of 16 kHz audio, {where}, torch {torch.__version__}, {args.runs} interleaved runs "
+          f"per side; the machine was shared with other jobs while this ran\n")
+    print("| | median real-time factor | min - max | speed-up over the float32 pipeline (paired runs) | "
+          "median CPU s | speed vs real time | transcript as float32's |")
+    print("|---|---|---|---|---|---|---|")
+    for side in work:
+        same = "yes" if texts.get(side, ours_text) == ours_text else "no (random weights: see bench_quality for CER)"
+        print(f"| {side} | {median[side]:.4f} | {min(rtf[side]):.4f} - {max(rtf[side]):.4f} | {paired[side]:.2f}x | "
+              f"{statistics.median(cpu[side]):.3f} | {1 / median[side]:.1f}x | {same} |")
+    best = max(sides, key=lambda side: paired[side])
+    print(f"\nfastest of ours: {best}, RTF {median[best]:.4f}, **{paired[best]:.2f}x** the float32 pipeline (paired "
+          f"runs); float32 ours and the pipeline transcribe identically: {ours_text == theirs_text}")
+    return {"rtf": median, "speed_up": paired, "spread": {k: (min(v), max(v)) for k, v in rtf.items()}}
+
+
+def in_precision(recognizer, name: str):
+    """A copy of `recognizer` with its model converted the way the app converts it (playground/precision.py)."""
+    import copy
+    import dataclasses
+
+    from playground.precision import resolve
+
+    choice = resolve(name, recognizer.device)
+    model = choice.precision.prepare(copy.deepcopy(recognizer.model), recognizer.device)
+    return dataclasses.replace(recognizer, model=model, precision=choice)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ training examples / wall seconds. For image nets ours runs with its defaults
 each change alone, every side against the same float32 plain loop, with the
 held-out test accuracy each reached, so speed bought with accuracy shows.
 
-    python benchmarks/bench_training.py [--runs 5] [--device auto] [--only "CNN on shapes"]
+    python benchmarks/bench_training.py [--runs 5] [--device auto] [--only "CNN on shapes"] [--threads N]
 """
 
 import argparse
@@ -96,7 +96,12 @@ def main(argv=None) -> str:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--device", default="auto")
     parser.add_argument("--only", default=None, help="run only the cases whose label contains this text")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args(argv)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     lines = ["### Training throughput (samples/s, median (min–max) of "
              f"{args.runs} interleaved runs)", "", f"Machine: {machine()}", "",
              "| case | our trainer with | ours | plain DataLoader loop (float32) | speed-up (ours/plain) | "

@@ -3,7 +3,7 @@
 Each benchmark is a script of its own (runnable alone); this runs them one
 after another in fresh processes and collects what they print.
 
-    python benchmarks/run_all.py [--quick] [--only training,app,generation,speech,sweep_smart]
+    python benchmarks/run_all.py [--quick] [--only training,app,generation,speech,sweep_smart,quality]
 """
 
 import argparse
@@ -22,6 +22,7 @@ BENCHMARKS = {
     "app": ("bench_app.py", ["--runs", "3"], ["--runs", "2"]),
     "generation": ("bench_generation.py", ["--runs", "5"], ["--runs", "3", "--new-tokens", "32"]),
     "speech": ("bench_speech.py", ["--runs", "5"], ["--runs", "3"]),
+    "quality": ("bench_quality.py", [], ["--gpt-steps", "100", "--ctc-steps", "100"]),
     "sweep_smart": ("bench_sweep_smart.py", ["--seeds", "5", "--runs", "20"], ["--seeds", "2", "--runs", "10"]),
 }
 

@@ -153,7 +153,7 @@ def test_low_precision_transcription_runs_end_to_end_like_the_pipeline_on_the_sa
 
 def test_generate_and_transcribe_take_precision_on_the_command_line(tiny_gpt, tiny_speech, tmp_path, capsys):
     from playground.cli import main
-    from playground.speech.wavfile import write_wav
+    from tests.audio_files import write_wav
 
     assert main(["generate", "--model", tiny_gpt, "--prompt", "the cat", "--greedy", "--max-new-tokens", "5",
                  "--precision", "bfloat16", "--json"]) == 0
