@@ -87,8 +87,9 @@ class Dropout(nn.Module):
             return nn.functional.dropout(x, self.p, training=True)
         if self.p == 1.0:
             return x * 0.0
-        # torch's own CPU dropout, step for step (bernoulli, divide, multiply), with the run's generator
-        keep = torch.empty(x.shape, dtype=x.dtype, device=self.generator.device)
+        # torch's own CPU dropout, step for step (a mask laid out like x, bernoulli, divide, multiply), with the
+        # run's generator: the same masks as nn.Dropout after torch.manual_seed, which exported scripts rely on
+        keep = torch.empty_like(x, device=self.generator.device)
         keep.bernoulli_(1.0 - self.p, generator=self.generator).div_(1.0 - self.p)
         return x * keep.to(x.device)
 

@@ -41,6 +41,8 @@ CASES = {
     "cnn-digits": lambda: trained("cnn", "digits", {"channels": "8"}, {"epochs": 3, "l1": 0.0001}),
     "rnn-waves-gru": lambda: trained("rnn", "waves", {"cell": "gru", "hidden_size": 12},
                                      {"epochs": 2, "optimizer": "sgd", "lr": 0.05, "schedule": "step"}),
+    "rnn-rows-stacked-dropout": lambda: trained("rnn", "digits_rows", {"num_layers": 2, "dropout": 0.3,
+                                                                       "hidden_size": 16}, {"epochs": 2}),
     "transformer-digits-rows": lambda: trained("transformer", "digits_rows", {"dim": 16, "ff_dim": 32, "dropout": 0.1},
                                                {"epochs": 2, "lr": 0.003}),
     "mlp-surface-mae": lambda: trained("mlp", "surface", {"activation": "tanh"}, {"epochs": 8},

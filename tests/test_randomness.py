@@ -73,6 +73,12 @@ def test_dropout_is_nn_dropout_with_the_runs_generator():
     assert torch.equal(dropout(x), expected)
     assert torch.equal(before, torch.get_rng_state())  # the mask came from the run's generator only
     assert torch.equal(randomness.Dropout(1.0).train()(x), nn.Dropout(1.0)(x))
+    strided = torch.randn(6, 5, 4).transpose(0, 1)  # as a batch-first LSTM's output can be laid out
+    torch.manual_seed(5)
+    expected = nn.Dropout(0.4)(strided)
+    wide = randomness.Dropout(0.4)
+    wide.generator = randomness.seeded(5)
+    assert torch.equal(wide(strided), expected)
     dropout.eval()
     assert dropout(x) is x
 
