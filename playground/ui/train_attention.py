@@ -3,10 +3,17 @@
 Kept apart from train_inside.py (which only picks the view that fits a model)
 so the attention view can grow without touching the panel everybody shares.
 `read` touches the model (call it between steps, as the live worker does);
-`draw` only turns what was read into a figure.
+`draw` only turns what was read into a figure. The live worker also records
+what `read` returns in each epoch's replay snapshot (a few small arrays:
+layers x heads x tokens x tokens for one example), so the replay slider can
+redraw the attention at any recorded epoch with `replayed`.
 """
 
 from playground.plots import attention as attention_plots
+
+
+def fits(run) -> bool:
+    return callable(getattr(run.model, "forward_with_attention", None))
 
 
 def read(run, example: int) -> dict:
@@ -22,8 +29,11 @@ def read(run, example: int) -> dict:
             "image": run.splits.x_test[example].numpy() if run.model.patch_size else None}
 
 
-def draw(result: dict):
+def draw(result: dict, epoch: int | None = None):
+    """The figure; `epoch` (a replayed one) goes in the title: "before training" for 0."""
     example, about, patch = result["example"], result["about"], result["patch_size"]
+    if epoch is not None:
+        about += ", before training" if epoch == 0 else f", after epoch {epoch}"
     if patch:
         what = (f"where [CLS] looked among the {len(result['labels']) - result['has_cls']} patches of "
                 f"{patch}×{patch} pixels" if result["has_cls"] else "how much attention each patch received")
@@ -32,6 +42,15 @@ def draw(result: dict):
     title = (f"Attention for test sequence {example} ({about}). Pick a layer and head ▸<br><sup>Tokens are "
              f"named {result['named']}; bright: looked at a lot</sup>")
     return attention_plots.sequence_attention(result, title=title)
+
+
+def replayed(snapshots, epoch: int):
+    """The attention recorded nearest to `epoch` in a job's snapshots, drawn; None when none was recorded."""
+    found = snapshots.at(epoch) if snapshots else None
+    if found is None or "attention" not in found[1]:
+        return None
+    recorded, data = found
+    return draw(data["attention"], recorded)
 
 
 def attention_figure(run, example: int):

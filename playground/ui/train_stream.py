@@ -2,8 +2,8 @@
 
 Train, Step and Continue all make a `train_job` and follow it with the engine
 (engine.py): the worker trains the run and, after each epoch, records the
-2-D data plot's arrays (a replay snapshot) and now and then the weights'
-histograms; the painter turns what was published into the status, the curves,
+2-D data plot's arrays or a Transformer's attention maps for test example 0
+(a replay snapshot) and now and then the weights' histograms; the painter turns what was published into the status, the curves,
 the data plot and the replay slider a few times a second. "Run until I stop"
 goes on segment after segment (each as long as the epochs setting, like
 pressing Continue) until Stop, the job-time limit or the host's epoch limit.
@@ -16,7 +16,7 @@ import gradio as gr
 
 from playground import limits
 from playground.errors import UserError
-from playground.ui import engine, train_inside, train_keep, train_results
+from playground.ui import engine, train_attention, train_inside, train_keep, train_results
 
 PLANE_SECONDS = 0.5  # the data plot is redrawn at most this often while training (a grid of colours)
 INSIDE_SECONDS = 1.0  # the histograms: the worker reads them, the painter draws them, at most this often
@@ -50,6 +50,15 @@ def _segment(trained: int, wanted: int) -> tuple[int, str]:
         return max(0, int(limits.limit("epochs")) - trained), str(error).split(" (you asked")[0] + "."
 
 
+def _snapshot(run, two_d: bool) -> dict:
+    """What the replay keeps of the model now (read here, between epochs): the data plot of 2-D data, and a
+    Transformer's attention for test example 0 (the one the live view shows)."""
+    record = {"plane": run.problem.plane(run.model, run.splits)} if two_d else {}
+    if train_attention.fits(run):
+        record["attention"] = train_attention.read(run, 0)
+    return record
+
+
 def _work(run, epochs, until_stop, job):
     """Runs in the worker thread: train, and publish what the painter needs at each safe point."""
     from playground.training.events import EpochEvent, StepEvent
@@ -57,8 +66,8 @@ def _work(run, epochs, until_stop, job):
     two_d = train_results.is_two_d(run.splits)
     train_inside.remember_start(run)
     job.publish(history=run.history, steps=run.steps, until_stop=until_stop, limit_note="")
-    if two_d and not run.history:
-        job.record(0, plane=run.problem.plane(run.model, run.splits))  # the replay starts from the random net
+    if (two_d or train_attention.fits(run)) and not run.history:
+        job.record(0, **_snapshot(run, two_d))  # the replay starts from the random net
     trained, last_inside = 0, 0.0
     while not job.stopping:
         segment, note = _segment(trained, epochs or run.train_config.epochs)
@@ -70,7 +79,7 @@ def _work(run, epochs, until_stop, job):
                 job.publish(step=event.step)
             elif isinstance(event, EpochEvent):
                 trained += 1
-                job.record(event.epoch, **({"plane": run.problem.plane(run.model, run.splits)} if two_d else {}))
+                job.record(event.epoch, **_snapshot(run, two_d))
                 if time.monotonic() - last_inside >= INSIDE_SECONDS:
                     job.publish(inside=train_inside.live_state(run))
                     last_inside = time.monotonic()
@@ -111,7 +120,10 @@ class Painter:
                     update["plane"], self.plane_epoch, self.plane_sent = plane, recorded, now
         inside = view.get("inside")
         if inside is not None and inside is not self.inside_sent:
-            update.update(train_inside.draw_live(run, inside))
+            drawn = train_inside.draw_live(run, inside)
+            if viewing is not None:  # the replayed epoch's attention stays on the page
+                drawn.pop("inside", None)
+            update.update(drawn)
             self.inside_sent = inside
         return update
 
@@ -146,8 +158,8 @@ def follow(request, job, run):
 
 
 def replay(request, epoch):
-    """The curves up to `epoch` and the data plot recorded at it; while training, the page stays at that epoch
-    until the slider is back at its end."""
+    """The curves up to `epoch`, and the data plot and attention maps recorded at it; while training, the page
+    stays at that epoch until the slider is back at its end."""
     job = engine.current(request, "train")
     run = job.subject if job is not None else None
     if run is None:
@@ -161,6 +173,9 @@ def replay(request, epoch):
     plane = train_results.plane_at(run, job.snapshots, epoch)
     if plane is not None:
         update["plane"] = plane
+    attention = train_attention.replayed(job.snapshots, epoch)
+    if attention is not None:
+        update["inside"] = attention
     return update
 
 

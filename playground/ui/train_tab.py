@@ -276,7 +276,8 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
             list(after.values()), **private)
     engine.listen(stop_button.click, stop, api_name="stop", queue=False)
     engine.listen(views["replay"].input, replay, inputs={"epoch": views["replay"]},
-                  outputs=pick(views, "status", "curves", "plane"), api_name="replay", trigger_mode="always_last")
+                  outputs=pick(views, "status", "curves", "plane", "inside"), api_name="replay",
+                  trigger_mode="always_last")
 
     inside["look"].click(train_inside.look_inside, [views["run"], inside["example"]], inside["inside"],
                          api_name="look_inside")
