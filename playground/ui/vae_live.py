@@ -1,0 +1,128 @@
+"""The VAE tab's live job: the work that trains (worker thread) and the painter that draws it (handler).
+
+The worker trains the run and publishes its steps and epochs; the trainer
+encodes the test set and reconstructs a few images at the end of each epoch
+(between steps), and the worker records both for the replay slider. The
+painter turns what was published into the status, the curves, the latent map
+and the reconstructions a few times a second; `follow` adds the manifold,
+samples, files and the runs table once the job ends.
+"""
+
+import functools
+
+import gradio as gr
+
+from playground.errors import UserError
+from playground.ui import engine
+
+ICONS = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}
+KIND = "vae"  # the engine's name for this tab's live job
+
+
+# helpers
+
+
+def title_of(run) -> str:
+    return (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
+            f"**{run.data.name}**: {run.parameters:,} parameters, {run.device}")
+
+
+def progress_of(run, epoch_row: dict) -> str:
+    return (f"epoch {epoch_row['epoch']}/{run.config.epochs} · validation loss {epoch_row['val_loss']:.1f} "
+            f"(reconstruction {epoch_row['val_recon']:.1f}, KL {epoch_row['val_kl']:.2f}) · "
+            f"{epoch_row['seconds'] / epoch_row['epoch']:.2f} s/epoch")
+
+
+def result_of(run) -> str:
+    s = run.summary
+    kl = "" if s["test_kl"] is None else f", KL **{s['test_kl']:.2f}** nats"
+    return (f"test reconstruction MSE **{s['test_recon_mse']:.4f}** (mean-image baseline {s['baseline_mse']:.4f})"
+            f"{kl}, latent kNN accuracy **{s['latent_knn_accuracy']:.3f}**; {s['epochs_run']} epochs in "
+            f"{s['seconds']:.1f} s.")
+
+
+def curves_of(run, steps: list[dict], history: list[dict], upto: int | None = None):
+    from playground.generative import plots
+
+    if upto is not None:
+        steps, history = [s for s in steps if s["epoch"] <= upto], [h for h in history if h["epoch"] <= upto]
+    return plots.vae_curves(steps, history, run.model.variational)
+
+
+def latent_plot(run, record: dict):
+    from playground.generative import plots
+
+    return plots.latent_scatter(record["points"], record["labels"], run.data.classes, record["projected"])
+
+
+# the live job
+
+
+def work(run, job):
+    """Runs in the worker thread: train, publish the steps and epochs, and record each epoch's reconstructions
+    and latent map (the trainer makes both at the end of the epoch, between steps)."""
+    from playground.generative.events import LatentEvent, PictureEvent, VaeStepEvent
+
+    steps, picture = [], None
+    job.publish(steps=steps, history=run.history)
+    for event in run.events(job.flag):
+        if isinstance(event, VaeStepEvent):
+            steps.append(event.to_dict())
+            job.publish(step=event.step)
+        elif isinstance(event, PictureEvent):
+            picture = event.picture
+        elif isinstance(event, LatentEvent):  # each epoch ends with its reconstructions, then its latent points
+            job.record(event.epoch, reconstructions=picture, points=event.points, labels=event.labels,
+                       projected=event.projected)
+    return run
+
+
+class Painter:
+    """Draws the live view; the latent map and the reconstructions go out once per new epoch."""
+
+    def __init__(self, run):
+        self.run, self.drawn = run, None
+
+    def __call__(self, view: dict) -> dict:
+        run, history, viewing = self.run, view.get("history", []), view.get("viewing")
+        latest = view.get("recorded")
+        if not history:
+            return {"status": f"{view['title']}: starting…"}
+        status = f"{view['title']}: {progress_of(run, history[-1])}"
+        update = {"replay": gr.update(maximum=max(1, latest or 1), visible=latest is not None,
+                                      **({} if viewing is not None else {"value": latest or 1}))}
+        if viewing is not None:
+            return update | {"status": f"{status}; replaying epoch {viewing} (drag the slider to its end to follow "
+                                       f"the training)"}
+        update |= {"status": status, "curves": curves_of(run, view.get("steps", []), history)}
+        if latest is not None and latest != self.drawn:
+            _, record = view["snapshots"].at(latest)
+            update |= {"latent": latent_plot(run, record), "reconstructions": record["reconstructions"]}
+            self.drawn = latest
+        return update
+
+
+def follow(request, run, rows):
+    """Follow the job while it trains, then the results: manifold, samples, files, the runs table."""
+    from playground.outputs import new_run_dir
+
+    job = engine.Job(functools.partial(work, run), kind=KIND, title=title_of(run), subject=run)
+    yield {"status": f"{job.title}: starting…"}
+    job = yield from engine.follow(request, job, Painter(run))
+    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+        return
+    if job.state == "failed":
+        raise UserError(job.error)
+    s = run.summary
+    note = f"{s['message']} {job.deadline.message()}" if job.expired else s["message"]
+    if s["status"] == "diverged" or not run.history:
+        yield {"status": f"{ICONS[s['status']]} {note}"}
+        return
+    view, (latest, record) = job.view(), job.snapshots.at(run.history[-1]["epoch"])
+    files = [str(p) for p in run.save(new_run_dir("vae")).values()]
+    rows = [*(rows or []), run.comparison_row()]
+    yield {"status": f"{ICONS[s['status']]} {note} {job.title}: {result_of(run)}",
+           "curves": curves_of(run, view["steps"], view["history"]), "reconstructions": record["reconstructions"],
+           "latent": latent_plot(run, record), "replay": gr.update(maximum=max(1, latest), value=latest, visible=True),
+           "manifold": run.manifold(), "samples": run.sample(seed=0), "downloads": files, "runs": rows, "run": run,
+           "rows": rows}
