@@ -109,6 +109,7 @@ def build_run(args):
     if dataset.suggested.get("model", args.model) == architecture.name:  # as the Train tab does: flags win
         model_settings = _under(dataset.suggested.get("model_settings", {}), model_settings)
         train_settings = _under(dataset.suggested.get("train_settings", {}), train_settings)
+    train_settings = _under(architecture.suggested_train, train_settings)  # what the dataset and flags left open
     options = {"noise": args.noise} if args.noise is not None and "noise" in dataset.options else {}
     task_settings = {"loss": args.loss} if dataset.task == "regression" else {}
     return Run(args.model, args.dataset, model_settings=model_settings, train_settings=train_settings,
@@ -116,7 +117,8 @@ def build_run(args):
 
 
 def _under(suggested: dict, given: dict) -> dict:
-    """The dataset's suggested settings, replaced by any flag the user gave (flags left out are None)."""
+    """Suggested settings (the dataset's, the architecture's), replaced by any value already given (flags left
+    out are None)."""
     return {**given, **{k: v for k, v in suggested.items() if given.get(k) is None}}
 
 

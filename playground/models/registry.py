@@ -1,11 +1,14 @@
 """The architecture registry: name -> config class, builder and the data kinds it fits.
 
 The trainer never looks at a model's name; the UI and CLI ask this registry
-which architectures fit a dataset and which settings each one has.
+which architectures fit a dataset and which settings each one has, and which
+training settings it wants (`suggested_train`: a Transformer wants a smaller
+learning rate). A dataset's own suggestion for the model, and any flag or
+share link, win over it.
 """
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from playground import config as cfg
 from playground.errors import UserError
@@ -20,6 +23,7 @@ class Architecture:
     module_path: str  # "package.module:Class", imported only when a network is built (torch is slow to import)
     kinds: tuple[str, ...]
     description: str
+    suggested_train: dict = field(default_factory=dict)  # training settings it trains well with, e.g. {"lr": 0.001}
 
     @property
     def module_class(self) -> type:
@@ -39,7 +43,7 @@ ARCHITECTURES = {
                                 "Self-attention: every token (a time step, or an image patch, ViT-style) looks at "
                                 "all the others and learns where to look; open *Inside the network* to watch it. It wants a "
                                 "smaller learning rate than the others: 0.001 (digits_rows, 20 epochs: 0.99 test "
-                                "accuracy at 0.001, 0.91 at 0.01)."),
+                                "accuracy at 0.001, 0.91 at 0.01).", suggested_train={"lr": 0.001}),
 }
 
 

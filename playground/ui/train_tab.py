@@ -27,6 +27,7 @@ DEFAULT_DATASET = "moons"
 MODEL_FIELDS = {name: [f.name for f in cfg.fields(arch.config_class)] for name, arch in ARCHITECTURES.items()}
 TRAIN_FIELDS = [f.name for f in cfg.fields(TrainConfig)]
 SUGGESTED_FIELDS = sorted({k for d in DATASETS.values() for k in d.suggested.get("train_settings", {})})
+MODEL_TRAIN_FIELDS = sorted({k for a in ARCHITECTURES.values() for k in a.suggested_train})  # set on a model change
 REGRESSION_FIELDS = {f"regression_{f.name}": f.name for f in cfg.fields(RegressionConfig)}
 # what a new dataset (or a share link) may change on the page: on_dataset's outputs
 DATASET_OUTPUTS = ["dataset", "description", "noise", "model", "plane", "regression_group",
@@ -87,13 +88,23 @@ def on_dataset(dataset, overrides: dict | None = None) -> dict:
         for f in cfg.fields(arch.config_class):
             update[setting_name(name, f.name)] = suggested.get(f.name, f.default) if name == model else f.default
     for f in cfg.fields(TrainConfig):
-        if f.name in SUGGESTED_FIELDS or f.name in train_suggested:
-            update[f.name] = train_suggested.get(f.name, f.default)
+        if f.name in SUGGESTED_FIELDS or f.name in MODEL_TRAIN_FIELDS or f.name in train_suggested:
+            update[f.name] = train_suggested.get(f.name, ARCHITECTURES[model].suggested_train.get(f.name, f.default))
     return update
 
 
-def on_model(model) -> dict:
-    return {f"group_{name}": gr.update(visible=name == model) for name in ARCHITECTURES}
+def on_model(model, dataset: str | None = None) -> dict:
+    """New architecture: its settings group, and the training settings it wants (`lr` for a Transformer), where
+    the dataset doesn't suggest its own for that architecture."""
+    update = {f"group_{name}": gr.update(visible=name == model) for name in ARCHITECTURES}
+    if dataset is None or model not in ARCHITECTURES:
+        return update  # from on_dataset, which sets the training settings itself
+    data = get_dataset(dataset)
+    own = data.suggested.get("train_settings", {}) if data.suggested.get("model") == model else {}
+    for f in cfg.fields(TrainConfig):
+        if f.name in MODEL_TRAIN_FIELDS:
+            update[f.name] = own.get(f.name, ARCHITECTURES[model].suggested_train.get(f.name, f.default))
+    return update
 
 
 def describe(**settings) -> dict:
@@ -253,8 +264,9 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
     for event in [controls["dataset"].input] + [used.success for used in data_upload.wire(upload, controls["dataset"])]:
         engine.listen(event, on_dataset, inputs=pick(controls, "dataset"), outputs=dataset_outputs, **private).then(
             engine.named(summary)(describe), inputs_kwargs=controls, outputs=list(summary.values()), **private)
-    engine.listen(controls["model"].input, on_model, inputs=pick(controls, "model"),
-                  outputs={f"group_{n}": views[f"group_{n}"] for n in ARCHITECTURES}, **private).then(
+    engine.listen(controls["model"].input, on_model, inputs=pick(controls, "model", "dataset"),
+                  outputs={**{f"group_{n}": views[f"group_{n}"] for n in ARCHITECTURES},
+                           **pick(controls, *MODEL_TRAIN_FIELDS)}, **private).then(
         engine.named(summary)(describe), inputs_kwargs=controls, outputs=list(summary.values()), **private)
     for name, control in controls.items():
         if name == "noise" or name.split("_")[0] in ARCHITECTURES:
