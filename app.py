@@ -70,6 +70,9 @@ demo = build_demo()
 if __name__ == "__main__":
     from playground.ui.launch import keep_disk_bounded, launch_options, warm_up_in_background
 
+    from playground.store import db
+
+    db.store()  # opened now, so a database that can't be opened is said at start (log, System tab), not mid-run
     keep_disk_bounded(demo)  # old files deleted, the disk within its budget (sets delete_cache before launch)
     demo.queue(**launch_options()["queue"]).launch(prevent_thread_lock=True, **launch_options()["launch"])
     warm_up_in_background()  # the page is served already; torch loads behind it

@@ -6,7 +6,7 @@ import platform
 
 LIBRARIES = ("torch", "torchaudio", "transformers", "gradio", "scikit-learn", "plotly", "safetensors", "tokenizers",
              "optuna")
-SETTINGS = ("PLAYGROUND_ALLOWED_MODELS", "PLAYGROUND_MODELS_DIR", "PLAYGROUND_OUTPUT_DIR",
+SETTINGS = ("PLAYGROUND_ALLOWED_MODELS", "PLAYGROUND_MODELS_DIR", "PLAYGROUND_OUTPUT_DIR", "PLAYGROUND_DATA_DIR",
             "PLAYGROUND_MAX_CACHED_MODELS", "PLAYGROUND_MAX_QUEUE", "HF_HOME", "HF_HUB_OFFLINE")
 
 

@@ -16,6 +16,8 @@ os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
 os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("PLAYGROUND_OUTPUT_DIR", tempfile.mkdtemp(prefix="playground-test-outputs-"))
+# the run store (SQLite) in a temporary folder: tests never write into the checkout's playground-data/
+os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="playground-test-data-"))
 # the app lets visitors load folders only under the models folder: tests build their tiny models in temp folders
 os.environ.setdefault("PLAYGROUND_MODELS_DIR", tempfile.gettempdir())
 

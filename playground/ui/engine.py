@@ -44,7 +44,8 @@ Wire a listener with `engine.listen(button.click, train, inputs={...}, outputs={
 inputs are passed by name (`inputs_kwargs`), so the API takes keywords and every control's value is its
 default; outputs are a dict name -> component and every handler speaks names. Every live tab has an output
 named "status": the waiting notes ("2 runs ahead of yours") go there. One live job per visitor and kind: a
-new one stops the one before.
+new one stops the one before. A job that ends done or stopped is saved to the run store (playground/store)
+after its handler's last update, here, for every tab: see run_store.py.
 """
 
 from __future__ import annotations
@@ -56,8 +57,10 @@ import threading
 import time
 from typing import Any, Callable, Iterator
 
+import gradio as gr
+
 from playground.errors import UserError
-from playground.ui import jobs, visitors
+from playground.ui import jobs, run_store, visitors
 
 PACE_SECONDS = 0.3  # the page is redrawn at most this often while a job runs (and at once after its first news)
 MAX_SNAPSHOTS = 60  # replay records kept per job, thinned evenly over a long run
@@ -320,6 +323,7 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
             view = job.view()
             seen, last = view["version"], time.monotonic()
             yield render(view)
+        run_store.ended(request, job)  # saved once the tab's handler has shown its results (named, below)
         return job
     finally:
         if not job.finished:  # the page closed or the client cancelled: nobody watches, so stop
@@ -361,10 +365,17 @@ def named(outputs: dict):
         if inspect.isgeneratorfunction(handler):
             @functools.wraps(handler)
             def streaming(*args, **kwargs):
+                last = {}
                 for update in handler(*args, **kwargs):
                     if update == {}:  # nothing new to show: Gradio would take {} for too few outputs and fail
                         continue
+                    last = update if isinstance(update, dict) else last
                     yield by_component(update)
+                # a job that ended in this handler goes to the run store now its files are named (run_store.py)
+                request = next((a for a in (*args, *kwargs.values()) if isinstance(a, gr.Request)), None)
+                unsaved = run_store.post(request, last)
+                if unsaved and "status" in outputs:
+                    yield by_component({"status": unsaved})
 
             return refuses(streaming)
 

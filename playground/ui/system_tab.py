@@ -17,11 +17,24 @@ def disk_rows() -> list[list[str]]:
     return rows
 
 
+def store_rows() -> list[list[str]]:
+    """Where finished runs are kept (PLAYGROUND_DATABASE_URL / PLAYGROUND_DATA_DIR), and whether it works."""
+    from playground.store import db, runs
+
+    store = db.store()
+    try:
+        state = f"ok, {runs.count(store):,} runs kept" if store.available else store.problem
+    except Exception as error:  # noqa: BLE001: the System tab reports a broken store, it doesn't break on one
+        state = f"opened at start, but can't be read now ({db._reason(error)})."
+    return [["run store", db.shown_url(store.url), state]]
+
+
 def refresh():
     from playground.precision import auto_summary
     from playground.system import report
 
-    return report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]]
+    return report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]] + \
+           store_rows()
 
 
 def build():

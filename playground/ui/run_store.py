@@ -1,0 +1,71 @@
+"""The live tabs' side of the run store: each job that ends is saved once, by the engine, for every tab.
+
+`engine.follow` hands over each job that ran (`ended`); `engine.named`, once
+the tab's handler has yielded its last update (the status line, the files),
+calls `post`, which saves the run under this browser's id and returns a
+status line only when it could not be saved, so the visitor is told. The
+browser's id comes from the My runs tab (`bind`, a gr.BrowserState id); an
+API client without one is known by its session. Both per-request and
+per-session entries go with the request or the visitor (weak keys,
+visitors.on_leave).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+import gradio as gr
+
+from playground.store import db, record, runs
+from playground.ui import visitors
+
+log = logging.getLogger(__name__)
+_ended: "weakref.WeakKeyDictionary[gr.Request, object]" = weakref.WeakKeyDictionary()
+_browsers: dict[str, str] = {}  # session -> browser id, freed when the page closes
+_lock = threading.Lock()
+
+
+def bind(request: gr.Request | None, browser_id: str) -> None:
+    """This page's runs are saved under `browser_id` (kept in the browser, so it survives restarts)."""
+    with _lock:
+        _browsers[visitors.session_of(request)] = str(browser_id)[:64]
+
+
+def visitor_of(request: gr.Request | None) -> str:
+    session = visitors.session_of(request)
+    with _lock:
+        return _browsers.get(session, session)
+
+
+@visitors.on_leave
+def forget(session: str) -> None:
+    with _lock:
+        _browsers.pop(session, None)
+
+
+def ended(request, job) -> None:
+    """`job` ran and ended; its tab's handler is about to yield its results."""
+    if request is not None and job.ran and job.state in ("done", "stopped"):
+        with _lock:
+            _ended[request] = job
+
+
+def post(request, update: dict) -> str | None:
+    """Save the run that ended in this request, its tab's last update being `update`. Returns a status line
+    only when it could not be saved (the line the visitor saw, and why it isn't kept); None otherwise."""
+    with _lock:
+        job = _ended.pop(request, None) if request is not None else None
+    if job is None:
+        return None
+    shown = update.get("status") if isinstance(update.get("status"), str) else ""
+    try:
+        run_id = runs.save(db.store(), **record.record_of(job, update, visitor_of(request)))
+        log.debug("run %s saved", run_id)
+        return None
+    except runs.NotStored as error:
+        return f"{shown} ⚠️ Not saved to My runs: {error}".strip()
+    except Exception:  # noqa: BLE001: a bug in saving must not hide the run the visitor just trained
+        log.exception("saving a %s run failed", job.kind)
+        return f"{shown} ⚠️ Not saved to My runs: something went wrong saving it; the host's log has the details."

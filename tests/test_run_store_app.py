@@ -1,0 +1,102 @@
+"""The run store through the app: a run trained through /train is saved by the engine and is still there after
+the server is killed (SIGKILL) and started again; with a broken database training still works and its status
+says the run was not saved; the System tab names the store and its state."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.app_inputs import train_inputs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_app(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), "PLAYGROUND_PORT": str(port),
+           "PLAYGROUND_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    env.pop("PLAYGROUND_DATABASE_URL", None)
+    with open(log, "a") as out:
+        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + 180
+    while True:
+        try:
+            if urllib.request.urlopen(url, timeout=2).status == 200:
+                return process, url
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+
+
+def store_row(client) -> list[str]:
+    rows = client.predict(api_name="/system")["data"]
+    (row,) = [r for r in rows if r[0] == "run store"]
+    return row
+
+
+def test_a_trained_run_survives_a_killed_server(tmp_path):
+    from gradio_client import Client
+
+    from playground.store import db, runs
+
+    log = tmp_path / "server.log"
+    process, url = start_app(tmp_path / "data", log)
+    try:
+        client = Client(url, verbose=False)
+        status = client.predict(**train_inputs("moons", epochs=3), api_name="/train")[0]
+        assert "test accuracy" in status and "Not saved" not in status
+        assert store_row(client)[2] == "ok, 1 runs kept"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    process, url = start_app(tmp_path / "data", log)
+    try:
+        assert store_row(Client(url, verbose=False))[2] == "ok, 1 runs kept"
+        store = db.open_store(f"sqlite:///{tmp_path / 'data' / 'playground.db'}")
+        (visitor,) = store.engine.connect().exec_driver_sql("SELECT DISTINCT visitor FROM runs").scalars().all()
+        (listed,) = runs.list_runs(store, visitor)
+        run = runs.get(store, listed["id"], visitor)
+        assert run["kind"] == "train" and run["state"] == "done" and "moons" in run["title"]
+        assert run["settings"]["train_settings"]["epochs"] == 3 and [h["epoch"] for h in run["history"]] == [1, 2, 3]
+        assert 0.5 < run["metrics"]["test_accuracy"] <= 1.0 and run["status"] == status
+        assert {Path(f).name for f in run["files"]} >= {"weights.safetensors", "config.json", "history.csv"}
+        store.engine.dispose()
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+
+
+def test_a_corrupt_database_is_said_at_start_and_training_still_works(tmp_path):
+    from gradio_client import Client
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "playground.db").write_bytes(b"not a database " * 200)
+    log = tmp_path / "server.log"
+    process, url = start_app(data, log)
+    try:
+        client = Client(url, verbose=False)
+        assert "can't be opened (file is not a database)" in store_row(client)[2]
+        status = client.predict(**train_inputs("moons", epochs=2), api_name="/train")[0]
+        assert "test accuracy" in status  # the run trained and was shown...
+        assert "⚠️ Not saved to My runs: The run store at" in status  # ...and says it was not kept
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    said = [line for line in log.read_text().splitlines() if "Run store unavailable" in line]
+    assert len(said) == 1 and "file is not a database" in said[0]
