@@ -100,3 +100,30 @@ def test_a_corrupt_database_is_said_at_start_and_training_still_works(tmp_path):
         process.wait(30)
     said = [line for line in log.read_text().splitlines() if "Run store unavailable" in line]
     assert len(said) == 1 and "file is not a database" in said[0]
+
+
+@pytest.mark.parametrize("api, inputs, kind", [
+    ("/train_gan", dict(preset="classic", epochs=1), "gan"),
+    ("/train_vae", dict(preset="autoencoder", epochs=1), "vae"),
+    ("/sweep", dict(lr="0.01,0.1", optimizer=["adam"], epochs=1, device="cpu"), "sweep"),
+    ("/transfer", dict(source="digits_0_4", target="digits_5_9", shots=3, epochs=2, pretrain_epochs=1,
+                       device="cpu"), "transfer"),
+    ("/train_lm", dict(steps=4, sample_every=4), None),
+])
+def test_every_tab_that_trains_is_saved_by_the_engine(client, tmp_path, api, inputs, kind):
+    from playground.store import db, runs
+
+    previous = db.use(db.open_store(f"sqlite:///{tmp_path / 'runs.db'}"))
+    try:
+        status = client.predict(**inputs, api_name=api)[0]
+        assert "Not saved" not in status
+        store = db.store()
+        (visitor,) = store.engine.connect().exec_driver_sql("SELECT DISTINCT visitor FROM runs").scalars().all()
+        (listed,) = runs.list_runs(store, visitor)
+        run = runs.get(store, listed["id"], visitor)
+        assert run["state"] in ("done", "stopped") and run["status"] == status and run["settings"]
+        assert run["metrics"] and run["history"] and run["files"]  # what it learnt, how, and its downloads
+        if kind:
+            assert run["kind"] == kind
+    finally:
+        db.use(previous).engine.dispose()

@@ -47,16 +47,17 @@ def forget(session: str) -> None:
 
 def ended(request, job) -> None:
     """`job` ran and ended; its tab's handler is about to yield its results."""
-    if request is not None and job.ran and job.state in ("done", "stopped"):
-        with _lock:
-            _ended[request] = job
+    if not isinstance(request, gr.Request) or not job.ran or job.state not in ("done", "stopped"):
+        return  # only a served page or API call has a request to hand its job over with (tests pass stand-ins)
+    with _lock:
+        _ended[request] = job
 
 
 def post(request, update: dict) -> str | None:
     """Save the run that ended in this request, its tab's last update being `update`. Returns a status line
     only when it could not be saved (the line the visitor saw, and why it isn't kept); None otherwise."""
     with _lock:
-        job = _ended.pop(request, None) if request is not None else None
+        job = _ended.pop(request, None) if isinstance(request, gr.Request) else None
     if job is None:
         return None
     shown = update.get("status") if isinstance(update.get("status"), str) else ""
