@@ -86,7 +86,11 @@ def test_two_worker_processes_share_one_study(backend, tmp_path, cli, request):
     assert sorted(r["run"] for r in reported) == [1, 2, 3, 4, 5, 6]  # the budget, each trial once
     assert len({r["worker"] for r in reported}) == 2  # both processes trained
     assert all(r["state"] == "finished" or r["state"].startswith("pruned at epoch ") for r in reported)
-    trials = optuna.load_study(study_name=name, storage=url).get_trials()
+    everything = optuna.load_study(study_name=name, storage=url).get_trials()
+    # two workers asking at the same moment for the last run: the later trial is marked and never trained
+    extra = [t for t in everything if t.user_attrs.get("over_budget")]
+    assert all(t.state == TrialState.FAIL and not t.intermediate_values and t.number >= 6 for t in extra)
+    trials = [t for t in everything if t not in extra]
     assert len(trials) == 6 and all(t.state in (TrialState.COMPLETE, TrialState.PRUNED) for t in trials)
     assert len({t.user_attrs["worker"] for t in trials}) == 2
     assert [t.user_attrs["result"]["epochs_run"] for t in trials] == [len(t.intermediate_values) for t in trials]
@@ -97,7 +101,7 @@ def test_two_worker_processes_share_one_study(backend, tmp_path, cli, request):
     joined = cli("sweep", "--storage", url, "--study", name, "--join", "--json")  # the budget is already spent
     assert joined.returncode == 0, joined.stderr
     assert sorted(r["run"] for r in run_results(joined)) == [1, 2, 3, 4, 5, 6]
-    assert len(optuna.load_study(study_name=name, storage=url).get_trials()) == 6
+    assert len(optuna.load_study(study_name=name, storage=url).get_trials()) == len(everything)  # nothing new
 
 
 def test_the_minutes_hold_for_worker_processes_and_none_is_left(tmp_path, cli):
@@ -159,3 +163,34 @@ def test_a_study_of_the_same_name_with_other_settings_is_not_mixed_in(tmp_path):
     with pytest.raises(UserError, match=r"already exists with other settings \(epochs\)"):
         SmartSweep({**SPIRAL, "epochs": 4}, {"storage": url, "study": "s"})
     assert open_storage(url).get_all_studies()[0].study_name == "s"
+
+
+# the Sweep tab's side (ui/sweep_smart.py)
+
+
+def test_the_tab_picks_the_runner_and_watches_only_the_hosts_storage(tmp_path, monkeypatch):
+    from playground.sweep.runner import Sweep
+    from playground.ui import sweep_smart
+
+    assert type(sweep_smart.make_runner({**SPIRAL, "search": "grid", "pruner": "halving"})) is Sweep
+    smart = sweep_smart.make_runner({**SPIRAL, "search": "smart", "pruner": "halving", "max_runs": 2})
+    assert isinstance(smart, SmartSweep) and smart.pruner == "halving" and not smart.url  # in memory
+    monkeypatch.delenv("PLAYGROUND_SWEEP_STORAGE", raising=False)
+    with pytest.raises(UserError, match="PLAYGROUND_SWEEP_STORAGE"):
+        sweep_smart.watcher("anything")
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    monkeypatch.setenv("PLAYGROUND_SWEEP_STORAGE", url)
+    with pytest.raises(UserError, match="There is no study 'missing'"):
+        sweep_smart.watcher("missing")
+    SmartSweep({**SPIRAL, "max_runs": 2}, {"storage": url, "study": "hosted"})
+    watching = sweep_smart.watcher("hosted")
+    assert watching.watching and "watching study **hosted**" in watching.title
+
+
+def test_the_table_greys_pruned_runs_with_their_epoch(pruned_sweep):
+    from playground.sweep.results import PRUNED, styled_table
+
+    sweep, _ = pruned_sweep
+    html = styled_table(sweep.rows).to_html()
+    pruned = [r for r in sweep.rows if r["status"] == "pruned"]
+    assert html.count(f"color: {PRUNED}") >= len(pruned) and f"pruned at epoch {pruned[0]['epochs_run']}" in html

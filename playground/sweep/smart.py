@@ -128,11 +128,15 @@ class SmartSweep:
                        for _ in range(self.config.parallel)]
             for thread in workers:
                 thread.start()
+
+        def running() -> bool:
+            for worker in workers if processes else []:
+                worker.check()  # a worker process that failed says why, and the others are stopped below
+            return any(w.is_alive() for w in workers)
+
         try:
-            yield from self._follow(inbox, lambda: any(w.is_alive() for w in workers))
-            for worker in workers:
-                if hasattr(worker, "check"):
-                    worker.check()  # a worker that failed says why, here
+            yield from self._follow(inbox, running)
+            running()
         finally:
             halt.set()
             if processes:

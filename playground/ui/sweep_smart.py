@@ -1,12 +1,11 @@
-"""What the Sweep tab adds for smart search: the runner for the search chosen, pruned runs greyed with the
-epoch they stopped at, the importance chart, and watching a study that command-line workers fill.
+"""What the Sweep tab adds for smart search: the runner for the search chosen, the importance chart, and
+watching a study that command-line workers fill (results.styled_table greys the pruned runs).
 
 Visitors never name a database: the tab watches only the studies in the storage the host configured
 (PLAYGROUND_SWEEP_STORAGE), and its own smart sweeps keep their study in memory.
 """
 
 from playground.errors import UserError
-from playground.sweep.results import PRUNED
 from playground.sweep.smart_config import SmartConfig, app_storage
 
 
@@ -34,16 +33,6 @@ def watcher(study: str):
     if not str(study or "").strip():
         raise UserError("Name the study to watch (the --study of the command-line workers).")
     return SmartSweep({}, {"storage": storage, "study": str(study).strip(), "join": True}, watch=True)
-
-
-def shown_rows(rows: list[dict]) -> list[dict]:
-    """Rows as the table shows them: a pruned run's status reads 'pruned at epoch 2'."""
-    return [{**r, "status": r.get("state") or r["status"]} for r in rows]
-
-
-def pruned_style(row) -> str:
-    """The table style of a run smart search stopped early: greyed."""
-    return f"color: {PRUNED}; font-style: italic" if str(row.get("status", "")).startswith("pruned") else ""
 
 
 def importance_plot(runner):

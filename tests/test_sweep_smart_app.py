@@ -1,0 +1,89 @@
+"""The Sweep tab's smart search in headless Chromium: pruned runs greyed with the epoch they stopped at, the
+importance chart, and a study that command-line worker processes fill, watched as its runs end. Screenshots:
+tests/screenshots/sweep_smart_pruned.png and sweep_smart_watch.png."""
+
+import sqlite3
+import subprocess
+import sys
+import time
+
+from browser_helpers import fill_until_kept
+from conftest import ROOT
+
+GREY = "rgb(156, 163, 175)"  # playground.sweep.results.PRUNED
+
+
+def choose(page, tab, label: str, option: str) -> None:
+    tab.get_by_label(label, exact=True).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def open_sweep(page):
+    page.get_by_role("tab", name="Sweep").click()
+    tab = page.locator("#sweep-tab")
+    tab.get_by_role("button", name="Run sweep").wait_for(timeout=60_000)
+    return tab
+
+
+def test_a_smart_sweep_greys_its_pruned_runs(page, screenshot_dir):
+    tab = open_sweep(page)
+    choose(page, tab, "Dataset", "spiral")
+    tab.get_by_label("sgd").check()
+    fill_until_kept(tab.get_by_label("Learning rates"), "0.0003,0.3")
+    choose(page, tab, "Search", "smart")
+    fill_until_kept(tab.get_by_label("number input for Epochs per run"), 6)
+    fill_until_kept(tab.get_by_label("number input for Max runs"), 10)
+    fill_until_kept(tab.get_by_label("number input for Seed"), 1)
+    tab.get_by_role("button", name="Run sweep").click()
+    page.locator("#sweep-status").filter(has_text="Best:").wait_for(timeout=300_000)
+    pruned = tab.get_by_text("pruned at epoch").first
+    pruned.wait_for(timeout=10_000)
+    colour = pruned.evaluate("e => getComputedStyle(e).color")
+    assert colour == GREY, colour
+    assert tab.get_by_text("Which settings mattered").count() >= 1
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(screenshot_dir / "sweep_smart_pruned.png"), full_page=True)
+    assert page.console_errors == []
+
+
+def test_the_tab_watches_a_study_that_cli_workers_fill(page, screenshot_dir, tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'host.db'}"
+    monkeypatch.setenv("PLAYGROUND_SWEEP_STORAGE", url)  # the host's storage: read when Watch is pressed
+    workers = subprocess.Popen(
+        [sys.executable, "-m", "playground", "sweep", "--search", "smart", "--dataset", "spiral", "--lr", "0.001,0.1",
+         "--optimizer", "adam,sgd", "--epochs", "8", "--max-runs", "6", "--device", "cpu", "--storage", url,
+         "--study", "from-the-cli", "--workers", "2"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and "from-the-cli" not in _names(url):  # the CLI made the study
+            time.sleep(0.5)
+        tab = open_sweep(page)
+        fill_until_kept(tab.get_by_label("Study to watch"), "from-the-cli")
+        tab.get_by_role("button", name="Watch").click()
+        status = page.locator("#sweep-status")
+        status.filter(has_text="watching study").wait_for(timeout=60_000)
+        seen = set()
+        while time.monotonic() < deadline + 300 and "Best:" not in status.inner_text():
+            seen.add(tab.get_by_text("finished", exact=True).count() + tab.get_by_text("pruned at epoch").count())
+            page.wait_for_timeout(300)
+        assert "Best:" in status.inner_text()
+        done = tab.get_by_text("finished", exact=True).count() + tab.get_by_text("pruned at epoch").count()
+        assert done == 6 and len(seen) > 1  # the runs came in as the workers ended them, not all at the end
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(screenshot_dir / "sweep_smart_watch.png"), full_page=True)
+        assert workers.wait(timeout=300) == 0, workers.stderr.read().decode()
+        assert page.console_errors == []
+    finally:
+        if workers.poll() is None:
+            workers.terminate()
+            workers.wait(timeout=60)
+
+
+def _names(url: str) -> list[str]:
+    """The studies in the SQLite file, read-only (opening it through Optuna would race the CLI creating it)."""
+    path = url.removeprefix("sqlite:///")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            return [name for (name,) in db.execute("select study_name from studies")]
+    except sqlite3.Error:  # not there yet, or its tables not yet made
+        return []
