@@ -7,6 +7,7 @@ not in our own report of it.
 """
 
 import json
+import re
 import subprocess
 import uuid
 
@@ -192,5 +193,8 @@ def test_the_table_greys_pruned_runs_with_their_epoch(pruned_sweep):
 
     sweep, _ = pruned_sweep
     html = styled_table(sweep.rows).to_html()
-    pruned = [r for r in sweep.rows if r["status"] == "pruned"]
-    assert html.count(f"color: {PRUNED}") >= len(pruned) and f"pruned at epoch {pruned[0]['epochs_run']}" in html
+    greyed = "".join(re.findall(r"([^{}]*)\{\s*color: " + PRUNED, html))  # the cells of the grey rule
+    for index, row in enumerate(sweep.rows):
+        assert (f"_row{index}_col0," in greyed + ",") == (row["status"] == "pruned"), row
+        if row["status"] == "pruned":
+            assert f">pruned at epoch {row['epochs_run']}<" in html

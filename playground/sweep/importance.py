@@ -34,4 +34,6 @@ def importance_figure(found: dict[str, float] | None) -> go.Figure:
     fig = go.Figure(go.Bar(x=[found[n] for n in names], y=[NAMES.get(n, n) for n in names], orientation="h",
                            marker_color="#2563eb", text=[f"{found[n]:.0%}" for n in names], textposition="auto"))
     fig.update_xaxes(title_text="importance (share of the variation in validation accuracy)", range=[0, 1])
-    return style(fig, title="Which settings mattered (Optuna, finished runs)", height=120 + 40 * len(names))
+    fig = style(fig, title="Which settings mattered (Optuna, finished runs)", height=120 + 40 * len(names))
+    fig.update_layout(margin=dict(l=110))  # room for "learning rate"
+    return fig

@@ -118,14 +118,18 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
 
 
 def styled_table(rows: list[dict]):
-    """The results as a DataFrame with the best run highlighted (a pandas Styler: Gradio shows its colours)."""
+    """The results as a DataFrame with the best run highlighted and pruned runs greyed (a pandas Styler: Gradio
+    shows its colours)."""
     import pandas as pd
 
-    frame = pd.DataFrame(rounded(rows), columns=columns(rows))
+    shown = [{**r, "status": r.get("state") or r["status"]} for r in rows]  # smart search: "pruned at epoch 2"
+    frame = pd.DataFrame(rounded(shown), columns=columns(rows))
     best = best_row(rows)
 
     def highlight(row):
         is_best = best is not None and row["run"] == best["run"]
+        if str(row["status"]).startswith("pruned"):  # stopped early by smart search: greyed
+            return [f"color: {PRUNED}; font-style: italic"] * len(row)
         return ["background-color: #dcfce7; font-weight: 600" if is_best else ""] * len(row)
 
     styler = frame.style.apply(highlight, axis=1).format(precision=4, na_rep="")

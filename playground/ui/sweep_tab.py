@@ -7,7 +7,8 @@ runs and the minutes. Controls come from SweepConfig, so they match the CLI,
 and each is a named parameter of `/sweep`: e.g.
 `client.predict(lr="0.001,0.01,0.1", epochs=3, api_name="/sweep")`. The sweep
 is a live job on the engine (engine.py): the worker trains and publishes
-copies of the rows and curves, the handler draws them.
+copies of the rows and curves, the handler draws them. Smart search (ui/sweep_smart.py) greys the runs it
+pruned, draws which settings mattered, and can watch a study that command-line workers fill.
 """
 
 import functools
@@ -18,9 +19,10 @@ from playground import limits
 from playground.data import DATASETS, get_dataset
 from playground.errors import UserError
 from playground.models.registry import compatible_architectures
+from playground.sweep.smart_config import SmartConfig
 from playground.sweep.space import SweepConfig
 from playground.training.config import OPTIMIZERS
-from playground.ui import data_upload, engine
+from playground.ui import data_upload, engine, sweep_smart
 from playground.ui.controls import make_controls
 
 KIND = "sweep"  # the engine's name for this tab's live job
@@ -44,6 +46,8 @@ def checked_settings(settings: dict) -> dict:
 
 
 def title_of(runner) -> str:
+    if hasattr(runner, "title"):  # a smart sweep says what it does (its runs are chosen as it goes)
+        return runner.title
     c = runner.config
     capped = (f" (max runs keeps {len(runner.configurations)} of {len(runner.all_configurations)})"
               if runner.skipped_by_budget else "")
@@ -116,7 +120,8 @@ def follow(request, runner):
     csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")
     yield {"status": f"{ICONS[runner.summary['status']]} {job.title}. {result_of(runner, job)}",
            "curves": curves_figure(runner.curves, runner.rows), "results": styled_table(runner.rows),
-           "coordinates": parallel_coordinates(runner.rows), "download": gr.update(value=str(csv_path), visible=True)}
+           "coordinates": parallel_coordinates(runner.rows), "importance": sweep_smart.importance_plot(runner),
+           "download": gr.update(value=str(csv_path), visible=True)}
 
 
 # handlers
@@ -129,11 +134,14 @@ def on_dataset(dataset):
 
 def sweep(request: gr.Request, **settings):
     """Run the sweep; stream status, curves, table and parallel coordinates; then the CSV."""
-    from playground.sweep.runner import Sweep
-
-    runner = Sweep(checked_settings(settings))
+    runner = sweep_smart.make_runner(checked_settings(settings))
     limits.check("epochs", runner.config.epochs)
     yield from follow(request, runner)
+
+
+def watch(request: gr.Request, study: str):
+    """Follow a study in the host's storage that command-line workers fill: its runs appear as they end."""
+    yield from follow(request, sweep_smart.watcher(study))
 
 
 def stop(request: gr.Request):
@@ -162,9 +170,14 @@ def build():
                                                      label="Optimizers", info="Each ticked optimizer is tried.")
             controls |= make_controls(SweepConfig, only=["batch_size", "dropout", "hidden_size", "search", "samples",
                                                          "epochs"])
+            controls |= make_controls(SmartConfig, only=["pruner"])
             with gr.Accordion("Budget and hardware", open=True):
                 controls |= make_controls(SweepConfig, only=["max_runs", "max_minutes", "parallel", "seed",
                                                              "device"])
+            with gr.Accordion("Watch a study", open=False):
+                study_box = gr.Textbox(label="Study to watch", info="The --study of command-line workers sharing "
+                                       "this app's study storage (PLAYGROUND_SWEEP_STORAGE).")
+                watch_button = gr.Button("Watch")
         with gr.Column(scale=7):
             with gr.Row():
                 run_button = gr.Button("Run sweep", variant="primary", scale=3)
@@ -176,11 +189,15 @@ def build():
                                             interactive=False)
             views["coordinates"] = gr.Plot(empty("The parallel-coordinates chart appears when runs finish."),
                                            label="Parallel coordinates")
+            views["importance"] = gr.Plot(empty("Which settings mattered appears after a smart search."),
+                                          label="Which settings mattered")
             views["download"] = gr.File(label="Results (CSV)", interactive=False, visible=False)
     engine.listen(controls["dataset"].change, on_dataset, inputs={"dataset": controls["dataset"]},
                   outputs={"model": controls["model"]}, api_visibility="private")
     # the API returns them in this order; admission is the engine's (the training slots every tab shares)
     engine.listen(run_button.click, sweep, inputs=controls, outputs=views, api_name="sweep", concurrency_limit=None)
+    engine.listen(watch_button.click, watch, inputs={"study": study_box}, outputs=views, api_name="sweep_watch",
+                  concurrency_limit=None)
     engine.listen(stop_button.click, stop, api_name="sweep_stop", queue=False)
     # offer the datasets this visitor uploaded in the Train tab
     return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select")]
