@@ -185,7 +185,7 @@ def test_the_tab_picks_the_runner_and_watches_only_the_hosts_storage(tmp_path, m
         sweep_smart.watcher("missing")
     SmartSweep({**SPIRAL, "max_runs": 2}, {"storage": url, "study": "hosted"})
     watching = sweep_smart.watcher("hosted")
-    assert watching.watching and "watching study **hosted**" in watching.title
+    assert watching.watching and "watching study **hosted**:" in watching.title
 
 
 def test_the_table_greys_pruned_runs_with_their_epoch(pruned_sweep):

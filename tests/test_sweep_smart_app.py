@@ -68,7 +68,7 @@ def test_the_tab_watches_a_study_that_cli_workers_fill(page, screenshot_dir, tmp
         tab = open_sweep(page)
         tab.get_by_text("Watch a study").click()  # the accordion opens
         fill_until_kept(tab.get_by_label("Study to watch"), "from-the-cli")
-        tab.get_by_role("button", name="Watch").click()
+        tab.get_by_role("button", name="Watch", exact=True).click()
         status = page.locator("#sweep-status")
         status.filter(has_text="watching study").wait_for(timeout=60_000)
         ended = cells(tab, r"^(finished|pruned at epoch \d+)$")

@@ -58,8 +58,8 @@ def test_transfer_stop(client):
 
 
 def test_sweep_through_the_api(client):
-    status, curves, table, coordinates, csv_file = client.predict(lr="0.001,0.01,0.1", optimizer=["adam", "sgd"],
-                                                                  epochs=3, device="cpu", api_name="/sweep")
+    status, curves, table, coordinates, importance, csv_file = client.predict(
+        lr="0.001,0.01,0.1", optimizer=["adam", "sgd"], epochs=3, device="cpu", api_name="/sweep")
     assert status.startswith("✅") and "Best:" in status
     frame = table["value"] if "value" in table else table
     rows = [dict(zip(frame["headers"], r)) for r in frame["data"]]
@@ -70,7 +70,7 @@ def test_sweep_through_the_api(client):
     assert highlighted == [best["run"]]
     with open(value_of(csv_file)) as handle:
         assert len(list(csv.DictReader(handle))) == 6
-    assert curves is not None and coordinates is not None
+    assert curves is not None and coordinates is not None and importance is not None  # importance: smart only
 
 
 def test_sweep_budget_and_stop(client):

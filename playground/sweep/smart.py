@@ -84,10 +84,8 @@ class SmartSweep:
     def title(self) -> str:
         """What the Sweep tab's status line calls this sweep."""
         c = self.config
-        doing = "watching study" if self.watching else f"smart search ({self.pruner} pruner),"
-        where = f" **{self.name}**" if self.url else ""
-        return (f"{doing}{where if self.watching else ''} up to {c.max_runs} runs of **{c.model}** on "
-                f"**{c.dataset}**")
+        doing = f"watching study **{self.name}**:" if self.watching else f"smart search ({self.pruner} pruner),"
+        return f"{doing} up to {c.max_runs} runs of **{c.model}** on **{c.dataset}**"
 
     def _check(self, c: SweepConfig) -> tuple[dict, dict]:
         """(search space, the dataset's suggested settings); a combination that can't train is refused now."""
