@@ -22,6 +22,7 @@ import gradio as gr  # noqa: E402
 
 from playground import hub, limits  # noqa: E402
 from playground.ui import visitors  # noqa: E402
+from playground.ui.guarded_blocks import GuardedBlocks  # noqa: E402
 
 # web visitors load only allow-listed models and folders under the models folder (see playground/hub.py),
 # and the host's limits bind them (see playground/limits.py); the CLI's owner has neither restriction
@@ -48,7 +49,8 @@ the GPU when there is one and on the CPU when there is not; the bundled datasets
 
 
 def build_demo() -> gr.Blocks:
-    with gr.Blocks(title="Deep Learning Playground") as demo:
+    # GuardedBlocks: Gradio's own input checks and every refusal reach the visitor as one short sentence
+    with GuardedBlocks(title="Deep Learning Playground") as demo:
         gr.Markdown(INTRO)
         on_load = []
         with gr.Tabs():

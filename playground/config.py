@@ -12,7 +12,7 @@ import dataclasses
 import math
 from typing import Any
 
-from playground.errors import UserError
+from playground.errors import UserError, shown
 
 
 def param(default, help: str, *, low=None, high=None, choices=None, step=None, log=False, label=None):
@@ -30,13 +30,20 @@ def label_of(f) -> str:
     return f.metadata.get("label") or f.name.replace("_", " ").capitalize()
 
 
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+KIND_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+
+
 def check_value(f, value) -> Any:
     """Coerce one value to the field's type and check it against its bounds."""
     name, meta = f.name, f.metadata
     kind = type(f.default)
     try:
-        if kind is bool:
-            value = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
+        if kind is bool and not isinstance(value, bool):
+            word = str(value).strip().lower()
+            if word not in TRUE_WORDS + FALSE_WORDS:  # "abc" or NaN is not quietly false
+                raise ValueError
+            value = word in TRUE_WORDS
         elif kind is int:
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError
@@ -45,15 +52,15 @@ def check_value(f, value) -> Any:
             value = float(value)
         else:
             value = str(value).strip()
-    except (TypeError, ValueError):
-        raise UserError(f"{label_of(f)} must be a {kind.__name__}, got '{value}'.") from None
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
+        raise UserError(f"{label_of(f)} must be {KIND_WORDS.get(kind, 'text')}, got {shown(value)}.") from None
     if kind is float and not math.isfinite(value):
         raise UserError(f"{label_of(f)} must be a finite number, got {value}.")
     if meta["choices"] is not None and value not in meta["choices"]:
-        raise UserError(f"{label_of(f)} must be one of {', '.join(map(str, meta['choices']))}; got '{value}'.")
+        raise UserError(f"{label_of(f)} must be one of {', '.join(map(str, meta['choices']))}; got {shown(value)}.")
     low, high = meta["low"], meta["high"]
     if low is not None and value < low or high is not None and value > high:
-        raise UserError(f"{label_of(f)} must be between {low} and {high}; got {value}.")
+        raise UserError(f"{label_of(f)} must be between {low} and {high}; got {shown(value)}.")
     return value
 
 
@@ -108,3 +115,20 @@ class _BoolAction(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         setattr(namespace, self.dest, values)
+
+
+# one number from a control that no dataclass declares (a seed, a class label)
+
+
+def whole_number(value, what: str, *, low: int, high: int) -> int:
+    """`value` as an int from `low` to `high`, or a UserError naming `what` (None, NaN and text included)."""
+    try:
+        number = float(value)
+        if not number.is_integer():
+            raise ValueError
+        number = int(number)
+    except (TypeError, ValueError, OverflowError):
+        raise UserError(f"{what} must be a whole number, got {shown(value)}.") from None
+    if not low <= number <= high:
+        raise UserError(f"{what} must be between {low} and {high}; got {shown(value)}.")
+    return number

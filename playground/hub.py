@@ -18,13 +18,14 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
-from playground.errors import UserError
+from playground.errors import UserError, shorten, shown
 
 _cache: "OrderedDict[tuple, object]" = OrderedDict()
 _lock = threading.Lock()
 _loading: dict[tuple, threading.Lock] = {}
 _restricted = False
 
+MAX_ID_CHARS = 512  # a Hub id is at most 96 characters; this leaves room for a deep local folder
 DEFAULT_ALLOWED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium", "facebook/wav2vec2-base-960h",
                           "microsoft/resnet-18", "google/vit-base-patch16-224")
 
@@ -38,10 +39,11 @@ def max_cached_models() -> int:
 def unreachable(model_id: str, offline_hint: str = "") -> UserError:
     """The one sentence for a model we could not load."""
     if Path(model_id).expanduser().is_dir():
-        return UserError(f"The folder '{model_id}' is not a model this tab can load (no usable config and weights in it).")
+        return UserError(f"The folder {shown(model_id)} is not a model this tab can load (no usable config and "
+                         f"weights in it).")
     hint = f" {offline_hint}" if offline_hint else ""
     return UserError(
-        f"Could not load the model '{model_id}': it is not a local folder and the Hugging Face Hub could not be "
+        f"Could not load the model {shown(model_id)}: it is not a local folder and the Hugging Face Hub could not be "
         f"reached or has no such model. Connect to the internet, set HF_HOME to a cache that already holds it, "
         f"or give the path of a local model folder.{hint}"
     )
@@ -62,8 +64,22 @@ def models_dir() -> Path:
     return Path(os.environ.get("PLAYGROUND_MODELS_DIR", "models")).expanduser().resolve()
 
 
+def checked_id(model_id) -> str:
+    """`model_id` stripped, or a UserError when it is not text that could name a model or a folder."""
+    if model_id is None or isinstance(model_id, str) and not model_id.strip():
+        raise UserError("Give a model id (like 'gpt2') or the path of a local model folder.")
+    if not isinstance(model_id, str):
+        raise UserError(f"A model id is text, like 'gpt2' or the path of a local model folder; got {shown(model_id)}.")
+    model_id = model_id.strip()
+    if len(model_id) > MAX_ID_CHARS or any(ord(char) < 32 for char in model_id):
+        raise UserError(f"{shown(model_id)} is not a model id or a folder path: it is over {MAX_ID_CHARS} characters "
+                        f"long or holds control characters.")
+    return model_id
+
+
 def check_allowed(model_id: str) -> None:
     """Raise a UserError if a web visitor may not load `model_id`; a no-op until restricted."""
+    model_id = checked_id(model_id)
     if not _restricted or model_id in allowed_models():
         return
     from playground.outputs import output_root
@@ -74,9 +90,9 @@ def check_allowed(model_id: str) -> None:
         if folder.is_relative_to(root):
             return
     # the host's remedy comes before the list, which can be long: a refusal shows at most MESSAGE_CHARS
-    raise UserError(f"The model '{model_id}' is not on this app's allow-list (the host can allow more with "
-                    f"PLAYGROUND_ALLOWED_MODELS) and is not a folder under its models folder: choose one of "
-                    f"{', '.join(allowed_models())} or a model trained in this app.")
+    raise UserError(f"The model {shown(model_id)} is not on this app's allow-list (the host can allow more with "
+                    f"PLAYGROUND_ALLOWED_MODELS) nor in its models folder; choose a model trained here or one of "
+                    f"{shorten(', '.join(allowed_models()), 90)}.")
 
 
 def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, offline_hint: str = ""):
@@ -85,9 +101,7 @@ def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, of
     `kind` keeps different uses of the same id apart (a tokenizer and a model, say).
     Loader errors that mean "not there" become one UserError.
     """
-    model_id = (model_id or "").strip()
-    if not model_id:
-        raise UserError("Give a model id (like 'gpt2') or the path of a local model folder.")
+    model_id = checked_id(model_id)
     check_allowed(model_id)
     key = (kind, model_id)
     with _lock:

@@ -206,7 +206,7 @@ def test_stop_ends_the_run_at_once_and_still_reports():
     ("digits", {"batch_size": 5000}, "conditional", "Batch size must be between 2 and 1024"),
     ("digits", {"latent_dim": 1}, "conditional", "Latent size must be between 2"),
     ("digits", {"loss": "wasserstein"}, "conditional", "Loss must be one of"),
-    ("digits", {"g_lr": "fast"}, "conditional", "Generator LR must be a float"),
+    ("digits", {"g_lr": "fast"}, "conditional", "Generator LR must be a number"),
     ("digits", {}, "biggan", "Unknown preset 'biggan'"),
 ])
 def test_bad_settings_are_refused_in_one_sentence(dataset, settings, preset, words):

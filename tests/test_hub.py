@@ -59,3 +59,14 @@ def test_missing_models_get_one_sentence(tmp_path):
         hub.load_cached("missing", "nobody/nothing", missing)
     with pytest.raises(UserError, match="is not a model"):
         hub.load_cached("missing", str(tmp_path), missing)
+
+
+@pytest.mark.parametrize("model_id,sentence", [
+    (7, "model id is text"), (["gpt2"], "model id is text"), ("gpt2\x00/etc", "control characters"),
+    ("a" * 100_000, "over 512 characters"), ("   ", "Give a model id"),
+])
+def test_a_model_id_that_is_not_text_gets_one_short_sentence(model_id, sentence):
+    loads = []
+    with pytest.raises(UserError, match=sentence) as caught:
+        hub.load_cached("test", model_id, loads.append)
+    assert len(str(caught.value)) < 200 and loads == []

@@ -116,7 +116,7 @@ def test_parallel_runs_give_the_same_results(grid_sweep):
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"lr": "0.01,fast"}, "Learning rate must be a float"),
+    ({"lr": "0.01,fast"}, "Learning rate must be a number"),
     ({"lr": "0.01,-1"}, "Learning rate must be between"),
     ({"lr": ""}, "at least one learning rate"),
     ({"optimizer": "adam,lion"}, "Optimizer must be one of"),

@@ -86,7 +86,7 @@ def test_sweep_budget_and_stop(client):
 def test_bad_values_get_one_sentence(client):
     from gradio_client.exceptions import AppError
 
-    with pytest.raises(AppError, match="Learning rate must be a float"):
+    with pytest.raises(AppError, match="Learning rate must be a number"):
         client.predict(lr="0.01,fast", api_name="/sweep")
     with pytest.raises(AppError, match="Tick at least one strategy"):
         client.predict(strategies=[], api_name="/transfer")

@@ -59,7 +59,7 @@ def test_sweep_budget_and_csv(cli, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["transfer", "--shots", "0"], "Shots must be between 1 and 100"),
     (["transfer", "--backbone", "no-such/model"], "Could not load the model"),
-    (["sweep", "--model", "mlp", "--dataset", "moons", "--lr", "0.1,fast"], "Learning rate must be a float"),
+    (["sweep", "--model", "mlp", "--dataset", "moons", "--lr", "0.1,fast"], "Learning rate must be a number"),
     (["sweep", "--model", "rnn", "--dataset", "moons"], "can't take tabular data"),
 ])
 def test_bad_values_exit_2_with_one_line(cli, args, message):

@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from playground.errors import UserError
+from playground.errors import UserError, shown
 
 KINDS = ("tabular", "image", "sequence")
 TASKS = ("classification", "regression")
@@ -150,6 +150,8 @@ def forget_session(session: str) -> None:
 
 
 def _own(name: str) -> tuple[Dataset, Splits] | None:
+    if not isinstance(name, str):  # a list or a number from a raw API call: no dataset has that name
+        raise UserError(f"A dataset name is text, like 'moons'; got {shown(name)}.")
     with _session_lock:
         return _session_sets.get(current_session(), {}).get(name)
 
@@ -170,7 +172,7 @@ def get_dataset(name: str) -> Dataset:
     if own is not None:
         return own[0]
     if name not in DATASETS:
-        raise UserError(f"Unknown dataset '{name}': choose one of {', '.join(dataset_names())}.")
+        raise UserError(f"Unknown dataset {shown(name)}: choose one of {', '.join(dataset_names())}.")
     return DATASETS[name]
 
 
@@ -178,12 +180,12 @@ def load_dataset(name: str, **options) -> Splits:
     own = _own(name)
     if own is not None:
         if any(v is not None for v in options.values()):
-            raise UserError(f"Dataset '{name}' has no option {', '.join(sorted(options))}.")
+            raise UserError(f"Dataset {shown(name)} has no option {', '.join(sorted(options))}.")
         return own[1]
     dataset = get_dataset(name)
     unknown = set(options) - set(dataset.options)
     if unknown:
-        raise UserError(f"Dataset '{name}' has no option {', '.join(sorted(unknown))}.")
+        raise UserError(f"Dataset {shown(name)} has no option {', '.join(sorted(unknown))}.")
     merged = {**dataset.options, **{k: _check_option(name, k, dataset.options[k], v)
                                     for k, v in options.items() if v is not None}}
     return _load(name, tuple(sorted(merged.items())))
@@ -194,10 +196,10 @@ def _check_option(dataset: str, key: str, default, value):
     if isinstance(default, (int, float)):
         try:
             value = type(default)(float(value))
-        except (TypeError, ValueError):
-            raise UserError(f"The {key} of '{dataset}' must be a number, got '{value}'.") from None
+        except (TypeError, ValueError, OverflowError):  # OverflowError: infinity as a whole number
+            raise UserError(f"The {key} of '{dataset}' must be a number, got {shown(value)}.") from None
         if not 0 <= value <= 1000:  # also refuses NaN
-            raise UserError(f"The {key} of '{dataset}' must be between 0 and 1000, got {value}.")
+            raise UserError(f"The {key} of '{dataset}' must be between 0 and 1000, got {shown(value)}.")
     return value
 
 

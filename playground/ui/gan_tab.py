@@ -18,6 +18,7 @@ keyword with the rest at the page's defaults, e.g.
 import gradio as gr
 
 from playground import limits
+from playground.config import whole_number
 from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.data.images import DIGITS
 from playground.errors import UserError
@@ -28,6 +29,7 @@ from playground.ui.gan_live import KIND
 from playground.ui.presets import preset_settings, settings_for
 
 EVERY_CLASS = -1  # the class menu's "each class in turn"
+SEED_MAX = 2**31 - 1  # the Seed box's maximum; torch takes any 64-bit seed, but a raw API call may send 1e300
 PRESET_HELP = {"dcgan": "unconditional DCGAN", "conditional": "DCGAN that takes a class label (the default)",
                "classic": "the tutorial recipe, which collapses"}
 DEFAULT_PRESET = "conditional"
@@ -53,7 +55,14 @@ def needs_run(run):
 
 
 def label_of(label) -> int | None:
-    return None if label is None or int(label) == EVERY_CLASS else int(label)
+    if label is None:
+        return None
+    label = whole_number(label, "Class", low=EVERY_CLASS, high=SEED_MAX)
+    return None if label == EVERY_CLASS else label
+
+
+def seed_of(value, what: str = "Seed") -> int:
+    return whole_number(value, what, low=0, high=SEED_MAX)
 
 
 def make_run(dataset: str, preset: str, shown_preset: str | None, settings: dict):
@@ -106,13 +115,15 @@ def sample(run, seed=0, label=EVERY_CLASS):
     from playground.generative.images import save_png
     from playground.outputs import new_run_dir
 
-    picture = needs_run(run).sample(seed=int(seed), label=label_of(label))
+    seed = seed_of(seed)
+    picture = needs_run(run).sample(seed=seed, label=label_of(label))
     return {"samples": picture,
-            "grid_file": str(save_png(picture, new_run_dir("gan-samples") / f"samples-seed{int(seed)}.png"))}
+            "grid_file": str(save_png(picture, new_run_dir("gan-samples") / f"samples-seed{seed}.png"))}
 
 
 def interpolate(run, seed_a=1, seed_b=2, steps=10, label=EVERY_CLASS):
-    return {"walk": needs_run(run).interpolate(int(seed_a), int(seed_b), int(steps), label=label_of(label))}
+    seed_a, seed_b = seed_of(seed_a, "From seed"), seed_of(seed_b, "To seed")
+    return {"walk": needs_run(run).interpolate(seed_a, seed_b, int(steps), label=label_of(label))}
 
 
 # layout

@@ -17,6 +17,7 @@ published. Handlers take named parameters and speak output names, so
 import gradio as gr
 
 from playground import limits
+from playground.config import whole_number
 from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.errors import UserError
 from playground.generative.vae_config import COMPARISON_COLUMNS, PRESETS, VAEConfig
@@ -81,11 +82,13 @@ def replay(request: gr.Request, epoch: int = 1):
 
 
 def sample(run, seed=0):
-    return {"samples": needs_run(run).sample(seed=int(seed))}
+    return {"samples": needs_run(run).sample(seed=whole_number(seed, "Seed", low=0, high=2**31 - 1))}
 
 
 def interpolate(run, first=0, second=1, steps=10):
-    return {"walk": needs_run(run).interpolate(int(first), int(second), int(steps))}
+    first, second = (whole_number(index, what, low=0, high=2**31 - 1)
+                     for index, what in ((first, "First test image"), (second, "Second test image")))
+    return {"walk": needs_run(run).interpolate(first, second, int(steps))}
 
 
 # layout
