@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.fuzz_inputs import call, endpoints, fuzz  # noqa: E402
+from tests.fuzz_inputs import SMALL_LIMITS, call, endpoints, fuzz  # noqa: E402
 
 
 def free_port() -> int:
@@ -36,6 +36,8 @@ def main() -> None:
     parser.add_argument("--app-root", default=str(ROOT))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--only", default="", help="comma-separated endpoints to fuzz (default: all)")
+    parser.add_argument("--small-limits", action="store_true",
+                        help="the test's limits (no job trains), instead of real 0.5 s jobs")
     parser.add_argument("--show", type=int, default=40, help="list this many silent or long answers")
     args = parser.parse_args()
 
@@ -46,7 +48,7 @@ def main() -> None:
     env = {**os.environ, "PLAYGROUND_PORT": str(port), "PLAYGROUND_HOST": "127.0.0.1", "PLAYGROUND_WARM_UP": "0",
            "PLAYGROUND_MAX_JOB_SECONDS": "0.5", "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            "OMP_NUM_THREADS": "1", "PLAYGROUND_OUTPUT_DIR": tempfile.mkdtemp(prefix="fuzz-outputs-"),
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **(SMALL_LIMITS if args.small_limits else {})}
     server = subprocess.Popen([sys.executable, "app.py"], cwd=args.app_root, env=env, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -78,6 +80,11 @@ def main() -> None:
     print(f"log: {len(text.encode()):,} bytes, {text.count('Traceback (most recent call last)')} tracebacks "
           f"({log.name})")
     print(f"normal call after: {alive[0]}")
+    per_endpoint = collections.Counter()
+    for answer in answers:
+        per_endpoint[answer.endpoint] += answer.seconds
+    print("seconds per endpoint (summed over calls): " + ", ".join(
+        f"{name} {seconds:.0f}" for name, seconds in per_endpoint.most_common()))
     for answer in [a for a in answers if a.kind in ("silent", "long", "broken")][:args.show]:
         print(f"  {answer.kind} {answer.endpoint} {answer.parameter} {answer.label}: {answer.message[:100]!r}")
 

@@ -16,6 +16,7 @@ Used by tests/test_fuzz.py and benchmarks/fuzz_refusals.py.
 
 import json
 import math
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -23,6 +24,10 @@ import httpx
 
 MESSAGE_CHARS = 300
 LONG_TEXT = "x" * 100_000
+# limits that refuse every job once its settings are checked (each bad setting meets the check it would meet in a
+# real run, and nothing trains or generates); the job-time limit bounds what has no such limit
+SMALL_LIMITS = {"PLAYGROUND_MAX_EPOCHS": "0", "PLAYGROUND_MAX_PARAMETERS": "0", "PLAYGROUND_MAX_NEW_TOKENS": "0",
+                "PLAYGROUND_MAX_JOB_SECONDS": "0.5"}
 SERVER_FILE = {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}  # a file nobody uploaded
 
 
@@ -41,6 +46,7 @@ class Answer:
     label: str  # which bad value: "nan", "wrong type", ...
     kind: str  # result, sentence, long, silent, broken
     message: str = ""
+    seconds: float = 0.0
 
 
 def endpoints(client) -> dict[str, list[dict]]:
@@ -104,22 +110,46 @@ def judge(message) -> tuple[str, str]:
     return "sentence", message
 
 
-def fuzz(base_url: str, api: dict[str, list[dict]], workers: int = 4, skip=()) -> list[Answer]:
-    """Every bad value in every parameter of every endpoint in `api` (but those in `skip`), one at a time."""
-    calls = []
+def component_ids(client) -> dict[str, list[int]]:
+    """api_name -> the id of the component behind each of its parameters (gr.State inputs are not parameters)."""
+    types = {c["id"]: c.get("type") for c in client.config["components"]}
+    return {f"/{d['api_name']}": [i for i in d["inputs"] if types.get(i) != "state"]
+            for d in client.config["dependencies"] if d.get("api_name")}
+
+
+def fuzz(base_url: str, api: dict[str, list[dict]], workers: int = 4, skip=(), shared_ids=None) -> list[Answer]:
+    """Every bad value in every parameter of every endpoint in `api` (but those in `skip`), one at a time.
+
+    With `shared_ids` (from `component_ids`), a control that feeds several endpoints (the Train tab's controls
+    feed /train, /step, /continue and /share) gets each value through every endpoint only when that value got
+    past the control: a value the control itself refused ("Epochs: expected ...") never reaches a handler, so
+    sending it again through another endpoint tests nothing new.
+    """
+    first, again = [], []
+    seen = set()
     for endpoint, parameters in api.items():
         if endpoint in skip:
             continue
+        ids = (shared_ids or {}).get(endpoint)
         for index, parameter in enumerate(parameters):
             for label, value in bad_values(parameter).items():
                 data = defaults(parameters)
                 data[index] = value
-                calls.append((endpoint, parameter["parameter_name"], label, data))
+                key = (ids[index], label) if ids and len(ids) == len(parameters) else None
+                job = (endpoint, parameter["parameter_name"], label, data, key, parameter.get("label") or "")
+                (again if key in seen else first).append(job)
+                seen.add(key)
+    seen.discard(None)
 
     def one(job):
-        endpoint, name, label, data = job
+        endpoint, name, label, data, _, _ = job
+        started = time.perf_counter()
         kind, message = call(base_url, endpoint, data)
-        return Answer(endpoint, name, label, kind, message)
+        return Answer(endpoint, name, label, kind, message, time.perf_counter() - started)
 
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(one, calls))
+        answers = list(pool.map(one, first))
+        refused_by_control = {job[4] for job, answer in zip(first, answers) if job[4] is not None
+                              and answer.kind == "sentence" and job[5] and answer.message.startswith(f"{job[5]}: ")}
+        answers += pool.map(one, [job for job in again if job[4] not in refused_by_control])
+    return answers

@@ -1,10 +1,11 @@
 """Every bad value in every parameter of every public endpoint gets a sentence or a normal result.
 
 The endpoints come from the served app's own API description, so a new one is
-fuzzed without being listed here. Training endpoints stop at the host's limits:
-PLAYGROUND_MAX_EPOCHS=0 refuses every training once its settings are checked
-(so each bad setting still meets the check it would meet in a real run, and
-nothing trains), and a 0.5 s job-time limit bounds the rest. A refusal logs
+fuzzed without being listed here. Jobs stop at the host's limits (SMALL_LIMITS:
+no epochs, parameters or tokens allowed, so every job is refused once its
+settings are checked and nothing trains; 0.5 s of job time bounds the rest).
+A value that a control shared by several endpoints refuses itself is sent
+through the first of them only (see `fuzz`). A refusal logs
 one line and no traceback. benchmarks/fuzz_refusals.py runs the same values
 with real training and counts what the log holds.
 """
@@ -13,7 +14,8 @@ import collections
 
 import pytest
 
-from tests.fuzz_inputs import MESSAGE_CHARS, SERVER_FILE, call, defaults, endpoints, fuzz
+from tests.fuzz_inputs import (MESSAGE_CHARS, SERVER_FILE, SMALL_LIMITS, bad_values, call, component_ids, defaults,
+                               endpoints, fuzz)
 
 # silent answers from code its owner is rewriting (issue 12): tolerated here, listed in the failure message when
 # they are not the only ones. Remove an entry when its code answers with a sentence.
@@ -26,20 +28,22 @@ KNOWN_ELSEWHERE = {
 @pytest.fixture
 def small_limits(monkeypatch):
     """Limits are read at each check, so the served app obeys these for this test only."""
-    monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "0")
-    monkeypatch.setenv("PLAYGROUND_MAX_JOB_SECONDS", "0.5")
+    for name, value in SMALL_LIMITS.items():
+        monkeypatch.setenv(name, value)
 
 
 def test_every_bad_value_gets_a_sentence_and_the_app_stays_up(app_url, client, small_limits, capfd, caplog):
     api = endpoints(client)
     assert {"/train", "/use_table", "/sample_gan", "/generate", "/transcribe"} <= set(api)  # the app's, not a stub
 
-    answers = fuzz(app_url, api, workers=4)
+    answers = fuzz(app_url, api, workers=4, shared_ids=component_ids(client))
     log = capfd.readouterr().err
 
     kinds = collections.Counter(answer.kind for answer in answers)
-    assert len(answers) >= 6 * sum(len(parameters) for parameters in api.values()) > 1000
-    assert kinds["sentence"] > 500, kinds  # most values are refused, each in words
+    sent = {(a.endpoint, a.parameter, a.label) for a in answers}
+    every = {(name, p["parameter_name"], label) for name, ps in api.items() for p in ps for label in bad_values(p)}
+    assert len(every) > 1000 and len(sent) > 300 and {a.endpoint for a in answers} == set(api)
+    assert kinds["sentence"] > len(answers) / 2, kinds  # most values are refused, each in words
     wrong = [a for a in answers if a.kind != "result" and a.kind != "sentence"
              and (a.endpoint, a.parameter) not in KNOWN_ELSEWHERE]
     assert not wrong, "\n".join(f"{a.kind}: {a.endpoint} {a.parameter}={a.label} {a.message[:80]!r}"

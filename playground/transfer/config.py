@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from playground.config import param
 from playground.device import DEVICE_CHOICES
-from playground.errors import UserError
+from playground.errors import UserError, shown
 from playground.transfer.tasks import TASKS
 
 
@@ -75,7 +75,7 @@ def parse_shots(text: str, *, low: int = 1, high: int = 100) -> list[int]:
     try:
         values = [int(v) for v in str(text).replace(" ", "").split(",") if v]
     except ValueError:
-        raise UserError(f"Shots must be whole numbers separated by commas, like '1,5,20'; got '{text}'.") from None
+        raise UserError(f"Shots must be whole numbers separated by commas, like '1,5,20'; got {shown(text)}.") from None
     if not values or not all(low <= v <= high for v in values):
-        raise UserError(f"Shots must be between {low} and {high}, like '1,5,20'; got '{text}'.")
+        raise UserError(f"Shots must be between {low} and {high}, like '1,5,20'; got {shown(text)}.")
     return sorted(set(values))

@@ -30,7 +30,7 @@ TRAIN_FIELDS = {f.name: f for f in cfg.fields(TrainConfig)}
 def share_query(dataset_name, noise, model_name, model_settings: dict, train_settings: dict) -> str:
     """'?tab=train&dataset=...' with every setting of the chosen model and training."""
     params = {"tab": "train"}
-    if dataset_name in DATASETS:
+    if isinstance(dataset_name, str) and dataset_name in DATASETS:  # a raw API call may send a list
         params["dataset"] = dataset_name
         if "noise" in DATASETS[dataset_name].options and noise is not None:
             params["noise"] = noise
