@@ -39,11 +39,11 @@ def check_value(f, value) -> Any:
     name, meta = f.name, f.metadata
     kind = type(f.default)
     try:
-        if kind is bool and not isinstance(value, bool):
+        if kind is bool:
             word = str(value).strip().lower()
-            if word not in TRUE_WORDS + FALSE_WORDS:  # "abc" or NaN is not quietly false
+            if not isinstance(value, bool) and word not in TRUE_WORDS + FALSE_WORDS:  # "abc" or NaN: not quietly false
                 raise ValueError
-            value = word in TRUE_WORDS
+            value = value if isinstance(value, bool) else word in TRUE_WORDS
         elif kind is int:
             if isinstance(value, float) and not value.is_integer():
                 raise ValueError

@@ -31,6 +31,7 @@ def test_a_switch_takes_true_or_false_words_and_refuses_anything_else():
 
     switch = next(f for f in cfg.fields(MLPConfig) if type(f.default) is bool)
     assert cfg.check_value(switch, "yes") is True and cfg.check_value(switch, "off") is False
+    assert cfg.check_value(switch, True) is True and cfg.check_value(switch, False) is False
     for bad in ("abc", math.nan, [1, 2]):
         with pytest.raises(UserError, match="true or false"):
             cfg.check_value(switch, bad)
