@@ -3,7 +3,7 @@
 Each benchmark is a script of its own (runnable alone); this runs them one
 after another in fresh processes and collects what they print.
 
-    python benchmarks/run_all.py [--quick] [--only training,app,generation,speech,sweep_smart,quality]
+    python benchmarks/run_all.py [--quick] [--only training,app,generation,speech,sweep_smart,quality,refusals]
 """
 
 import argparse
@@ -24,6 +24,7 @@ BENCHMARKS = {
     "speech": ("bench_speech.py", ["--runs", "5"], ["--runs", "3"]),
     "quality": ("bench_quality.py", [], ["--gpt-steps", "100", "--ctc-steps", "100"]),
     "sweep_smart": ("bench_sweep_smart.py", ["--seeds", "5", "--runs", "20"], ["--seeds", "2", "--runs", "10"]),
+    "refusals": ("fuzz_refusals.py", [], ["--small-limits"]),
 }
 
 
