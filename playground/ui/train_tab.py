@@ -231,6 +231,7 @@ def build():
                 views["second"] = gr.Plot(label="Confusion matrix", visible=False)
             views["mistakes"] = gr.Plot(label="Misclassified examples", visible=False)
             views["downloads"] = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV)",
+                                         elem_id="train-downloads",
                                          file_count="multiple", interactive=False)
             inside = train_inside.build()
             keep = train_keep.build()
