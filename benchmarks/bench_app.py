@@ -1,10 +1,14 @@
 """The app as a user meets it: start time, memory, and what the UI costs on top of the package.
 
 1. Seconds from `python app.py` to the first HTTP 200, and its resident memory when idle.
-2. UI overhead: one training run through the app's API (streaming curves to a
-   gradio_client) against the same run called directly in this process.
+2. UI overhead: a training run through the app's API (streaming to a gradio_client) against the same run
+   called directly in this process, for the default moons run and a 10-epoch CNN on digits.
+3. Liveness: a run of 3 s or more through the API: updates per second, and the distinct epochs its status
+   showed on the way.
+4. In Chromium: seconds from the Train click to the first curve point drawn on the page.
+5. Memory: resident memory after 200 visitors came, trained and left, against the level after the first.
 
-    python benchmarks/bench_app.py [--runs 3]
+    python benchmarks/bench_app.py [--runs 3] [--visitors 200] [--only start,overhead,live,browser,memory]
 """
 
 import argparse
@@ -14,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +27,19 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from harness import Figure, alternate, ratio  # noqa: E402
 
-SETTINGS = {"epochs": 40}  # MLP on classification: a few seconds, like a user's first run
+RUNS = {"default moons run (MLP, 20 epochs)": ({"dataset": "moons", "model": "mlp"}, ("mlp", "moons", {})),
+        "10-epoch CNN on digits": ({"dataset": "digits", "model": "cnn", "epochs": 10},
+                                   ("cnn", "digits", {"epochs": 10}))}
+LIVE_RUN = {"dataset": "spiral", "model": "mlp", "epochs": 150}  # a few seconds on this CPU
+FIRST_POINT_JS = """async () => {
+    const train = [...document.querySelectorAll('#tab-train button')].find(b => b.innerText.trim() === 'Train');
+    const drawn = () => { const plot = document.querySelector('#train-curves .js-plotly-plot');
+        return plot && plot.data && plot.data.some(t => t.x && t.x.length > 0 && t.name === 'train'); };
+    const started = performance.now();
+    train.click();
+    while (!drawn()) { await new Promise(r => requestAnimationFrame(r)); }
+    return (performance.now() - started) / 1000;
+}"""
 
 
 def free_port() -> int:
@@ -38,9 +55,10 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_app() -> tuple[subprocess.Popen, str, float]:
+def start_app(**env) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
-    env = {**os.environ, "PLAYGROUND_PORT": str(port), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {**os.environ, "PLAYGROUND_PORT": str(port), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
+           **env}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
@@ -55,52 +73,143 @@ def start_app() -> tuple[subprocess.Popen, str, float]:
     raise RuntimeError("the app did not answer within 120 s")
 
 
-def main(argv=None) -> str:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args(argv)
+def stop_app(process) -> None:
+    process.kill()
+    process.wait()
 
+
+def start_figures(runs: int) -> list[str]:
     starts, idle = [], []
-    for _ in range(args.runs):
+    for _ in range(runs):
         process, url, seconds = start_app()
         time.sleep(20)  # idle, after the background warm-up has loaded torch (PLAYGROUND_WARM_UP)
         starts.append(seconds)
         idle.append(rss_mb(process.pid))
-        process.kill()
-        process.wait()
+        stop_app(process)
+    return [f"| start: `python app.py` to first HTTP 200 (s) | {Figure(starts).show('{:.2f}')} |",
+            f"| resident memory when idle, 20 s after start, torch loaded in the background (MB) | "
+            f"{Figure(idle).show('{:.0f}')} |"]
+
+
+def overhead_figures(url: str, runs: int) -> list[str]:
+    from gradio_client import Client
+
+    import torch
+
+    from playground.training.run import Run
+    from playground.ui.launch import threads_per_job
+
+    torch.set_num_threads(threads_per_job())  # the threads the app gives a job (app.py sets OMP_NUM_THREADS)
+    client, lines = Client(url, verbose=False), []
+    for name, (api, (model, dataset, settings)) in RUNS.items():
+        def through_app():
+            client.predict(**api, api_name="/train")
+
+        def direct():
+            list(Run(model, dataset, train_settings=settings).events())
+
+        through_app(), direct()  # warm-up
+        seconds = alternate(runs, app=through_app, direct=direct)
+        lines += [f"| {name}: through the app's API, streaming (s) | {seconds['app'].show('{:.2f}')} |",
+                  f"| {name}: calling the package (s) | {seconds['direct'].show('{:.2f}')} |",
+                  f"| {name}: UI overhead (app / direct) | {ratio(seconds['app'], seconds['direct']).show('{:.2f}x')} |"]
+    client.close()
+    return lines
+
+
+def live_figures(url: str) -> list[str]:
+    import re
 
     from gradio_client import Client
 
-    from playground.training.run import Run
-    from playground.ui.train_tab import TRAIN_FIELDS, default_values
+    client = Client(url, verbose=False)
+    started = time.perf_counter()
+    job = client.submit(**LIVE_RUN, api_name="/train")
+    stamps = [(time.perf_counter() - started, str(update[0])) for update in job]
+    job.result()
+    client.close()
+    training = [(t, m) for t, m in stamps if re.search(r"epoch \d+/", m)]
+    epochs = [int(re.search(r"epoch (\d+)/", m).group(1)) for _, m in training]
+    seconds = training[-1][0] - training[0][0] if len(training) > 1 else float("nan")
+    return [f"| a {stamps[-1][0]:.1f} s run (spiral, {LIVE_RUN['epochs']} epochs): updates while training | "
+            f"{len(training)} in {seconds:.1f} s = {len(training) / seconds:.1f} per s |",
+            f"| its status: distinct epochs shown / updates; in order | {len(set(epochs))} / {len(training)}; "
+            f"{'yes' if epochs == sorted(epochs) else 'no'} |"]
 
-    process, url, _ = start_app()
-    try:
+
+def browser_figures(url: str, runs: int) -> list[str]:
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
+    seconds = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        for attempt in range(runs + 1):  # the first click warms the server up: not counted
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            page.locator("#tab-train").get_by_text("Decision boundary").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(1500)  # the page-open hooks (summary, preview) have landed
+            elapsed = page.evaluate(FIRST_POINT_JS)
+            page.locator("#tab-train").get_by_text("Training finished").wait_for(timeout=60_000)
+            if attempt:
+                seconds.append(elapsed)
+            page.close()
+        browser.close()
+    return [f"| Chromium: Train click to the first curve point on screen (s) | {Figure(seconds).show('{:.2f}')} |"]
+
+
+def memory_figures(visitors: int) -> list[str]:
+    """Visitors come (a gradio_client session), train a short run and leave (close: the heartbeat stops)."""
+    from gradio_client import Client
+
+    # a closed page is noticed at the next heartbeat: 1 s here instead of 15, so the benchmark needn't wait
+    process, url, _ = start_app(GRADIO_HEARTBEAT_INTERVAL="1", MALLOC_ARENA_MAX="2")
+
+    def visit(index: int) -> None:
         client = Client(url, verbose=False)
-        values = default_values()
-        values[len(values) - len(TRAIN_FIELDS) + TRAIN_FIELDS.index("epochs")] = SETTINGS["epochs"]
+        client.predict(dataset=("moons", "circles", "spiral")[index % 3], model="mlp", epochs=3, api_name="/train")
+        client.close()
 
-        def through_app():
-            client.predict("classification", 0.2, "mlp", *values, api_name="/train")
-
-        def direct():
-            list(Run("mlp", "classification", train_settings=SETTINGS).events())
-
-        through_app(), direct()  # warm-up
-        seconds = alternate(args.runs, app=through_app, direct=direct)
-        after_training = rss_mb(process.pid)
+    try:
+        visit(0)
+        time.sleep(8)  # the first visitor's page is noticed closed and freed
+        first = rss_mb(process.pid)
+        with ThreadPoolExecutor(4) as pool:  # a few at once, like a class
+            list(pool.map(visit, range(1, visitors)))
+        time.sleep(8)
+        last = rss_mb(process.pid)
     finally:
-        process.kill()
-    overhead = ratio(seconds["app"], seconds["direct"])
-    lines = [f"### App (median (min–max) of {args.runs} runs)", "",
-             "| figure | value |", "| --- | --- |",
-             f"| start: `python app.py` to first HTTP 200 (s) | {Figure(starts).show('{:.2f}')} |",
-             f"| resident memory when idle, 20 s after start, torch loaded in the background (MB) | {Figure(idle).show('{:.0f}')} |",
-             f"| resident memory after a Train-tab run (MB) | {after_training:.0f} |",
-             f"| training run through the app's API, streaming (s) | {seconds['app'].show('{:.2f}')} |",
-             f"| the same run calling the package (s) | {seconds['direct'].show('{:.2f}')} |",
-             f"| UI overhead (app / direct) | {overhead.show('{:.2f}x')} |"]
-    table = "\n".join(lines)
+        stop_app(process)
+    return [f"| resident memory after the first visitor came, trained and left (MB) | {first:.0f} |",
+            f"| ... after {visitors} visitors (MB); difference | {last:.0f}; {last - first:+.0f} |"]
+
+
+def main(argv=None) -> str:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--visitors", type=int, default=200)
+    parser.add_argument("--only", default="start,overhead,live,browser,memory")
+    args = parser.parse_args(argv)
+    parts = args.only.split(",")
+
+    lines = ["| figure | value |", "| --- | --- |"]
+    if "start" in parts:
+        lines += start_figures(args.runs)
+    if {"overhead", "live", "browser"} & set(parts):
+        process, url, _ = start_app()
+        try:
+            if "overhead" in parts:
+                lines += overhead_figures(url, args.runs)
+                lines.append(f"| resident memory after those runs (MB) | {rss_mb(process.pid):.0f} |")
+            if "live" in parts:
+                lines += live_figures(url)
+            if "browser" in parts:
+                lines += browser_figures(url, args.runs)
+        finally:
+            stop_app(process)
+    if "memory" in parts:
+        lines += memory_figures(args.visitors)
+    table = "\n".join([f"### App (median (min–max) of {args.runs} runs)", "", *lines])
     print(table)
     return table
 

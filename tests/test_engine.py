@@ -103,6 +103,11 @@ def test_a_waiting_job_hears_its_place_and_gives_it_up_on_stop(one_slot):
     assert running.join(5) and jobs.gate(one_slot).counts()["running"] == 0
 
 
+def test_an_empty_render_sends_nothing(one_slot):
+    job = engine.Job(epochs_work(5, 0.01), kind="unit", slot=one_slot)
+    assert list(engine.follow(visitor("h"), job, lambda view: {}, pace=0.01)) == [] and job.state == "done"
+
+
 def test_closing_the_handler_stops_the_job_and_frees_the_slot(one_slot):
     job = engine.Job(epochs_work(10_000, 0.01), kind="unit", slot=one_slot)
     stream = engine.follow(visitor("e"), job, lambda view: {"status": 1}, pace=0.05)
@@ -115,7 +120,7 @@ def test_closing_the_handler_stops_the_job_and_frees_the_slot(one_slot):
 def test_a_new_job_of_the_same_kind_stops_the_last_one(one_slot, monkeypatch):
     monkeypatch.setenv("PLAYGROUND_ENGINETEST_CONCURRENCY", "2")
     old = engine.Job(epochs_work(10_000, 0.01), kind="unit", slot=one_slot)
-    stream = engine.follow(visitor("f"), old, lambda view: {}, pace=0.05)
+    stream = engine.follow(visitor("f"), old, lambda view: {"status": 1}, pace=0.05)
     next(stream)
     new = engine.Job(epochs_work(2), kind="unit", slot=one_slot)
     list(engine.follow(visitor("f"), new, lambda view: {}))
@@ -141,7 +146,7 @@ def test_snapshots_stay_bounded_and_evenly_spread_over_a_long_run():
 
 def test_a_visitor_who_leaves_takes_their_jobs_with_them(one_slot):
     job = engine.Job(epochs_work(10_000, 0.01), kind="unit", slot=one_slot)
-    stream = engine.follow(visitor("g"), job, lambda view: {}, pace=0.05)
+    stream = engine.follow(visitor("g"), job, lambda view: {"status": 1}, pace=0.05)
     next(stream)
     assert "g" in engine.sessions_held()
     visitors.forget_session("g")

@@ -37,7 +37,7 @@ def test_every_hidden_neuron_gets_its_own_map():
     assert maps["layers"][0][7, 11, 3] == pytest.approx(by_hand, abs=1e-5)
     assert model.training is False  # left as it was found (eval here)
     figure = inside.neuron_thumbnails(maps)
-    assert len(figure.data) == 1 and figure.data[0].source.startswith("data:image/png")
+    assert len(figure.data) == 1 and figure.data[0]["source"].startswith("data:image/png")
 
 
 def test_cnn_feature_maps_of_every_conv_layer():

@@ -62,7 +62,7 @@ def test_surface_is_learnt_and_drawn():
     list(run.events())
     assert run.summary["test_r2"] > 0.85
     figure = regression.learnt_surface(run.model, run.splits)
-    assert np.asarray(figure.data[0].z).shape == (60, 60)
+    assert np.asarray(figure.data[0]["z"]).shape == (60, 60)
     scatter = regression.predicted_vs_true(run.model, run.splits).data[1]
     assert len(scatter.x) == len(run.splits.y_test)
     assert np.allclose(scatter.x, run.splits.to_units(run.splits.y_test.numpy()))

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from playground.plots.style import COLOURS, png_image, style
+from playground.plots.style import COLOURS, style
 
 # blue (negative) - white (zero) - orange (positive), and a dark-to-bright scale for non-negative maps
 DIVERGING = ["#2563eb", "#93c5fd", "#ffffff", "#fdba74", "#ea580c"]
@@ -36,8 +36,9 @@ def tile(values: np.ndarray, size: int) -> np.ndarray:
     return image.repeat(scale, axis=0).repeat(scale, axis=1)
 
 
-def mosaic(rows: list[list[np.ndarray]], labels: list[str], *, title: str, per_row: int = 16) -> go.Figure:
-    """Rows of equal-sized tiles with a label left of each row; long rows wrap after `per_row` tiles."""
+def mosaic(rows: list[list[np.ndarray]], labels: list[str], *, title: str, per_row: int = 16):
+    """Rows of equal-sized tiles with a label left of each row; long rows wrap after `per_row` tiles.
+    A plain `Chart` (chart.py): neuron maps are redrawn while a run trains."""
     lines, line_labels = [], []
     for tiles, label in zip(rows, labels):
         for start in range(0, len(tiles), per_row):
@@ -52,20 +53,19 @@ def mosaic(rows: list[list[np.ndarray]], labels: list[str], *, title: str, per_r
         for c, image in enumerate(line):
             top, left = r * (height + pad), c * (width + pad)
             canvas[top:top + image.shape[0], left:left + image.shape[1]] = image
-    fig = go.Figure(png_image(canvas))
-    for r, label in enumerate(line_labels):
-        if label:
-            fig.add_annotation(x=-pad, y=r * (height + pad) + height / 2, text=label, showarrow=False,
-                               xanchor="right", font=dict(size=11))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, scaleanchor="x")
+    from playground.plots import chart
+
+    annotations = [dict(x=-pad, y=r * (height + pad) + height / 2, text=label, showarrow=False, xanchor="right",
+                        font=dict(size=11)) for r, label in enumerate(line_labels) if label]
     shown_width = min(canvas.shape[1], 640)  # about the width the picture gets on the page, labels aside
-    fig = style(fig, title=title, height=min(1000, 80 + canvas.shape[0] * shown_width // canvas.shape[1]))
-    fig.update_layout(margin=dict(l=110, r=10, t=45, b=10))
-    return fig
+    layout = chart.layout(title=title, height=min(1000, 80 + canvas.shape[0] * shown_width // canvas.shape[1]),
+                          margin=dict(l=110, r=10, t=45, b=10), annotations=annotations)
+    layout["xaxis"]["visible"] = False
+    layout["yaxis"].update(visible=False, scaleanchor="x", autorange="reversed")  # images run top to bottom
+    return chart.Chart([dict(type="image", source=chart.png_source(canvas), hoverinfo="skip")], layout)
 
 
-def neuron_thumbnails(maps: dict, *, limit: int = 32) -> go.Figure:
+def neuron_thumbnails(maps: dict, *, limit: int = 32):
     """Every hidden neuron's activation over the plane (up to `limit` per layer), then the outputs."""
     rows, labels = [], []
     for index, layer in enumerate(maps["layers"]):
@@ -80,7 +80,7 @@ def neuron_thumbnails(maps: dict, *, limit: int = 32) -> go.Figure:
                   title="Each neuron's activation over the plane (blue < 0 < orange; dark→bright ≥ 0)")
 
 
-def feature_map_grid(layers: list[dict], image, *, limit: int = 32) -> go.Figure:
+def feature_map_grid(layers: list[dict], image, *, limit: int = 32, title: str | None = None):
     """The input, then each conv layer's maps (up to `limit` channels), each map on its own scale."""
     picture = np.clip(np.asarray(image), 0, 1)
     picture = np.repeat(picture, 3, axis=0) if picture.shape[0] == 1 else picture[:3]
@@ -92,7 +92,8 @@ def feature_map_grid(layers: list[dict], image, *, limit: int = 32) -> go.Figure
         shown = min(len(maps), limit)
         rows.append([tile(maps[c], 64) for c in range(shown)])
         labels.append(f"{layer['layer']}<br>{len(maps)}×{maps.shape[1]}×{maps.shape[2]}")
-    return mosaic(rows, labels, per_row=8, title="Feature maps after each convolution (each map on its own scale)")
+    return mosaic(rows, labels, per_row=8,
+                  title=title or "Feature maps after each convolution (each map on its own scale)")
 
 
 def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -> go.Figure:
@@ -121,29 +122,36 @@ def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -
     return fig
 
 
-def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title: str, limit: int = 6) -> go.Figure:
-    """Weights (left) and their last gradients (right) per layer; the initial weights as a grey outline."""
+def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title: str, limit: int = 6):
+    """Weights (left) and their last gradients (right) per layer; the initial weights as a grey outline.
+
+    Redrawn while a run trains, so it is a plain `Chart` (chart.py)."""
+    from playground.plots import chart
+
     rows = rows[:limit]
     start = {r["layer"]: r for r in initial or []}
-    fig = make_subplots(rows=len(rows), cols=2, column_titles=["weights", "gradients (last batch)"],
-                        row_titles=[f"{r['layer']} {'×'.join(map(str, r['shape']))}" for r in rows],
-                        horizontal_spacing=0.08, vertical_spacing=0.06)
-    for index, row in enumerate(rows, start=1):
-        for col, key, colour in ((1, "weights", COLOURS[0]), (2, "gradients", COLOURS[1])):
+    cells = chart.grid(max(1, len(rows)), 2, horizontal_spacing=0.08, vertical_spacing=0.06)
+    layout = chart.layout(title=title, height=90 + 120 * len(rows), axes=0, bargap=0, margin=dict(l=55, r=60, t=50, b=45))
+    annotations = [chart.title_over(cells[0][0], "weights", 11), chart.title_over(cells[0][1], "gradients (last batch)", 11)]
+    data = []
+    for row, (left, right) in zip(rows, cells):
+        annotations.append(chart.title_right_of(right, f"{row['layer']} {'×'.join(map(str, row['shape']))}", 11))
+        for cell, key, colour in ((left, "weights", COLOURS[0]), (right, "gradients", COLOURS[1])):
+            chart.place(layout, cell)
+            layout[f"yaxis{cell['axis']}"]["showticklabels"] = False
             hist = row[key]
             if not hist or not hist["counts"]:
                 continue
             edges = np.asarray(hist["edges"])
-            fig.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=hist["counts"], width=np.diff(edges), marker_color=colour,
-                        showlegend=False, hovertemplate="%{x:.3g}: %{y}<extra></extra>", row=index, col=col)
+            data.append(dict(type="bar", x=(edges[:-1] + edges[1:]) / 2, y=hist["counts"], width=np.diff(edges),
+                             marker=dict(color=colour), showlegend=False, hovertemplate="%{x:.3g}: %{y}<extra></extra>",
+                             xaxis=f"x{cell['axis']}", yaxis=f"y{cell['axis']}"))
         first = start.get(row["layer"], {}).get("weights")
         if first and first["counts"]:
             edges = np.asarray(first["edges"])
-            fig.add_scatter(x=(edges[:-1] + edges[1:]) / 2, y=first["counts"], mode="lines", showlegend=index == 1,
-                            name="weights at the start", line=dict(color="#6b7280", width=1.5, shape="hvh"),
-                            row=index, col=1)
-    fig.update_yaxes(showticklabels=False)
-    fig = style(fig, title=title, height=90 + 120 * len(rows))
-    fig.update_annotations(font_size=11)
-    fig.update_layout(bargap=0, margin=dict(r=60))
-    return fig
+            data.append(dict(type="scatter", x=(edges[:-1] + edges[1:]) / 2, y=first["counts"], mode="lines",
+                             showlegend=row is rows[0], name="weights at the start",
+                             line=dict(color="#6b7280", width=1.5, shape="hvh"),
+                             xaxis=f"x{left['axis']}", yaxis=f"y{left['axis']}"))
+    layout["annotations"] = annotations
+    return chart.Chart(data, layout)

@@ -46,22 +46,26 @@ def learnt_surface(model, splits, resolution: int = 60) -> go.Figure:
     return surface_figure(*surface_grid(model, splits, resolution), splits)
 
 
-def surface_figure(xs, ys, surface, splits) -> go.Figure:
-    """The picture of `surface_grid`'s arrays (draws, never asks the model)."""
+def surface_figure(xs, ys, surface, splits, title: str | None = None):
+    """The picture of `surface_grid`'s arrays (draws, never asks the model): a plain `Chart`, redrawn live."""
+    from playground.plots import chart
+
+    scale = chart.colourscale("RdBu_r")
     surface = np.asarray(surface, dtype=np.float32)
     truth = splits.to_units(splits.y_test.numpy())
     low, high = float(truth.min()), float(truth.max())
-    fig = go.Figure(go.Heatmap(x=xs, y=ys, z=surface, colorscale="RdBu_r", zmin=low, zmax=high, opacity=0.85,
-                               colorbar=dict(title=splits.classes[0]),
-                               hovertemplate="predicted %{z:.3g}<extra></extra>"))
     x_test = splits.x_test.numpy()
-    fig.add_scatter(x=x_test[:, 0], y=x_test[:, 1], mode="markers", name="test points (true value)",
-                    marker=dict(size=7, color=truth, colorscale="RdBu_r", cmin=low, cmax=high,
-                                line=dict(width=1, color="#374151")))
+    data = [dict(type="heatmap", x=xs, y=ys, z=surface, colorscale=scale, zmin=low, zmax=high, opacity=0.85,
+                 colorbar=dict(title=dict(text=splits.classes[0])), hovertemplate="predicted %{z:.3g}<extra></extra>"),
+            dict(type="scatter", x=x_test[:, 0], y=x_test[:, 1], mode="markers", name="test points (true value)",
+                 marker=dict(size=7, color=truth, colorscale=scale, cmin=low, cmax=high,
+                             line=dict(width=1, color="#374151")))]
     names = splits.feature_names or ["x1", "x2"]
-    fig.update_xaxes(title_text=names[0], range=[xs[0], xs[-1]])
-    fig.update_yaxes(title_text=names[1], range=[ys[0], ys[-1]])
-    return style(fig, title="Learnt surface (test points on top, coloured by their true value)", height=420)
+    layout = chart.layout(title=title or "Learnt surface (test points on top, coloured by their true value)",
+                          height=420)
+    layout["xaxis"].update(title=dict(text=names[0]), range=[float(xs[0]), float(xs[-1])])
+    layout["yaxis"].update(title=dict(text=names[1]), range=[float(ys[0]), float(ys[-1])])
+    return chart.Chart(data, layout)
 
 
 def metrics_rows(summary: dict) -> list[list]:

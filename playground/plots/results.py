@@ -7,17 +7,22 @@ from playground.plots.data_preview import image_grid, tile_layout
 from playground.plots.style import style
 
 
-def confusion_matrix(matrix, classes) -> go.Figure:
+def confusion_matrix(matrix, classes):
+    """Counts per (true, predicted) class, coloured by the share of the true class's row (a plain `Chart`)."""
+    from playground.plots import chart
+
     matrix = np.asarray(matrix)
     totals = matrix.sum(axis=1, keepdims=True).clip(min=1)
     share = matrix / totals
     text = [[f"{matrix[i, j]}" for j in range(len(classes))] for i in range(len(classes))]
-    fig = go.Figure(go.Heatmap(z=share, x=classes, y=classes, text=text, texttemplate="%{text}", colorscale="Blues",
-                               zmin=0, zmax=1, colorbar=dict(title="share<br>of row"),
-                               hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>"))
-    fig.update_xaxes(title_text="predicted class", type="category", showgrid=False)
-    fig.update_yaxes(title_text="true class", type="category", autorange="reversed", showgrid=False)
-    return style(fig, title="Confusion matrix (test split)", height=max(320, 40 * len(classes) + 120))
+    heatmap = dict(type="heatmap", z=share.tolist(), x=list(classes), y=list(classes), text=text,
+                   texttemplate="%{text}", colorscale=chart.colourscale("Blues"), zmin=0, zmax=1,
+                   colorbar=dict(title=dict(text="share<br>of row")),
+                   hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>")
+    layout = chart.layout(title="Confusion matrix (test split)", height=max(320, 40 * len(classes) + 120))
+    layout["xaxis"].update(title=dict(text="predicted class"), type="category", showgrid=False)
+    layout["yaxis"].update(title=dict(text="true class"), type="category", autorange="reversed", showgrid=False)
+    return chart.Chart([heatmap], layout)
 
 
 def metrics_rows(summary: dict) -> list[list]:

@@ -35,13 +35,6 @@ def empty(message: str, height: int = 300) -> go.Figure:
 
 def png_image(pixels, **kwargs) -> go.Image:
     """A plotly image from an (H, W, 3) uint8 array, sent as a PNG (JPEG when large): a fraction of a `z` list."""
-    import base64
-    import io
+    from playground.plots.chart import png_source
 
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    large = pixels.shape[0] * pixels.shape[1] > 150_000  # noisy photos-like mosaics compress badly as PNG
-    Image.fromarray(pixels).save(buffer, format="JPEG" if large else "PNG", quality=88, optimize=True)
-    source = f"data:image/{'jpeg' if large else 'png'};base64," + base64.b64encode(buffer.getvalue()).decode()
-    return go.Image(source=source, hoverinfo="skip", **kwargs)
+    return go.Image(source=png_source(pixels), hoverinfo="skip", **kwargs)

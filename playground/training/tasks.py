@@ -197,10 +197,7 @@ class Regression:
     def draw_plane(plane: dict, splits, title: str | None = None):
         from playground.plots.regression import surface_figure
 
-        figure = surface_figure(plane["xs"], plane["ys"], plane["values"], splits)
-        if title:
-            figure.update_layout(title_text=title)
-        return figure
+        return surface_figure(plane["xs"], plane["ys"], plane["values"], splits, title=title)
 
     @staticmethod
     def final_plots(model, splits, summary: dict) -> dict:

@@ -284,6 +284,7 @@ def sessions_held() -> set[str]:
 
 def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = PACE_SECONDS) -> Iterator[dict]:
     """Queue `job` for its slot, run it, and yield `render(view)` at a steady pace until it ends; returns `job`.
+    `render` may return {} when there is nothing worth drawing yet: nothing is sent then.
 
     While it waits, `{"status": note}` is yielded once a second; a full waiting line yields the busy sentence and
     the job ends as failed. The first update after the work publishes goes out at once (the first curve point),
@@ -321,8 +322,11 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
             if job.finished:
                 break
             view = job.view()
-            seen, last = view["version"], time.monotonic()
-            yield render(view)
+            seen = view["version"]
+            update = render(view)
+            if update:  # an empty update (nothing worth drawing yet) doesn't start the pace's clock
+                last = time.monotonic()
+                yield update
         run_store.ended(request, job)  # saved once the tab's handler has shown its results (named, below)
         return job
     finally:

@@ -43,12 +43,11 @@ def _feature_maps(run, example: int):
 
     image = run.splits.x_test[example]
     layers, probabilities = feature_maps(run.model, image)
-    fig = inside.feature_map_grid(layers, image.numpy())
     predicted = int(probabilities.argmax())
     truth = run.splits.classes[int(run.splits.y_test[example])]
-    fig.update_layout(title_text=f"Test image {example} (true: {truth}, predicted: {run.splits.classes[predicted]} "
-                                 f"at {float(probabilities[predicted]):.0%}): feature maps after each convolution")
-    return fig
+    return inside.feature_map_grid(layers, image.numpy(), title=f"Test image {example} (true: {truth}, predicted: "
+                                   f"{run.splits.classes[predicted]} at {float(probabilities[predicted]):.0%}): "
+                                   "feature maps after each convolution")
 
 
 def _is_recurrent(run) -> bool:

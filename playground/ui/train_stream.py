@@ -19,7 +19,8 @@ from playground.errors import UserError
 from playground.ui import engine, train_attention, train_inside, train_keep, train_results
 
 PLANE_SECONDS = 0.5  # the data plot is redrawn at most this often while training (a grid of colours)
-INSIDE_SECONDS = 1.0  # the histograms: the worker reads them, the painter draws them, at most this often
+INSIDE_SECONDS = 2.0  # the inside views: the worker reads them, the painter draws them, at most this often
+FIRST_STEPS_SECONDS = 0.4  # an epoch this slow shows its steps meanwhile
 
 
 def check_limits(run, epochs: int | None = None) -> None:
@@ -68,8 +69,8 @@ def _work(run, epochs, until_stop, job):
     job.publish(history=run.history, steps=run.steps, until_stop=until_stop, limit_note="")
     if (two_d or train_attention.fits(run)) and not run.history:
         job.record(0, **_snapshot(run, two_d))  # the replay starts from the random net
-    trained, last_inside = 0, 0.0
-    while not job.stopping:
+    trained, last_inside = 0, time.monotonic()  # a short run shows its insides once, when it ends (after_run)
+    while True:  # a Stop between two segments is the next segment's to report ("Stopped by you")
         segment, note = _segment(trained, epochs or run.train_config.epochs)
         if segment <= 0:
             job.publish(limit_note=note)
@@ -89,7 +90,6 @@ def _work(run, epochs, until_stop, job):
         if note:
             job.publish(limit_note=note)
             break
-    job.publish(inside=train_inside.live_state(run))
     return run
 
 
@@ -97,12 +97,23 @@ class Painter:
     """Draws a live job's view; remembers what it last sent so the heavier plots go out a few times a second."""
 
     def __init__(self, run):
-        self.run = run
+        self.run, self.created = run, time.monotonic()
         self.plane_epoch, self.plane_sent = None, 0.0
         self.inside_sent = None
 
+    def final(self, view: dict) -> dict:
+        """Everything the last view changed (the curves always), once the job has ended, whatever the pace; the
+        inside views are after_run's."""
+        self.created, self.plane_sent, self.inside_sent = float("-inf"), float("-inf"), view.get("inside")
+        update = self(view)
+        update.setdefault("curves", train_results.training_curves(self.run, view.get("history", []),
+                                                                  view.get("steps", [])))
+        return update
+
     def __call__(self, view: dict) -> dict:
         run, history, steps = self.run, view.get("history", []), view.get("steps", [])
+        if not history and (not steps or time.monotonic() - self.created < FIRST_STEPS_SECONDS):
+            return {}  # the first epoch's curve point goes out the moment it is there; a slow epoch shows its steps
         latest = history[-1]["epoch"] if history else 0
         viewing = view.get("viewing")
         text = train_results.score_text(run, history, viewing, view.get("until_stop", False), steps)
@@ -120,7 +131,9 @@ class Painter:
                     update["plane"], self.plane_epoch, self.plane_sent = plane, recorded, now
         inside = view.get("inside")
         if inside is not None and inside is not self.inside_sent:
-            drawn = train_inside.draw_live(run, inside)
+            # the live picture inside (neuron maps, attention) only: a live grid of histograms kept a loaded
+            # browser busy for seconds per redraw; they are drawn once the run ends (after_run)
+            drawn = {k: v for k, v in train_inside.draw_live(run, inside).items() if k == "inside"}
             if viewing is not None:  # the replayed epoch's attention stays on the page
                 drawn.pop("inside", None)
             update.update(drawn)
@@ -133,7 +146,8 @@ def follow(request, job, run):
     from playground.outputs import new_run_dir
 
     yield {"status": f"{job.title}: starting…", "run": run}
-    job = yield from engine.follow(request, job, Painter(run))
+    painter = Painter(run)
+    job = yield from engine.follow(request, job, painter)
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
         return
     if job.state == "failed":
@@ -145,15 +159,9 @@ def follow(request, job, run):
     notes = " ".join(n for n in (job.deadline.message() if job.expired else "", view.get("limit_note", "")) if n)
     status = (f"{icon} {summary['message']} {job.title}: {train_results.headline(run)}, "
               f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s. {notes}").strip()
-    latest = run.history[-1]["epoch"] if run.history else 0
-    final = {"status": status, "curves": train_results.training_curves(run, list(run.history), list(run.steps)),
-             "replay": gr.update(maximum=max(1, latest), value=latest, visible=bool(run.history)),
-             **train_results.final_outputs(run), "downloads": files, "run": run}
-    plane = train_results.plane_at(run, job.snapshots)
-    if plane is not None:
-        final["plane"] = plane
-    if view.get("inside") is not None:
-        final.update(train_inside.draw_live(run, view["inside"]))
+    job.viewing = view["viewing"] = None  # the end of a run shows its end
+    final = {**painter.final(view), "status": status, **train_results.final_outputs(run), "downloads": files,
+             "run": run}
     yield final
 
 
@@ -183,4 +191,5 @@ def after_run(run, saved, example):
     """When a run ends: remember it, compare it, and show the view from inside for the chosen example."""
     saved = train_keep.remember(saved, run)
     return {"saved": saved, "saved_plot": train_keep.compare_figure(saved),
-            "inside": train_inside.look_inside(run, example)}
+            "inside": train_inside.look_inside(run, example),
+            "histograms": train_inside.histograms(run) if run is not None else gr.skip()}

@@ -277,20 +277,21 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
     # the API returns them in this order: status first, downloads last (the gr.State stays on the server)
     outputs = pick(views, "status", "curves", "plane", "metrics", "second", "mistakes", "replay", "histograms",
                    "inside", "downloads", "run")
-    after = pick(views, "saved", "saved_plot", "inside")
+    after = pick(views, "saved", "saved_plot", "inside", "histograms")
     # admission is the engine's (jobs.py slots shared by every tab that trains), so Gradio doesn't queue these itself
     for button, handler, extra, api in ((train_button, train, {"until_stop": until_stop}, "train"),
                                         (step_button, step, {"run": views["run"]}, "step"),
                                         (continue_button, proceed, {"run": views["run"], "more": more,
                                                                     "until_stop": until_stop}, "continue")):
+        # the status line says how it goes: no loading overlay and timer on every plot (costly in the browser)
         engine.listen(button.click, handler, inputs={**controls, **extra}, outputs=outputs, api_name=api,
-                      concurrency_limit=None).then(
+                      concurrency_limit=None, show_progress="minimal", show_progress_on=views["status"]).then(
             engine.named(after)(train_stream.after_run), [views["run"], keep["saved"], inside["example"]],
             list(after.values()), **private)
     engine.listen(stop_button.click, stop, api_name="stop", queue=False)
     engine.listen(views["replay"].input, replay, inputs={"epoch": views["replay"]},
                   outputs=pick(views, "status", "curves", "plane", "inside"), api_name="replay",
-                  trigger_mode="always_last")
+                  trigger_mode="always_last", show_progress="hidden")
 
     inside["look"].click(train_inside.look_inside, [views["run"], inside["example"]], inside["inside"],
                          api_name="look_inside")
