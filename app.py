@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_job()))
 import gradio as gr  # noqa: E402
 
 from playground import hub, limits  # noqa: E402
-from playground.ui import visitors  # noqa: E402
+from playground.ui import browser_id, visitors  # noqa: E402
 from playground.ui.guarded_blocks import GuardedBlocks  # noqa: E402
 
 # web visitors load only allow-listed models and folders under the models folder (see playground/hub.py),
@@ -40,6 +40,7 @@ TABS = [
     ("VAE", "playground.ui.vae_tab"),
     ("Text", "playground.ui.text_tab"),
     ("Speech", "playground.ui.speech_tab"),
+    ("My runs", "playground.ui.my_runs"),
     ("System", "playground.ui.system_tab"),
 ]
 
@@ -52,10 +53,11 @@ def build_demo() -> gr.Blocks:
     # GuardedBlocks: Gradio's own input checks and every refusal reach the visitor as one short sentence
     with GuardedBlocks(title="Deep Learning Playground") as demo:
         gr.Markdown(INTRO)
-        on_load = []
+        on_load = list(browser_id.build())  # above the tabs: this browser's id, for its runs (My runs)
         with gr.Tabs():
             for title, module in TABS:
-                with gr.Tab(title, id=title.lower(), elem_id=f"tab-{title.lower()}") as tab:
+                with gr.Tab(title, id=title.lower().replace(" ", "-"),
+                            elem_id=f"tab-{title.lower().replace(' ', '-')}") as tab:
                     for fn, inputs, outputs, *when in importlib.import_module(module).build() or []:
                         if when == ["select"]:
                             tab.select(fn, inputs, outputs, api_visibility="private")
