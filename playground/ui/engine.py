@@ -373,8 +373,9 @@ def named(outputs: dict):
                 for update in handler(*args, **kwargs):
                     if update == {}:  # nothing new to show: Gradio would take {} for too few outputs and fail
                         continue
-                    if isinstance(update, dict):  # copied: Gradio takes 'value' out of a gr.update once sent
-                        last = {k: dict(v) if isinstance(v, dict) else v for k, v in update.items()}
+                    if isinstance(update, dict):  # what the page shows now (an update may send only changes);
+                        # copied: Gradio takes 'value' out of a gr.update once sent
+                        last.update({k: dict(v) if isinstance(v, dict) else v for k, v in update.items()})
                     yield by_component(update)
                 # a job that ended in this handler goes to the run store now its files are named (run_store.py)
                 request = next((a for a in (*args, *kwargs.values()) if isinstance(a, gr.Request)), None)

@@ -54,7 +54,7 @@ def ended(request, job) -> None:
 
 
 def post(request, update: dict) -> str | None:
-    """Save the run that ended in this request, its tab's last update being `update`. Returns a status line
+    """Save the run that ended in this request, `update` being what its tab's outputs show at the end. Returns a status line
     only when it could not be saved (the line the visitor saw, and why it isn't kept); None otherwise."""
     with _lock:
         job = _ended.pop(request, None) if isinstance(request, gr.Request) else None
