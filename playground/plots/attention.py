@@ -47,7 +47,7 @@ def head_picker_map(layers: list, labels: list[str], *, title: str, explain: str
         fig.add_heatmap(z=overview, x=short, y=[n for _, _, n in names], colorscale=HEAT, zmin=0, zmax=1,
                         colorbar=dict(title="share", tickformat=".0%", len=0.9), row=1, col=1,
                         hovertemplate="%{y}: %{z:.0%} of its attention on %{x}<extra></extra>")
-        fig.update_yaxes(autorange="reversed", row=1, col=1)
+        fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=1)  # "layer 1 · head 1" in full
         row, fixed = dict(row=2, col=1), 1
     else:
         fig, row, fixed = go.Figure(), {}, 0
@@ -62,8 +62,9 @@ def head_picker_map(layers: list, labels: list[str], *, title: str, explain: str
                      title_standoff=30 if len(labels) > 12 else 8, automargin=True, **row)
     height = 260 + 18 * len(labels) + (120 + 16 * len(names) if overview is not None else 0)
     fig = style(fig, title=title, height=min(1100, max(420, height)))
-    fig.update_layout(updatemenus=[_picker([n for _, _, n in names], 1, fixed, y=1.02)],
-                      margin=dict(t=110, l=90))
+    # the picker sits above the first panel's title, not on it
+    fig.update_layout(updatemenus=[_picker([n for _, _, n in names], 1, fixed, y=1.07)],
+                      margin=dict(t=140, l=120))
     fig.update_annotations(font_size=12)
     return fig
 
