@@ -19,7 +19,7 @@ import gradio as gr
 
 from playground.data import registry
 from playground.data.uploads import register_upload
-from playground.errors import UserError
+from playground.ui.refusals import refuses
 from playground.ui import visitors
 
 
@@ -86,6 +86,7 @@ def forget(owner) -> None:
 # handlers
 
 
+@refuses
 def on_table(request: gr.Request, path):
     """A CSV arrived: preview, statistics, and target/feature pickers."""
     from playground.data.csv_table import column_kind, describe, infer_task
@@ -93,10 +94,7 @@ def on_table(request: gr.Request, path):
     if path is None:
         return [gr.update(value=None, visible=False), gr.update(value=None, visible=False),
                 gr.update(choices=[], value=None), gr.update(choices=[], value=[]), gr.update(value="auto"), ""]
-    try:
-        frame = open_table(visitors.session_of(request), path)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+    frame = open_table(visitors.session_of(request), path)
     stats = describe(frame)
     columns = [str(c) for c in frame.columns]
     target = columns[-1]
@@ -113,52 +111,43 @@ def on_table(request: gr.Request, path):
             gr.update(value="auto"), note]
 
 
+@refuses
 def on_target(request: gr.Request, path, target, features):
     """Changing the target takes it out of the features and says which task it implies."""
     from playground.data.csv_table import infer_task
 
     if path is None or not target:
         return gr.skip(), ""
-    try:
-        frame = open_table(visitors.session_of(request), path)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+    frame = open_table(visitors.session_of(request), path)
     if not isinstance(target, str) or target not in frame.columns:
         return gr.skip(), ""
     kept = [f for f in features if f != target] if isinstance(features, list) else gr.skip()
     return kept, f"The target **{target}** looks like **{infer_task(frame[target])}**."
 
 
+@refuses
 def use_table(request: gr.Request, path, target, features, task):
     """The table as a dataset: the one the visitor's page parsed when it is still that file, else read now
     (an API caller without a page is not kept a table)."""
     from playground.data.csv_table import table_dataset
 
-    try:
-        frame = kept_table(visitors.session_of(request), path)
-        splits, description = table_dataset(path, target, features, task or "auto", frame=frame)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+    frame = kept_table(visitors.session_of(request), path)
+    splits, description = table_dataset(path, target, features, task or "auto", frame=frame)
     return _file(request, splits, description)
 
 
+@refuses
 def use_images(request: gr.Request, path, size):
     from playground.data.image_folders import image_dataset
 
-    try:
-        splits, description = image_dataset(path, size)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+    splits, description = image_dataset(path, size)
     return _file(request, splits, description)
 
 
 def _file(request, splits, description):
     """Register, then point the dataset menu at the new dataset (its `.then` draws the preview)."""
     session = getattr(request, "session_hash", None)
-    try:
-        register_upload(splits, description, session=session)
-    except UserError as error:
-        raise gr.Error(str(error), print_exception=False)
+    register_upload(splits, description, session=session)
     with registry.session_scope(session or registry.LOCAL_SESSION):
         names = registry.dataset_names()
     return (gr.update(choices=names, value=splits.name), f"✅ Added **{splits.name}**: {description}",
