@@ -26,6 +26,7 @@ from playground.errors import UserError
 from playground.precision import PRECISION_CHOICES, PRECISION_HELP, Choice, resolve
 from playground.speech import ctc
 from playground.speech.audio import Clip, resample
+from playground.libraries import import_transformers
 
 DEFAULT_MODEL = "facebook/wav2vec2-base-960h"
 OFFLINE_HINT = "Any CTC speech model works, e.g. facebook/wav2vec2-base-960h (about 360 MB on first use)."
@@ -123,6 +124,7 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto", precisi
     choice = resolve(precision, target)
 
     def loader(name):
+        import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
         from transformers import AutoModelForCTC, AutoProcessor
 
         processor = AutoProcessor.from_pretrained(name, trust_remote_code=False)

@@ -22,6 +22,7 @@ from typing import Iterator
 from playground.config import param, validate
 from playground.errors import UserError
 from playground.text.tokens import IncrementalDecoder, prompt_tokens
+from playground.libraries import import_transformers
 
 MAX_NEW_TOKENS = 512
 
@@ -52,6 +53,7 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
                     stop: threading.Event | None = None) -> Iterator[dict]:
     """Yield `start`, then `token` per step (not for beam search), then `done`. See the module docstring."""
     import torch
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor, StoppingCriteriaList
 
     from playground.randomness import seeded
@@ -160,6 +162,7 @@ def _sample_with(generator, loaded, kwargs: dict):
     switched off. Beam sampling, and a model whose generation config asks for other warpers, run inside
     `randomness.drawing_from(generator)` instead: the same draws, for a Python hook on every torch call.
     """
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper
 
     from playground.randomness import drawing_from

@@ -17,6 +17,7 @@ from pathlib import Path
 from playground.device import pick_device
 from playground.hub import load_cached
 from playground.precision import Choice, resolve
+from playground.libraries import import_transformers
 
 SUGGESTED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium")
 OFFLINE_HINT = ("The tiny GPT you train yourself (below in the Text tab, or `python -m playground train-lm`) "
@@ -83,6 +84,7 @@ def load_model(model_id: str, device: str = "auto", precision: str = "auto") -> 
 
 
 def _load(model_id: str, device, choice: Choice) -> LoadedModel:
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     folder = Path(model_id).expanduser()

@@ -11,7 +11,11 @@ same numbers from one forward pass over finished sequences, for beam search
 from collections import deque
 
 import torch
-from transformers import LogitsProcessor
+
+from playground.libraries import import_transformers
+
+import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
+from transformers import LogitsProcessor  # noqa: E402
 
 
 class ProbabilityRecorder(LogitsProcessor):

@@ -21,6 +21,7 @@ from typing import Iterator
 from playground.config import param, to_dict, validate
 from playground.errors import UserError
 from playground.text.corpus import check_corpus
+from playground.libraries import import_transformers
 
 END_OF_TEXT = "<|endoftext|>"
 SAMPLE_TOKENS = 80
@@ -48,6 +49,7 @@ class TinyGPTConfig:
 def train_tokenizer(corpus: str, config: TinyGPTConfig):
     """A byte-level tokenizer learned on `corpus`, wrapped for transformers (any text encodes, nothing is lost)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import PreTrainedTokenizerFast
 
     tokenizer = Tokenizer(models.BPE())
@@ -73,6 +75,7 @@ def parameter_count(config: TinyGPTConfig) -> int:
 
 def build_model(tokenizer, config: TinyGPTConfig):
     """A freshly initialised GPT-2 of the configured size (no dropout: the runs are short)."""
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import GPT2Config, GPT2LMHeadModel
 
     if config.embedding_size % config.heads:

@@ -16,6 +16,7 @@ from torch import nn
 
 from playground.errors import UserError
 from playground.hub import load_cached
+from playground.libraries import import_transformers
 
 IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 OFFLINE_HINT = "Or leave the backbone empty to use the small CNN pretrained on the source task."
@@ -63,6 +64,7 @@ class HubBackbone:
                            self.interpolate)
 
     def make(self, pretrained: bool) -> nn.Module:
+        import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
         from transformers import AutoModel
 
         if pretrained:
@@ -73,6 +75,7 @@ class HubBackbone:
 
 
 def _load_model(model_id: str):
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import AutoModel
 
     model = AutoModel.from_pretrained(model_id, dtype=torch.float32)
@@ -84,6 +87,7 @@ def _load_model(model_id: str):
 
 def _normalisation(model_id: str) -> tuple[list, list]:
     """The model's own mean/std when it ships an image processor, ImageNet's otherwise."""
+    import_transformers()  # its first import isn't thread-safe (playground/libraries.py)
     from transformers import AutoImageProcessor
 
     try:
