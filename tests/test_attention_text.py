@@ -12,7 +12,8 @@ from tiny_gpt2 import build_tiny_gpt2
 
 @pytest.fixture(scope="module")
 def loaded(tmp_path_factory):
-    return load_model(str(build_tiny_gpt2(tmp_path_factory.mktemp("tiny_gpt2"))))
+    # float32: these tests recompute the attention exactly; `auto` is bfloat16 on a CPU with native bf16
+    return load_model(str(build_tiny_gpt2(tmp_path_factory.mktemp("tiny_gpt2"))), "cpu", "float32")
 
 
 def test_attention_is_causal_rows_sum_to_one_and_the_model_keeps_its_kernel(loaded):
