@@ -146,7 +146,7 @@ def test_stop_ends_the_experiment_early():
     ({"source": "shapes_b", "target": "shapes_b"}, "same task"),
     ({"target": "imagenet"}, "Target must be one of"),
     ({"lr": -1}, "Learning rate must be between"),
-    ({"epochs": "many"}, "Target epochs must be a int"),
+    ({"epochs": "many"}, "Target epochs must be a whole number"),
 ])
 def test_bad_values_are_refused_in_one_sentence(settings, message):
     with pytest.raises(UserError, match=message) as error:

@@ -161,7 +161,7 @@ def test_stop_ends_the_run_at_once():
     ("digits", {"latent_dim": 0}, "vae", "Latent size must be between 1 and 64"),
     ("digits", {"variant": "gan"}, "vae", "Variant must be one of"),
     ("digits", {"beta": -1}, "vae", "Beta must be between 0.0 and 20.0"),
-    ("digits", {"epochs": 2.5}, "vae", "Epochs must be a int"),
+    ("digits", {"epochs": 2.5}, "vae", "Epochs must be a whole number"),
     ("digits", {}, "diffusion", "Unknown preset 'diffusion'"),
 ])
 def test_bad_settings_are_refused_in_one_sentence(dataset, settings, preset, words):
