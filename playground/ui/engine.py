@@ -256,6 +256,18 @@ def current(request, kind: str) -> Job | None:
         return _jobs.get((visitors.session_of(request), kind))
 
 
+def replayed(request, kind: str, epoch: int, nothing_yet: str) -> tuple[Job, int, dict]:
+    """This visitor's job of `kind`, the epoch recorded nearest `epoch` and its snapshot (UserError `nothing_yet`
+    when there is none). While the job trains, its page stays at that epoch until the slider is back at its end."""
+    job = current(request, kind)
+    found = job.snapshots.at(int(epoch)) if job is not None else None
+    if found is None:
+        raise UserError(nothing_yet)
+    recorded, data = found
+    job.viewing = None if recorded >= max(job.snapshots.epochs()) else recorded
+    return job, recorded, data
+
+
 def stop(request, kind: str) -> None:
     """Stop this visitor's job of `kind`: it ends after the step in flight and keeps what it has."""
     job = current(request, kind)

@@ -98,12 +98,8 @@ def stop(request: gr.Request):
 def replay(request: gr.Request, epoch: int = 0):
     """The fixed-noise samples recorded at `epoch` and the curves up to it; while it trains, the page stays at that
     epoch until the slider is back at its end."""
-    job = engine.current(request, KIND)
-    found = job.snapshots.at(int(epoch or 0)) if job is not None else None
-    if found is None:
-        raise UserError("Train a GAN first: there is nothing to replay yet.")
-    recorded, data = found
-    job.viewing = None if recorded >= max(job.snapshots.epochs()) else recorded
+    job, recorded, data = engine.replayed(request, KIND, epoch or 0,
+                                          "Train a GAN first: there is nothing to replay yet.")
     view, run = job.view(), job.subject
     return {"status": f"{job.title}: the fixed-noise samples at epoch {recorded} of {run.config.epochs}.",
             "live": data["picture"], "curves": gan_live.curves_of(run, view.get("steps", []), view.get("quality", []),

@@ -69,12 +69,8 @@ def stop(request: gr.Request):
 def replay(request: gr.Request, epoch: int = 1):
     """The latent map and reconstructions recorded at `epoch`, and the curves up to it; while it trains, the page
     stays at that epoch until the slider is back at its end."""
-    job = engine.current(request, KIND)
-    found = job.snapshots.at(int(epoch or 1)) if job is not None else None
-    if found is None:
-        raise UserError("Train a model first: there is nothing to replay yet.")
-    recorded, record = found
-    job.viewing = None if recorded >= max(job.snapshots.epochs()) else recorded
+    job, recorded, record = engine.replayed(request, KIND, epoch or 1,
+                                            "Train a model first: there is nothing to replay yet.")
     view, run = job.view(), job.subject
     return {"status": f"{job.title}: the latent space at epoch {recorded} of {run.config.epochs}.",
             "latent": vae_live.latent_plot(run, record), "reconstructions": record["reconstructions"],
