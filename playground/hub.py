@@ -115,16 +115,18 @@ def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, of
                 return _cache[key]
         try:
             value = loader(model_id)
+            with _lock:
+                _cache[key] = value
+                while len(_cache) > max_cached_models():
+                    _cache.popitem(last=False)
+            return value
         except (OSError, ValueError, KeyError) as error:
             if isinstance(error, UserError):
                 raise
             raise unreachable(model_id, offline_hint) from error
-        with _lock:
-            _cache[key] = value
-            while len(_cache) > max_cached_models():
-                _cache.popitem(last=False)
-            _loading.pop(key, None)
-        return value
+        finally:  # loaded or failed, its lock goes: ids that never load must not pile up locks
+            with _lock:
+                _loading.pop(key, None)
 
 
 def cached_models() -> list[tuple[str, str]]:

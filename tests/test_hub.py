@@ -70,3 +70,13 @@ def test_a_model_id_that_is_not_text_gets_one_short_sentence(model_id, sentence)
     with pytest.raises(UserError, match=sentence) as caught:
         hub.load_cached("test", model_id, loads.append)
     assert len(str(caught.value)) < 200 and loads == []
+
+
+def test_failed_loads_leave_no_lock_behind():
+    def missing(name):
+        raise OSError("not there")
+
+    for number in range(5):
+        with pytest.raises(UserError):
+            hub.load_cached("failing", f"nobody/model-{number}", missing)
+    assert [key for key in hub._loading if key[0] == "failing"] == []
