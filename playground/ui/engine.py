@@ -50,6 +50,7 @@ after its handler's last update, here, for every tab: see run_store.py.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import inspect
 import logging
@@ -59,6 +60,7 @@ from typing import Any, Callable, Iterator
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
 from playground.ui import jobs, run_store, visitors
 
@@ -217,7 +219,7 @@ class Job:
                 self._set("failed")
             except Exception:  # noqa: BLE001: a bug fails this visitor's job, never the app
                 log.exception("live job %s failed", self.kind)
-                self.error = "Something went wrong inside this job; the host's log has the details."
+                self.error = i18n.t("engine.job.failed")
                 self._set("failed")
             finally:
                 self.deadline.cancel()
@@ -226,8 +228,10 @@ class Job:
                     self._changed.notify_all()
 
     def start(self, ticket) -> None:
-        """Run the work in its own thread; it holds `ticket` (an admitted jobs.Ticket) until it ends."""
-        self._thread = threading.Thread(target=self._run, args=(ticket,), name=f"job-{self.kind}", daemon=True)
+        """Run the work in its own thread; it holds `ticket` (an admitted jobs.Ticket) until it ends. The thread
+        runs in a copy of the caller's context, so it speaks the visitor's language (i18n.current())."""
+        self._thread = threading.Thread(target=contextvars.copy_context().run, args=(self._run, ticket),
+                                        name=f"job-{self.kind}", daemon=True)
         self._thread.start()
 
     def join(self, timeout: float | None = None) -> bool:
@@ -316,7 +320,7 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
         with _leave_unless_started(ticket, lambda: started):
             while not ticket.gate.wait_for_turn(ticket, jobs.WAIT_UPDATE_SECONDS):
                 if job.stopping:  # Stop pressed (or the visitor left) while waiting: give the place up
-                    job._set("stopped", "⏹️ Stopped before it started.")
+                    job._set("stopped", i18n.t("engine.status.stopped_before_start"))
                     job._finished.set()
                     yield {"status": job.note}
                     return job

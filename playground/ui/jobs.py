@@ -20,12 +20,18 @@ import threading
 from collections import deque
 from typing import Callable
 
+from playground import i18n
 from playground.errors import UserError
 from playground.ui.launch import concurrency
 
 QUEUE_DEFAULTS = {"train": 4, "generate": 8, "speech": 8}
-WORK = {"train": "training runs", "generate": "text generations", "speech": "transcriptions"}
+WORK = ("train", "generate", "speech")  # kinds with their own words (jobs.work.<kind>); others say "<kind> jobs"
 WAIT_UPDATE_SECONDS = 1.0
+
+
+def work_of(kind: str) -> str:
+    """What jobs of `kind` are called in a sentence, in the visitor's language."""
+    return i18n.t(f"jobs.work.{kind}") if kind in WORK else i18n.t("jobs.work.other", kind=kind)
 
 
 class Busy(UserError):
@@ -77,9 +83,8 @@ class Gate:
             elif len(self.waiting) < queue_size(self.kind):
                 self.waiting.append(ticket)
             else:
-                raise Busy(f"The app is busy: {self.running} {WORK.get(self.kind, self.kind + ' jobs')} are running "
-                           f"and {len(self.waiting)} are waiting, the most it takes at once. Please try again in a "
-                           f"minute.")
+                raise Busy(i18n.t("jobs.busy", running=self.running, work=work_of(self.kind),
+                                  waiting=len(self.waiting)))
         return ticket
 
     def wait_for_turn(self, ticket: Ticket, timeout: float) -> bool:
@@ -90,8 +95,7 @@ class Gate:
         with self._changed:
             ahead = next((i for i, t in enumerate(self.waiting) if t is ticket), 0)
             running = self.running
-        return (f"⏳ Waiting for a free slot: {running} {WORK.get(self.kind, self.kind + ' jobs')} running, {ahead} "
-                f"waiting ahead of yours.")
+        return i18n.t("jobs.waiting", running=running, work=work_of(self.kind), ahead=ahead)
 
     def leave(self, ticket: Ticket) -> None:
         with self._changed:
