@@ -6,15 +6,14 @@ PLAYGROUND_KEEP_FILES_HOURS and, oldest first, beyond PLAYGROUND_MAX_DISK_MB;
 a new folder tells its sweeper (when one runs) to check the budget.
 """
 
-import os
 import tempfile
 from pathlib import Path
 
-from playground import disk
+from playground import disk, places
 
 
 def output_root() -> Path:
-    root = Path(os.environ.get("PLAYGROUND_OUTPUT_DIR", Path(tempfile.gettempdir()) / "playground-outputs"))
+    root = places.output_dir()  # inside the data folder by default, so downloads outlive a restart
     root.mkdir(parents=True, exist_ok=True)
     return root.resolve()
 

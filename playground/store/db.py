@@ -29,6 +29,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from playground import places
+
 SCHEMA_VERSION = 1
 CONNECT_SECONDS = 5  # how long opening a database server may take before the store is called unreachable
 log = logging.getLogger(__name__)
@@ -54,7 +56,7 @@ runs = sa.Table(
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("PLAYGROUND_DATA_DIR", "playground-data"))
+    return places.data_dir()
 
 
 def database_url() -> str:
