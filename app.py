@@ -21,48 +21,47 @@ os.environ.setdefault("OMP_NUM_THREADS", str(threads_per_job()))
 import gradio as gr  # noqa: E402
 
 from playground import hub, limits  # noqa: E402
-from playground.ui import browser_id, visitors  # noqa: E402
-from playground.ui.guarded_blocks import GuardedBlocks  # noqa: E402
+from playground import i18n  # noqa: E402
+from playground.ui import browser_id, language, visitors  # noqa: E402
 
 # web visitors load only allow-listed models and folders under the models folder (see playground/hub.py),
 # and the host's limits bind them (see playground/limits.py); the CLI's owner has neither restriction
 hub.restrict_to_allow_list(os.environ.get("PLAYGROUND_ALLOW_ANY_MODEL") != "1")
 limits.enforce()
 
-# (tab title, module with a `build()` that lays the tab out inside the current gr.Tab;
+# (tab id, module with a `build()` that lays the tab out inside the current gr.Tab;
 #  `build()` may return (fn, inputs, outputs) hooks to run when a page opens, or (fn, inputs, outputs, "select")
 #  hooks to run each time the tab is opened, e.g. to offer datasets uploaded in another tab)
+#  the tab's title is the catalogue's `app.tab.<id>`)
 TABS = [
-    ("Train", "playground.ui.train_tab"),
-    ("Sweep", "playground.ui.sweep_tab"),
-    ("Transfer", "playground.ui.transfer_tab"),
-    ("GAN", "playground.ui.gan_tab"),
-    ("VAE", "playground.ui.vae_tab"),
-    ("Text", "playground.ui.text_tab"),
-    ("Speech", "playground.ui.speech_tab"),
-    ("My runs", "playground.ui.my_runs"),
-    ("System", "playground.ui.system_tab"),
+    ("train", "playground.ui.train_tab"),
+    ("sweep", "playground.ui.sweep_tab"),
+    ("transfer", "playground.ui.transfer_tab"),
+    ("gan", "playground.ui.gan_tab"),
+    ("vae", "playground.ui.vae_tab"),
+    ("text", "playground.ui.text_tab"),
+    ("speech", "playground.ui.speech_tab"),
+    ("my-runs", "playground.ui.my_runs"),
+    ("system", "playground.ui.system_tab"),
 ]
-
-INTRO = """# 🧠 Deep Learning Playground
-Pick a dataset and an architecture, tune it, press **Train** and watch it learn. Everything runs on
-the GPU when there is one and on the CPU when there is not; the bundled datasets need no network."""
 
 
 def build_demo() -> gr.Blocks:
-    # GuardedBlocks: Gradio's own input checks and every refusal reach the visitor as one short sentence
-    with GuardedBlocks(title="Deep Learning Playground") as demo:
-        gr.Markdown(INTRO)
+    # SpeakingBlocks: every refusal reaches the visitor as one short sentence (GuardedBlocks), in their language
+    with language.SpeakingBlocks(title=i18n.ui("app.title")) as demo:
+        with gr.Row(equal_height=False):
+            gr.Markdown(i18n.ui("app.intro"))
+            switch = language.build()  # next to the title: English / 中文, over the browser's choice
         on_load = list(browser_id.build())  # above the tabs: this browser's id, for its runs (My runs)
         with gr.Tabs():
-            for title, module in TABS:
-                with gr.Tab(title, id=title.lower().replace(" ", "-"),
-                            elem_id=f"tab-{title.lower().replace(' ', '-')}") as tab:
+            for tab_id, module in TABS:
+                with gr.Tab(i18n.ui(f"app.tab.{tab_id}"), id=tab_id, elem_id=f"tab-{tab_id}") as tab:
                     for fn, inputs, outputs, *when in importlib.import_module(module).build() or []:
                         if when == ["select"]:
                             tab.select(fn, inputs, outputs, api_visibility="private")
                         else:
                             on_load.append((fn, inputs, outputs))
+        language.on_page_load(demo, switch)  # first: the session's language, for the other page-load hooks
         for fn, inputs, outputs in on_load:
             demo.load(fn, inputs, outputs, api_visibility="private")
         demo.unload(visitors.leave)  # what each module keeps per visitor goes when their page closes
