@@ -11,6 +11,7 @@ import threading
 import time
 from pathlib import Path
 
+from playground import i18n
 from playground.errors import UserError
 from playground.limits import LIMITS, limit
 
@@ -20,18 +21,20 @@ def upload_limit_bytes() -> int:
 
 
 def check_upload(path, what: str) -> Path:
-    """`path` exists, is not empty and is within PLAYGROUND_MAX_UPLOAD_MB; `what` reads "audio file", "text file"."""
+    """`path` exists, is not empty and is within PLAYGROUND_MAX_UPLOAD_MB; `what` is the key of a noun
+    ("nouns.audio_file", "nouns.text_file") so the sentence reads in the visitor's language."""
+    what = i18n.t(what)
     if path is None or not str(path).strip():
-        raise UserError(f"Choose a {what} to upload first.")
+        raise UserError(i18n.t("errors.upload.choose_first", what=what))
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"The {what} '{path.name}' is not there any more: upload it again.")
+        raise UserError(i18n.t("errors.upload.gone", what=what, name=path.name))
     size, most = path.stat().st_size, upload_limit_bytes()
     if size == 0:
-        raise UserError(f"The {what} '{path.name}' is empty.")
+        raise UserError(i18n.t("errors.upload.empty_named", what=what, name=path.name))
     if size > most:
-        raise UserError(f"The {what} '{path.name}' is {size / 2**20:.1f} MB; this app takes uploads of at most "
-                        f"{most / 2**20:g} MB (the host can raise it with {LIMITS['upload_mb'].env}).")
+        raise UserError(i18n.t("errors.upload.too_big_named", what=what, name=path.name, mb=size / 2**20,
+                               most=most / 2**20, env=LIMITS['upload_mb'].env))
     return path
 
 
@@ -64,8 +67,7 @@ class Deadline:
             raise UserError(self.message())
 
     def message(self) -> str:
-        return (f"This job reached the app's time limit of {self.seconds:g} s per job (the host can raise it with "
-                f"{LIMITS['job_seconds'].env}).")
+        return i18n.t("errors.guards.time_limit", seconds=self.seconds, env=LIMITS['job_seconds'].env)
 
     def start(self) -> "Deadline":
         self.started = time.monotonic()

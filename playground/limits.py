@@ -10,6 +10,7 @@ import math
 import os
 from dataclasses import dataclass
 
+from playground import i18n
 from playground.errors import UserError
 
 _enforced = False
@@ -30,7 +31,7 @@ class Limit:
     name: str
     env: str
     default: float
-    what: str  # "epochs", "model parameters", ... as it reads in a sentence
+    what: str  # "epochs", "model parameters", ... as it reads in a sentence (in Chinese too: limits.what.<name>)
 
     def value(self) -> float:
         """The environment's number (fractions allowed: 1.5 seconds, 0.5 MB), else the default."""
@@ -45,8 +46,8 @@ class Limit:
 
     def check(self, amount: float) -> None:
         if _enforced and amount > self.value():
-            raise UserError(f"This app allows at most {_number(self.value())} {self.what} per job (you asked for "
-                            f"{_number(amount)}); the host can raise it with {self.env}.")
+            raise UserError(i18n.t("errors.limits.reached", most=_number(self.value()), asked=_number(amount),
+                                   what=i18n.t(f"limits.what.{self.name}"), env=self.env))
 
 
 def _number(amount: float) -> str:

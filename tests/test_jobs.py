@@ -100,12 +100,12 @@ def test_uploads_over_the_limit_or_empty_are_refused(tmp_path, monkeypatch):
     fine.write_text("hello")
     with pytest.raises(UserError, match="'big.txt' is 1.0 MB; this app takes uploads of at most 1 MB.*"
                                         "PLAYGROUND_MAX_UPLOAD_MB"):
-        check_upload(big, "text file")
+        check_upload(big, "nouns.text_file")
     with pytest.raises(UserError, match="is empty"):
-        check_upload(empty, "audio file")
+        check_upload(empty, "nouns.audio_file")
     with pytest.raises(UserError, match="upload it again"):
-        check_upload(tmp_path / "gone.wav", "audio file")
-    assert check_upload(fine, "text file") == fine
+        check_upload(tmp_path / "gone.wav", "nouns.audio_file")
+    assert check_upload(fine, "nouns.text_file") == fine
 
 
 def test_gpu_task_is_the_identity_without_the_spaces_package():

@@ -13,6 +13,7 @@ owner may load what their machine holds.
 
 import threading
 
+from playground import i18n
 from playground import limits
 from playground.errors import UserError
 
@@ -40,9 +41,9 @@ def check_dataset(size: int, what: str, *, at_least: bool = False) -> None:
     """Refuse an upload whose tensors would take `size` bytes (`what` says what they are) over the dataset limit."""
     most = limit_bytes("dataset_mb")
     if limits.enforced() and size > most:
-        raise UserError(f"{what} would take {'at least ' if at_least else ''}{megabytes(size)} in memory; this app "
-                        f"keeps at most {megabytes(most)} per dataset (the host can raise it with "
-                        f"{limits.LIMITS['dataset_mb'].env}).")
+        raise UserError(i18n.t("errors.budget.dataset", what=what, size=megabytes(size), most=megabytes(most),
+                               at_least=i18n.t("errors.budget.at_least") if at_least else "",
+                               env=limits.LIMITS['dataset_mb'].env))
 
 
 def held_bytes(session: str, *, besides: str | None = None) -> int:
@@ -61,6 +62,5 @@ def check_room(size: int, session: str, *, name: str | None = None) -> None:
         return
     held = held_bytes(session, besides=name)
     if held + size > most:
-        raise UserError(f"This dataset ({megabytes(size)}) and your other uploads ({megabytes(held)}) would pass "
-                        f"the {megabytes(most)} this app keeps per visitor (the host can raise it with "
-                        f"{limits.LIMITS['visitor_datasets_mb'].env}); reload the page to let your uploads go.")
+        raise UserError(i18n.t("errors.budget.visitor", size=megabytes(size), held=megabytes(held),
+                               most=megabytes(most), env=limits.LIMITS['visitor_datasets_mb'].env))

@@ -13,6 +13,7 @@ import csv
 
 import numpy as np
 
+from playground import i18n
 from playground import limits
 from playground.data import budget
 from playground.data.registry import current_session, split_three, to_splits
@@ -57,7 +58,7 @@ def read_table(path):
     over are the first limit + 1 rows parsed to be sure, never the whole file."""
     import pandas as pd
 
-    path = check_upload(path, (".csv", ".tsv", ".txt"), "CSV file")
+    path = check_upload(path, (".csv", ".tsv", ".txt"), "nouns.csv_file")
     most = int(limits.limit("dataset_rows")) if limits.enforced() else None
     lines = count_lines(path)
     bounded = most is not None and lines - 1 > most
@@ -165,7 +166,7 @@ def _encode(frame, features: list[str], train_rows: np.ndarray):
     planned = _columns(frame, features, train_rows)
     width = sum(1 if categories is None else len(categories) for _, _, categories in planned)
     size = len(frame) * width * budget.FLOAT32
-    budget.check_dataset(size, f"{len(frame):,} rows of {width:,} inputs")
+    budget.check_dataset(size, i18n.t("errors.budget.rows_of_inputs", rows=len(frame), width=width))
     budget.check_room(size, current_session())
     matrix, names = np.empty((len(frame), width), dtype=np.float32), []
     for name, values, categories in planned:

@@ -14,6 +14,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from playground import i18n
 from playground import limits
 from playground.data import budget
 from playground.data.registry import current_session, split_three, to_splits
@@ -109,7 +110,7 @@ def check_classes(classes: dict) -> list[str]:
 def check_memory(count: int, channels: int, size: int, *, at_least: bool = False) -> None:
     """The tensors of `count` images against the dataset limit and what this visitor already holds."""
     tensor_bytes = count * channels * size * size * budget.FLOAT32
-    budget.check_dataset(tensor_bytes, f"{count:,} images of {size}x{size}", at_least=at_least)
+    budget.check_dataset(tensor_bytes, i18n.t("errors.budget.images_of", count=count, size=size), at_least=at_least)
     budget.check_room(tensor_bytes, current_session())
 
 

@@ -15,6 +15,7 @@ import hashlib
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from playground import i18n
 from playground.errors import UserError, shorten
 
 MAX_ZIP_ENTRIES = 20_000
@@ -31,19 +32,21 @@ def _megabytes(size: int) -> str:
 
 
 def check_upload(path, suffixes: tuple[str, ...], what: str) -> Path:
-    """The file exists, has one of `suffixes` and is within the size limit."""
+    """The file exists, has one of `suffixes` and is within the size limit; `what` is a noun's key ("nouns.zip_file")."""
+    what = i18n.t(what)
     if path is None or str(path).strip() == "":
-        raise UserError(f"Choose a {what} to upload first.")
+        raise UserError(i18n.t("errors.upload.choose_first", what=what))
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"Can't find the file '{path.name}': upload it again.")
+        raise UserError(i18n.t("errors.upload.not_found", name=path.name))
     if path.suffix.lower() not in suffixes:
-        raise UserError(f"'{path.name}' is not a {what} (expected {' or '.join(suffixes)}).")
+        raise UserError(i18n.t("errors.upload.wrong_kind", name=path.name, what=what,
+                               suffixes=i18n.t("errors.upload.or").join(suffixes)))
     size, limit = path.stat().st_size, max_upload_bytes()
     if size > limit:
-        raise UserError(f"'{path.name}' is {_megabytes(size)}; uploads may be at most {_megabytes(limit)}.")
+        raise UserError(i18n.t("errors.upload.too_big", name=path.name, size=_megabytes(size), limit=_megabytes(limit)))
     if size == 0:
-        raise UserError(f"'{path.name}' is empty.")
+        raise UserError(i18n.t("errors.upload.empty", name=path.name))
     return path
 
 
@@ -52,7 +55,7 @@ def safe_entry_name(name: str) -> PurePosixPath:
     unified = name.replace("\\", "/")
     path = PurePosixPath(unified)
     if unified.startswith("/") or (len(unified) > 1 and unified[1] == ":") or ".." in path.parts:
-        raise UserError(f"The zip entry '{shorten(name, 80)}' points outside the zip's folder, so the zip is refused.")
+        raise UserError(i18n.t("errors.zip.outside", name=shorten(name, 80)))
     return path
 
 
@@ -65,12 +68,12 @@ class ZipUpload:
     """
 
     def __init__(self, path):
-        path = check_upload(path, (".zip",), "zip file")
+        path = check_upload(path, (".zip",), "nouns.zip_file")
         self.limit, self.total_limit, self.total = max_upload_bytes(), 4 * max_upload_bytes(), 0
         try:
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError, ValueError):
-            raise UserError(f"'{path.name}' is not a valid zip file.") from None
+            raise UserError(i18n.t("errors.zip.invalid", name=path.name)) from None
         try:
             self.entries = self._list()
         except UserError:
@@ -80,21 +83,20 @@ class ZipUpload:
     def _list(self) -> list[tuple[PurePosixPath, zipfile.ZipInfo]]:
         infos = self.archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
-            raise UserError(f"The zip holds {len(infos):,} entries; at most {MAX_ZIP_ENTRIES:,} are accepted.")
+            raise UserError(i18n.t("errors.zip.too_many_entries", count=len(infos), most=MAX_ZIP_ENTRIES))
         entries, declared = [], 0
         for info in infos:
             entry = safe_entry_name(info.filename)
             if (info.external_attr >> 16) & 0o170000 == 0o120000:
-                raise UserError(f"The zip entry '{shorten(info.filename, 80)}' is a symbolic link; links are refused.")
+                raise UserError(i18n.t("errors.zip.symlink", name=shorten(info.filename, 80)))
             if info.is_dir() or any(part.startswith((".", "__MACOSX")) for part in entry.parts):
                 continue
             if info.file_size > self.limit:
-                raise UserError(f"'{shorten(info.filename, 80)}' in the zip unpacks to {_megabytes(info.file_size)}; "
-                                f"each file may be at most {_megabytes(self.limit)}.")
+                raise UserError(i18n.t("errors.zip.entry_too_big", name=shorten(info.filename, 80),
+                                       size=_megabytes(info.file_size), limit=_megabytes(self.limit)))
             declared += info.file_size
             if declared > self.total_limit:
-                raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most "
-                                "accepted.")
+                raise UserError(i18n.t("errors.zip.total_too_big", limit=_megabytes(self.total_limit)))
             entries.append((entry, info))
         return entries
 
@@ -104,12 +106,13 @@ class ZipUpload:
             with self.archive.open(info) as handle:
                 data = handle.read(self.limit + 1)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as error:
-            raise UserError(f"Can't read '{shorten(info.filename, 80)}' in the zip ({str(error)[:80]}).") from None
+            raise UserError(i18n.t("errors.zip.unreadable", name=shorten(info.filename, 80),
+                                   reason=str(error)[:80])) from None
         if len(data) > self.limit:  # the header understated the size
-            raise UserError(f"'{shorten(info.filename, 80)}' in the zip unpacks to more than {_megabytes(self.limit)}.")
+            raise UserError(i18n.t("errors.zip.entry_over", name=shorten(info.filename, 80), limit=_megabytes(self.limit)))
         self.total += len(data)
         if self.total > self.total_limit:
-            raise UserError(f"The zip unpacks to more than {_megabytes(self.total_limit)}; that is the most accepted.")
+            raise UserError(i18n.t("errors.zip.total_too_big", limit=_megabytes(self.total_limit)))
         return data
 
     def close(self) -> None:

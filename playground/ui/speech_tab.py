@@ -61,7 +61,7 @@ def uploaded_path(audio):
     """The uploaded file's path, checked against the upload limit (a `(rate, samples)` pair passes as it is)."""
     if isinstance(audio, dict) and "path" in audio:
         audio = audio["path"]
-    return str(check_upload(audio, "audio file")) if isinstance(audio, (str, Path)) else audio
+    return str(check_upload(audio, "nouns.audio_file")) if isinstance(audio, (str, Path)) else audio
 
 
 @jobs.limited("speech", status_only)

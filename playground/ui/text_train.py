@@ -51,7 +51,7 @@ def corpus_for(source: str, pasted: str, uploaded) -> str:
     if source == SOURCES[2]:
         if not uploaded:
             raise UserError("Choose a text file to upload, or pick another training text.")
-        return read_corpus_file(check_upload(uploaded, "text file"))
+        return read_corpus_file(check_upload(uploaded, "nouns.text_file"))
     return stdlib_corpus()
 
 
