@@ -67,18 +67,17 @@ def read_table(path):
                             nrows=most + 1 if bounded else None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError, OSError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UserError(f"Can't read '{path.name}' as a CSV table ({reason[:120]}).") from None
+        raise UserError(i18n.t("errors.csv.unreadable", name=path.name, reason=reason[:120])) from None
     if bounded and len(frame) > most:
         limits.check("dataset_rows", lines - 1)
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.shape[1] < 2:
-        raise UserError(f"'{path.name}' has {frame.shape[1]} column; a dataset needs a target and at least one "
-                        "feature (is the separator a comma, semicolon or tab?).")
+        raise UserError(i18n.t("errors.csv.one_column", name=path.name, count=frame.shape[1]))
     if frame.columns.duplicated().any():
-        raise UserError(f"'{path.name}' has two columns named "
-                        f"'{short(frame.columns[frame.columns.duplicated()][0])}'.")
+        raise UserError(i18n.t("errors.csv.duplicate_column", name=path.name,
+                               column=short(frame.columns[frame.columns.duplicated()][0])))
     if len(frame) < MIN_ROWS:
-        raise UserError(f"'{path.name}' has {len(frame)} rows; at least {MIN_ROWS} are needed to train and test.")
+        raise UserError(i18n.t("errors.csv.too_few_rows", name=path.name, rows=len(frame), least=MIN_ROWS))
     limits.check("dataset_rows", len(frame))
     return frame
 
@@ -90,7 +89,7 @@ def short(text) -> str:
 
 def column_list(columns) -> str:
     names = [short(c) for c in list(columns)[:12]]
-    return ", ".join(names) + (f" and {len(columns) - 12} more" if len(columns) > 12 else "")
+    return ", ".join(names) + (i18n.t("errors.csv.and_more", count=len(columns) - 12) if len(columns) > 12 else "")
 
 
 def column_kind(series) -> str:
@@ -148,12 +147,11 @@ def _columns(frame, features: list[str], train_rows: np.ndarray) -> list[tuple[s
         series = frame[name]
         kind = column_kind(series)
         if kind == "text":
-            raise UserError(f"Column '{short(name)}' has {series.nunique():,} different text values: it looks like "
-                            "free text or an ID, which a network can't use as a number; leave it out of the features.")
+            raise UserError(i18n.t("errors.csv.free_text", name=short(name), count=series.nunique()))
         if kind == "numeric":
             values = pd.to_numeric(series, errors="coerce").astype(float).to_numpy()
             if np.isnan(values[train_rows]).all():
-                raise UserError(f"Column '{short(name)}' has no values in the training rows; leave it out.")
+                raise UserError(i18n.t("errors.csv.no_training_values", name=short(name)))
             planned.append((name, values, None))
         else:
             labels = series.astype(str).where(series.notna(), "missing").to_numpy()
@@ -185,20 +183,19 @@ def _encode(frame, features: list[str], train_rows: np.ndarray):
 def _check_choices(frame, target, features, task) -> list[str]:
     """The target, features and task a caller sent, checked against the table; returns the features."""
     if not isinstance(target, str) or target not in frame.columns:
-        raise UserError(f"There is no column '{short(target)}' to predict; the columns are "
-                        f"{column_list(frame.columns)}.")
+        raise UserError(i18n.t("errors.csv.no_target", target=short(target), columns=column_list(frame.columns)))
     if features is None or (isinstance(features, (list, tuple)) and not features):
         features = [c for c in frame.columns if c != target]
     if not isinstance(features, (list, tuple)) or not all(isinstance(f, str) for f in features):
-        raise UserError("The feature columns must be a list of column names.")
+        raise UserError(i18n.t("errors.csv.features_not_list"))
     unknown = [f for f in features if f not in frame.columns]
     if unknown:
-        raise UserError(f"There is no column {', '.join(repr(short(f)) for f in unknown[:5])}; the columns are "
-                        f"{column_list(frame.columns)}.")
+        raise UserError(i18n.t("errors.csv.no_such_columns", names=', '.join(repr(short(f)) for f in unknown[:5]),
+                               columns=column_list(frame.columns)))
     if target in features:
-        raise UserError(f"'{short(target)}' is the target, so it can't also be a feature.")
+        raise UserError(i18n.t("errors.csv.target_is_feature", target=short(target)))
     if task not in TASK_CHOICES:
-        raise UserError(f"Task must be one of {', '.join(TASK_CHOICES)}; got '{short(task)}'.")
+        raise UserError(i18n.t("errors.csv.bad_task", choices=', '.join(TASK_CHOICES), task=short(task)))
     return list(features)
 
 
@@ -212,25 +209,24 @@ def table_dataset(path, target: str, features: list[str] | None = None, task: st
     dropped = int(frame[target].isna().sum())
     frame = frame[frame[target].notna()].reset_index(drop=True)
     if len(frame) < MIN_ROWS:
-        raise UserError(f"Only {len(frame)} rows have a value for '{short(target)}'; at least {MIN_ROWS} are needed.")
+        raise UserError(i18n.t("errors.csv.few_target_rows", rows=len(frame), target=short(target), least=MIN_ROWS))
     task = infer_task(frame[target]) if task == "auto" else task
     if task == "regression":
         if column_kind(frame[target]) != "numeric":
-            raise UserError(f"'{short(target)}' holds text, so it can't be a regression target: choose classification.")
+            raise UserError(i18n.t("errors.csv.text_regression", target=short(target)))
         y, classes = pd.to_numeric(frame[target]).astype(float).to_numpy(), [target]
         parts = split_three(np.arange(len(frame)), y, stratify=False)
     else:
         labels = frame[target].astype(str)
         counts = labels.value_counts()
         if len(counts) < 2:
-            raise UserError(f"'{short(target)}' has a single value, '{short(counts.index[0])}': there is nothing to "
-                            "classify.")
+            raise UserError(i18n.t("errors.csv.single_value", target=short(target), value=short(counts.index[0])))
         if len(counts) > MAX_CLASSES:
-            raise UserError(f"'{short(target)}' has {len(counts)} different values, too many classes (at most "
-                            f"{MAX_CLASSES}); if it is a measurement, choose regression.")
+            raise UserError(i18n.t("errors.csv.too_many_classes", target=short(target), count=len(counts),
+                                   most=MAX_CLASSES))
         if counts.min() < MIN_PER_CLASS:
-            raise UserError(f"Class '{short(counts.idxmin())}' of '{short(target)}' has only {counts.min()} rows; "
-                            f"every class needs at least {MIN_PER_CLASS}.")
+            raise UserError(i18n.t("errors.csv.small_class", label=short(counts.idxmin()), target=short(target),
+                                   rows=counts.min(), least=MIN_PER_CLASS))
         classes = sorted(counts.index, key=_natural)
         y = labels.map({c: i for i, c in enumerate(classes)}).to_numpy()
         parts = split_three(np.arange(len(frame)), y)

@@ -35,9 +35,9 @@ def checked_size(size) -> int:
     try:
         number = float(size)
     except (TypeError, ValueError):
-        raise UserError(f"Image size must be a number of pixels between {SIZES[0]} and {SIZES[1]}.") from None
+        raise UserError(i18n.t("errors.images.size_not_number", low=SIZES[0], high=SIZES[1])) from None
     if not math.isfinite(number) or not SIZES[0] <= number <= SIZES[1]:
-        raise UserError(f"Image size must be between {SIZES[0]} and {SIZES[1]} pixels; got {str(size)[:20]}.")
+        raise UserError(i18n.t("errors.images.size_range", low=SIZES[0], high=SIZES[1], size=str(size)[:20]))
     return int(number)
 
 
@@ -50,11 +50,13 @@ def open_image(name: str, data: bytes):
         image = Image.open(io.BytesIO(data))
         image_format = image.format
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise UserError(f"'{name}' is not a PNG or JPEG image that can be opened.") from None
+        raise UserError(i18n.t("errors.images.not_image", name=name)) from None
     if image_format not in IMAGE_FORMATS:
-        raise UserError(f"'{name}' is a {image_format or 'file of unknown type'}, not a PNG or JPEG image.")
+        raise UserError(i18n.t("errors.images.wrong_format", name=name,
+                               format=image_format or i18n.t("errors.images.unknown_type")))
     if image.width * image.height > MAX_PIXELS:
-        raise UserError(f"'{name}' is {image.width}x{image.height} pixels; at most {MAX_PIXELS:,} are accepted.")
+        raise UserError(i18n.t("errors.images.too_many_pixels", name=name, width=image.width, height=image.height,
+                               most=MAX_PIXELS))
     return image
 
 
@@ -74,7 +76,7 @@ def decode(name: str, image, mode: str, size: int) -> np.ndarray:
             image = image.convert(mode)
         image = image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0)
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise UserError(f"'{name}' is not a PNG or JPEG image that can be opened.") from None
+        raise UserError(i18n.t("errors.images.not_image", name=name)) from None
     return np.asarray(image, dtype=np.uint8)
 
 
@@ -86,8 +88,7 @@ def class_folders(entries) -> dict[str, list[tuple[str, object]]]:
     classes: dict[str, list] = defaultdict(list)
     for parts, entry in paths:
         if len(parts) != 2:
-            raise UserError(f"'{shorten('/'.join(parts), NAME_CHARS)}' is not inside a class folder: the zip must "
-                            "hold one folder per class, each with its images (cats/1.png, dogs/7.jpg, ...).")
+            raise UserError(i18n.t("errors.images.not_in_class_folder", name=shorten('/'.join(parts), NAME_CHARS)))
         classes[parts[0]].append(("/".join(parts), entry))
     return dict(classes)
 
@@ -95,15 +96,15 @@ def class_folders(entries) -> dict[str, list[tuple[str, object]]]:
 def check_classes(classes: dict) -> list[str]:
     """The class names in order, once the folders make a dataset: 2 to MAX_CLASSES, MIN_PER_CLASS each."""
     if len(classes) < 2:
-        raise UserError(f"The zip has {len(classes)} class folder(s); it needs at least two, one per class.")
+        raise UserError(i18n.t("errors.images.one_class", count=len(classes)))
     if len(classes) > MAX_CLASSES:
-        raise UserError(f"The zip has {len(classes)} class folders; at most {MAX_CLASSES} are accepted.")
+        raise UserError(i18n.t("errors.images.too_many_classes", count=len(classes), most=MAX_CLASSES))
     limits.check("dataset_rows", sum(len(images) for images in classes.values()))  # one image, one row
     names = sorted(classes)
     for name in names:
         if len(classes[name]) < MIN_PER_CLASS:
-            raise UserError(f"Class '{name}' has {len(classes[name])} images; every class needs at least "
-                            f"{MIN_PER_CLASS}.")
+            raise UserError(i18n.t("errors.images.small_class", label=name, count=len(classes[name]),
+                                   least=MIN_PER_CLASS))
     return names
 
 

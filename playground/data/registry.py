@@ -22,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 
+from playground import i18n
 from playground.errors import UserError, shown
 
 KINDS = ("tabular", "image", "sequence")
@@ -131,7 +132,7 @@ def add_session_dataset(splits: Splits, description: str, *, suggested: dict | N
                         session: str | None = None) -> Dataset:
     """File ready-made `splits` under `splits.name` for one visitor; an upload with the same name replaces it."""
     if splits.name in DATASETS:
-        raise UserError(f"'{splits.name}' is the name of a bundled dataset: rename your file.")
+        raise UserError(i18n.t("errors.datasets.bundled_name", name=splits.name))
     dataset = Dataset(splits.name, splits.kind, description, loader=lambda: None, suggested=suggested or {},
                       task=splits.task)
     with _session_lock:
@@ -151,7 +152,7 @@ def forget_session(session: str) -> None:
 
 def _own(name: str) -> tuple[Dataset, Splits] | None:
     if not isinstance(name, str):  # a list or a number from a raw API call: no dataset has that name
-        raise UserError(f"A dataset name is text, like 'moons'; got {shown(name)}.")
+        raise UserError(i18n.t("errors.datasets.name_not_text", value=shown(name)))
     with _session_lock:
         return _session_sets.get(current_session(), {}).get(name)
 
@@ -172,7 +173,7 @@ def get_dataset(name: str) -> Dataset:
     if own is not None:
         return own[0]
     if name not in DATASETS:
-        raise UserError(f"Unknown dataset {shown(name)}: choose one of {', '.join(dataset_names())}.")
+        raise UserError(i18n.t("errors.datasets.unknown", name=shown(name), choices=', '.join(dataset_names())))
     return DATASETS[name]
 
 
@@ -180,12 +181,12 @@ def load_dataset(name: str, **options) -> Splits:
     own = _own(name)
     if own is not None:
         if any(v is not None for v in options.values()):
-            raise UserError(f"Dataset {shown(name)} has no option {', '.join(sorted(options))}.")
+            raise UserError(i18n.t("errors.datasets.no_option", name=shown(name), options=', '.join(sorted(options))))
         return own[1]
     dataset = get_dataset(name)
     unknown = set(options) - set(dataset.options)
     if unknown:
-        raise UserError(f"Dataset {shown(name)} has no option {', '.join(sorted(unknown))}.")
+        raise UserError(i18n.t("errors.datasets.no_option", name=shown(name), options=', '.join(sorted(unknown))))
     merged = {**dataset.options, **{k: _check_option(name, k, dataset.options[k], v)
                                     for k, v in options.items() if v is not None}}
     return _load(name, tuple(sorted(merged.items())))
@@ -197,9 +198,10 @@ def _check_option(dataset: str, key: str, default, value):
         try:
             value = type(default)(float(value))
         except (TypeError, ValueError, OverflowError):  # OverflowError: infinity as a whole number
-            raise UserError(f"The {key} of '{dataset}' must be a number, got {shown(value)}.") from None
+            raise UserError(i18n.t("errors.datasets.option_not_number", key=key, dataset=dataset,
+                                   value=shown(value))) from None
         if not 0 <= value <= 1000:  # also refuses NaN
-            raise UserError(f"The {key} of '{dataset}' must be between 0 and 1000, got {shown(value)}.")
+            raise UserError(i18n.t("errors.datasets.option_range", key=key, dataset=dataset, value=shown(value)))
     return value
 
 

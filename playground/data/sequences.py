@@ -5,6 +5,7 @@ A sequence is (time steps, features per step).
 
 import numpy as np
 
+from playground import i18n
 from playground.data.registry import register, split_three
 from playground.errors import UserError
 
@@ -45,7 +46,7 @@ def waves(target="shape", noise=0.25):
     if target not in ("shape", "frequency"):
         from playground.errors import UserError
 
-        raise UserError(f"Waves target must be 'shape' or 'frequency', got '{target}'.")
+        raise UserError(i18n.t("errors.datasets.waves_target", target=target))
     x, y = draw_waves(1200, 50, target, float(noise))
     return {**split_three(x, y), "classes": WAVE_SHAPES if target == "shape" else FREQUENCY_BANDS}
 
@@ -59,7 +60,7 @@ TOKEN_VALUES = 10  # tokens are the digits 0-9, one-hot over 10 features
 def _steps(steps) -> int:
     steps = int(steps)
     if not 4 <= steps <= 64:
-        raise UserError(f"Steps must be between 4 and 64, got {steps}.")
+        raise UserError(i18n.t("errors.datasets.steps_range", steps=steps))
     return steps
 
 

@@ -17,6 +17,7 @@ import json
 import threading
 from pathlib import Path
 
+from playground import i18n
 from playground import config as cfg
 from playground import randomness
 from playground.data import load_dataset
@@ -117,7 +118,7 @@ def _task_settings(splits, settings: dict | None) -> dict:
     settings = {k: v for k, v in (settings or {}).items() if v is not None}
     if splits.task != "regression":
         if settings:
-            raise UserError(f"'{splits.name}' is a classification dataset: the regression loss does not apply.")
+            raise UserError(i18n.t("errors.training.regression_on_classes", name=splits.name))
         return {}
     return cfg.to_dict(cfg.build(RegressionConfig, settings))
 
