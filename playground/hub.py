@@ -18,6 +18,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Callable
 
+from playground import i18n
 from playground.errors import UserError, shorten, shown
 
 _cache: "OrderedDict[tuple, object]" = OrderedDict()
@@ -37,16 +38,11 @@ def max_cached_models() -> int:
 
 
 def unreachable(model_id: str, offline_hint: str = "") -> UserError:
-    """The one sentence for a model we could not load."""
+    """The one sentence for a model we could not load; `offline_hint` is the catalogue key of a hint to add."""
     if Path(model_id).expanduser().is_dir():
-        return UserError(f"The folder {shown(model_id)} is not a model this tab can load (no usable config and "
-                         f"weights in it).")
-    hint = f" {offline_hint}" if offline_hint else ""
-    return UserError(
-        f"Could not load the model {shown(model_id)}: it is not a local folder and the Hugging Face Hub could not be "
-        f"reached or has no such model. Connect to the internet, set HF_HOME to a cache that already holds it, "
-        f"or give the path of a local model folder.{hint}"
-    )
+        return UserError(i18n.t("errors.hub.folder_not_model", model=shown(model_id)))
+    hint = f" {i18n.t(offline_hint)}" if offline_hint else ""
+    return UserError(i18n.t("errors.hub.unreachable", model=shown(model_id), hint=hint))
 
 
 def restrict_to_allow_list(restricted: bool = True) -> None:
@@ -67,13 +63,12 @@ def models_dir() -> Path:
 def checked_id(model_id) -> str:
     """`model_id` stripped, or a UserError when it is not text that could name a model or a folder."""
     if model_id is None or isinstance(model_id, str) and not model_id.strip():
-        raise UserError("Give a model id (like 'gpt2') or the path of a local model folder.")
+        raise UserError(i18n.t("errors.hub.no_id"))
     if not isinstance(model_id, str):
-        raise UserError(f"A model id is text, like 'gpt2' or the path of a local model folder; got {shown(model_id)}.")
+        raise UserError(i18n.t("errors.hub.id_not_text", value=shown(model_id)))
     model_id = model_id.strip()
     if len(model_id) > MAX_ID_CHARS or any(ord(char) < 32 for char in model_id):
-        raise UserError(f"{shown(model_id)} is not a model id or a folder path: it is over {MAX_ID_CHARS} characters "
-                        f"long or holds control characters.")
+        raise UserError(i18n.t("errors.hub.id_too_long", value=shown(model_id), most=MAX_ID_CHARS))
     return model_id
 
 
@@ -90,9 +85,8 @@ def check_allowed(model_id: str) -> None:
         if folder.is_relative_to(root):
             return
     # the host's remedy comes before the list, which can be long: a refusal shows at most MESSAGE_CHARS
-    raise UserError(f"The model {shown(model_id)} is not on this app's allow-list (the host can allow more with "
-                    f"PLAYGROUND_ALLOWED_MODELS) nor in its models folder; choose a model trained here or one of "
-                    f"{shorten(', '.join(allowed_models()), 90)}.")
+    raise UserError(i18n.t("errors.hub.not_allowed", model=shown(model_id),
+                           allowed=shorten(', '.join(allowed_models()), 90)))
 
 
 def load_cached(kind: str, model_id: str, loader: Callable[[str], object], *, offline_hint: str = ""):

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from playground import i18n
 from playground.data import get_dataset, load_dataset
 from playground.errors import UserError
 
@@ -73,8 +74,8 @@ def load_images(name: str) -> ImageData:
 
     dataset = get_dataset(name)
     if dataset.kind != "image":
-        raise UserError(f"Generative models here need an image dataset, and '{name}' is {dataset.kind} data: "
-                        f"choose one of {', '.join(image_dataset_names())}.")
+        raise UserError(i18n.t("errors.generative.need_images", name=name, kind=dataset.kind,
+                               choices=', '.join(image_dataset_names())))
     return _bundled_images(name) if name in DATASETS else _resized(name)
 
 

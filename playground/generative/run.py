@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from playground import i18n
 from playground import config as cfg
 from playground import randomness
 from playground.device import pick_device
@@ -28,7 +29,7 @@ from playground.training.events import DoneEvent
 
 def _settings(presets: dict, preset: str, settings: dict | None, config_class):
     if preset not in presets:
-        raise UserError(f"Unknown preset '{preset}': choose one of {', '.join(presets)}.")
+        raise UserError(i18n.t("errors.generative.unknown_preset", preset=preset, choices=', '.join(presets)))
     return cfg.build(config_class, {**presets[preset], **{k: v for k, v in (settings or {}).items()
                                                            if v is not None}})
 
@@ -121,10 +122,9 @@ class GanRun(_Base):
         if label is None:
             return None
         if not self.config.conditional:
-            raise UserError("This generator was trained without labels: tick 'conditional' and train again to "
-                            "pick a class.")
+            raise UserError(i18n.t("errors.generative.unconditional"))
         if not 0 <= int(label) < self.data.num_classes:
-            raise UserError(f"Class must be between 0 and {self.data.num_classes - 1}; got {label}.")
+            raise UserError(i18n.t("errors.generative.class_range", high=self.data.num_classes - 1, label=label))
         return torch.full((count,), int(label), dtype=torch.long)
 
     def sample_images(self, seed: int = 0, count: int = 80, label: int | None = None) -> torch.Tensor:
@@ -148,7 +148,7 @@ class GanRun(_Base):
         from playground.generative.gan_train import decode_noise
 
         if not 2 <= steps <= 32:
-            raise UserError(f"Interpolation steps must be between 2 and 32; got {steps}.")
+            raise UserError(i18n.t("errors.generative.steps_range", steps=steps))
         a, b = (torch.randn(self.config.latent_dim, generator=torch.Generator().manual_seed(int(s)))
                 for s in (seed_a, seed_b))
         labels = self._labels(label, steps)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from playground import i18n
 from playground import randomness
 from playground.device import pick_device
 from playground.errors import UserError
@@ -81,7 +82,7 @@ class VaeRun(_Base):
         from playground.generative.vae_train import decode
 
         if not 2 <= size <= 30:
-            raise UserError(f"The manifold grid must be 2 to 30 images wide; got {size}.")
+            raise UserError(i18n.t("errors.vae.grid_range", size=size))
         centre, axes = self.latent_plane()
         steps = torch.distributions.Normal(0.0, 1.0).icdf(torch.linspace(0.05, 0.95, size))
         if len(axes) == 1:  # a 1-D code is one row
@@ -103,7 +104,7 @@ class VaeRun(_Base):
     def test_image(self, index: int) -> torch.Tensor:
         count = len(self.data.x_test)
         if not 0 <= int(index) < count:
-            raise UserError(f"Test image numbers go from 0 to {count - 1}; got {index}.")
+            raise UserError(i18n.t("errors.vae.test_index", high=count - 1, index=index))
         return self.data.x_test[int(index)]
 
     def interpolate(self, index_a: int, index_b: int, steps: int = 10) -> np.ndarray:
@@ -111,7 +112,7 @@ class VaeRun(_Base):
         from playground.generative.vae_train import decode, encode_means
 
         if not 2 <= steps <= 32:
-            raise UserError(f"Interpolation steps must be between 2 and 32; got {steps}.")
+            raise UserError(i18n.t("errors.generative.steps_range", steps=steps))
         ends = torch.stack([self.test_image(index_a), self.test_image(index_b)])
         a, b = encode_means(self.model, ends, self.device)
         t = torch.linspace(0.0, 1.0, steps)[:, None]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from playground import i18n
 from playground.errors import UserError
 
 TARGET_RATE = 16_000
@@ -22,7 +23,7 @@ MIN_SECONDS = 0.1  # the wav2vec2 feature encoder needs at least 400 samples; a 
 SILENCE_DBFS = -60.0  # below this RMS (after DC removal) a clip counts as silence
 MAX_CHANNELS = 16
 MAX_RATE = 768_000
-ACCEPTED = "a WAV, FLAC, OGG (Vorbis or Opus) or MP3 file"  # what libsndfile decodes here, as a sentence says it
+ACCEPTED = "errors.audio.accepted"  # what libsndfile decodes here, as a sentence says it (a catalogue key)
 
 
 def max_audio_seconds() -> float:
@@ -33,8 +34,7 @@ def max_audio_seconds() -> float:
 
 
 def too_long(seconds: float, limit: float) -> UserError:
-    return UserError(f"The audio is {seconds:.1f} s long but the limit is {limit:g} s: trim it, or raise the limit "
-                     f"with PLAYGROUND_MAX_AUDIO_SECONDS (the CLI also takes --max-seconds).")
+    return UserError(i18n.t("errors.audio.too_long", seconds=seconds, limit=limit))
 
 
 @dataclass
@@ -64,7 +64,7 @@ def to_float(samples: np.ndarray) -> np.ndarray:
         return (samples.astype(np.float64) / float(np.iinfo(samples.dtype).max + 1)).astype(np.float32)
     if kind == "f":
         return samples.astype(np.float32)
-    raise UserError(f"These are not audio samples (the array holds {samples.dtype} values): give numbers.")
+    raise UserError(i18n.t("errors.audio.not_numbers", dtype=samples.dtype))
 
 
 def to_mono(samples: np.ndarray) -> np.ndarray:
@@ -72,13 +72,13 @@ def to_mono(samples: np.ndarray) -> np.ndarray:
     if samples.ndim == 1:
         return samples
     if samples.ndim != 2:
-        raise UserError(f"Audio must be one channel or (samples, channels); got an array of shape {samples.shape}.")
+        raise UserError(i18n.t("errors.audio.bad_shape", shape=samples.shape))
     rows, cols = samples.shape
     if cols <= MAX_CHANNELS and (rows > cols or rows > MAX_CHANNELS):
         return samples.mean(axis=1)
     if rows <= MAX_CHANNELS:
         return samples.mean(axis=0)
-    raise UserError(f"Audio of shape {samples.shape} has more than {MAX_CHANNELS} channels on both axes.")
+    raise UserError(i18n.t("errors.audio.too_many_channels", shape=samples.shape, most=MAX_CHANNELS))
 
 
 def channel_count(samples: np.ndarray) -> int:
@@ -97,10 +97,9 @@ def resample(samples: np.ndarray, rate: int, target: int = TARGET_RATE) -> np.nd
 def check_length(frames: int, rate: int, max_seconds: float) -> None:
     seconds = frames / rate
     if frames == 0:
-        raise UserError("The recording is empty: record or upload a clip of a second or more.")
+        raise UserError(i18n.t("errors.audio.empty"))
     if seconds < MIN_SECONDS:
-        raise UserError(f"The recording is only {seconds * 1000:.0f} ms long: record or upload at least "
-                        f"{MIN_SECONDS:g} s (a second or more works best).")
+        raise UserError(i18n.t("errors.audio.too_short", ms=seconds * 1000, least=MIN_SECONDS))
     if seconds > max_seconds:
         raise too_long(seconds, max_seconds)
 
@@ -116,16 +115,16 @@ def prepare(rate, samples, *, max_seconds: float | None = None, target_rate: int
     try:
         rate = int(rate)
     except (TypeError, ValueError):
-        raise UserError(f"The sample rate must be a whole number of Hz; got '{rate}'.") from None
+        raise UserError(i18n.t("errors.audio.rate_not_whole", rate=rate)) from None
     if not 1000 <= rate <= MAX_RATE:
-        raise UserError(f"A sample rate of {rate} Hz is not audio this app can use (1 kHz to 768 kHz).")
+        raise UserError(i18n.t("errors.audio.rate_range", rate=rate))
     samples = np.asarray(samples)
     channels = channel_count(samples) if channels is None else channels
     mono = to_mono(samples) if samples.size else samples.reshape(-1)
     check_length(len(mono), rate, max_seconds)
     mono = to_float(mono) if mono.dtype.kind != "f" else mono.astype(np.float32)
     if not np.isfinite(mono).all():
-        raise UserError("The audio holds invalid samples (NaN or infinity): export it again and retry.")
+        raise UserError(i18n.t("errors.audio.not_finite"))
     mono = resample(mono, rate, target_rate).astype(np.float32)
     mono = mono - mono.mean()
     rms = float(np.sqrt(np.mean(np.square(mono, dtype=np.float64))))
@@ -139,7 +138,7 @@ def prepare(rate, samples, *, max_seconds: float | None = None, target_rate: int
 def load_audio(value, *, max_seconds: float | None = None) -> Clip:
     """A Gradio value (file path or `(rate, array)`), or a path from the CLI -> Clip."""
     if value is None:
-        raise UserError(f"No audio yet: record with the microphone or upload {ACCEPTED} first.")
+        raise UserError(i18n.t("errors.audio.none_yet", accepted=i18n.t(ACCEPTED)))
     if isinstance(value, dict) and "path" in value:  # a FileData-like dict from an API caller
         value = value["path"]
     if isinstance(value, (str, Path)):
@@ -149,7 +148,7 @@ def load_audio(value, *, max_seconds: float | None = None) -> Clip:
     if isinstance(value, (tuple, list)) and len(value) == 2:
         rate, samples = value
         return prepare(rate, samples, max_seconds=max_seconds)
-    raise UserError(f"Audio must be a file or (sample rate, samples); got {type(value).__name__}.")
+    raise UserError(i18n.t("errors.audio.bad_value", kind=type(value).__name__))
 
 
 def audio_container(head: bytes) -> str | None:
@@ -173,9 +172,9 @@ def audio_container(head: bytes) -> str | None:
 
 def _cannot_read(path: Path, kind: str | None, reason: str) -> UserError:
     if kind is None:
-        return UserError(f"'{path.name}' could not be read as audio: it is not an audio file (its first bytes match "
-                         f"no audio format); upload {ACCEPTED}.")
-    return UserError(f"'{path.name}' could not be read as {kind.upper()} audio ({reason[:80]}): upload {ACCEPTED}.")
+        return UserError(i18n.t("errors.audio.not_audio", name=path.name, accepted=i18n.t(ACCEPTED)))
+    return UserError(i18n.t("errors.audio.unreadable", name=path.name, kind=kind.upper(), reason=reason[:80],
+                            accepted=i18n.t(ACCEPTED)))
 
 
 def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray, int]:
@@ -191,20 +190,20 @@ def read_audio_file(path, *, max_seconds: float) -> tuple[int, np.ndarray, int]:
 
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"There is no audio file at '{path}'.")
+        raise UserError(i18n.t("errors.audio.no_file", path=path))
     with open(path, "rb") as handle:
         kind = audio_container(handle.read(12))
     if kind is None:  # libsndfile would try its luck (an executable "decodes" as MP3 noise): refuse first
         raise _cannot_read(path, kind, "")
     if kind in ("webm", "mp4"):
-        raise UserError(f"'{path.name}' is {'WebM' if kind == 'webm' else 'MP4/M4A'} audio, which this app can't "
-                        f"decode: upload {ACCEPTED}.")
+        raise UserError(i18n.t("errors.audio.cannot_decode", name=path.name,
+                               kind='WebM' if kind == 'webm' else 'MP4/M4A', accepted=i18n.t(ACCEPTED)))
     try:
         with soundfile.SoundFile(str(path)) as audio:
             rate, channels, frames = audio.samplerate, audio.channels, audio.frames
             if not 1000 <= rate <= MAX_RATE or not 1 <= channels <= MAX_CHANNELS:
-                raise UserError(f"'{path.name}' says it holds {channels} channels at {rate} Hz, which is not audio "
-                                f"this app can use (1 to {MAX_CHANNELS} channels, 1 kHz to {MAX_RATE // 1000} kHz).")
+                raise UserError(i18n.t("errors.audio.bad_header", name=path.name, channels=channels, rate=rate,
+                                       most=MAX_CHANNELS, top=MAX_RATE // 1000))
             if 0 < frames < 2**62:  # a known length; streams report a huge one
                 check_length(frames, rate, max_seconds)
             most = int(max_seconds * rate) + 1

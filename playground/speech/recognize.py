@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from playground import i18n
 from playground import hub
 from playground.config import param, validate
 from playground.device import DEVICE_CHOICES, pick_device
@@ -29,7 +30,7 @@ from playground.speech.audio import Clip, resample
 from playground.libraries import import_transformers
 
 DEFAULT_MODEL = "facebook/wav2vec2-base-960h"
-OFFLINE_HINT = "Any CTC speech model works, e.g. facebook/wav2vec2-base-960h (about 360 MB on first use)."
+OFFLINE_HINT = "errors.hub.hint.speech"  # a catalogue key: "Any CTC speech model works, e.g. ..."
 
 
 @dataclass
@@ -51,8 +52,7 @@ def checked(config: "SpeechConfig | None") -> "SpeechConfig":
     """Coerce and bound every field, then check the one rule that ties two fields together."""
     config = validate(config or SpeechConfig())
     if config.chunk_seconds <= 2 * config.stride_seconds:
-        raise UserError(f"The chunk ({config.chunk_seconds:g} s) must be longer than twice the stride "
-                        f"({config.stride_seconds:g} s): lower the stride or lengthen the chunk.")
+        raise UserError(i18n.t("errors.speech.chunk_stride", chunk=config.chunk_seconds, stride=config.stride_seconds))
     return config
 
 
@@ -129,8 +129,7 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto", precisi
 
         processor = AutoProcessor.from_pretrained(name, trust_remote_code=False)
         if getattr(processor, "tokenizer", None) is None or getattr(processor, "feature_extractor", None) is None:
-            raise UserError(f"'{name}' has no speech processor (feature extractor + tokenizer): choose a CTC "
-                            f"speech model such as {DEFAULT_MODEL}.")
+            raise UserError(i18n.t("errors.speech.no_processor", name=name, default=DEFAULT_MODEL))
         model = AutoModelForCTC.from_pretrained(name, trust_remote_code=False).to(target)
         return Recognizer(processor, choice.precision.prepare(model, target), target, precision=choice)
 

@@ -12,6 +12,7 @@ map is lower-triangular: a token sees only the tokens before it.
 import contextlib
 import threading
 
+from playground import i18n
 from playground.errors import UserError
 
 MAX_ATTENTION_TOKENS = 96  # the last this many tokens: a 96 x 96 map is about what a heatmap can label
@@ -38,14 +39,14 @@ def text_attention(loaded, text: str, *, max_tokens: int = MAX_ATTENTION_TOKENS)
     import torch
 
     if not (text or "").strip():
-        raise UserError("Generate some text first: its attention is drawn over the prompt and the continuation.")
+        raise UserError(i18n.t("errors.attention.generate_first"))
     ids = loaded.tokenizer(text, return_tensors="pt")["input_ids"][0]
     dropped = max(0, len(ids) - max_tokens)
     ids = ids[dropped:]
     with eager_attention(loaded.model) as model, torch.no_grad():
         output = model(ids[None].to(loaded.device), output_attentions=True)
     if not output.attentions or output.attentions[0] is None:
-        raise UserError("This model doesn't return its attention weights, so there is no attention to show.")
+        raise UserError(i18n.t("errors.attention.no_weights"))
     labels = [loaded.tokenizer.decode([int(i)]) for i in ids]
     return {"layers": [layer[0].float().cpu() for layer in output.attentions], "labels": labels, "dropped": dropped}
 

@@ -11,6 +11,7 @@ import inspect
 import warnings
 from pathlib import Path
 
+from playground import i18n
 from playground.errors import UserError
 
 # plain, side-effect-free modules with plenty of prose in their docstrings
@@ -40,7 +41,7 @@ def stdlib_corpus(max_characters: int = 400_000) -> str:
                 return "\n\n".join(parts)[:max_characters]
     text = "\n\n".join(parts)
     if len(text) < MIN_CHARACTERS:  # python -OO strips docstrings
-        raise UserError("This Python has no docstrings (was it started with -OO?): paste or upload a text instead.")
+        raise UserError(i18n.t("errors.corpus.no_docstrings"))
     return text
 
 
@@ -62,11 +63,9 @@ def check_corpus(text: str) -> str:
     """The text to train on, or a UserError when it is too short or too long."""
     text = (text or "").replace("\r\n", "\n")
     if len(text.strip()) < MIN_CHARACTERS:
-        raise UserError(f"The training text is {len(text.strip()):,} characters: give at least {MIN_CHARACTERS:,} "
-                        f"(or use the built-in Python documentation).")
+        raise UserError(i18n.t("errors.corpus.too_short", chars=len(text.strip()), least=MIN_CHARACTERS))
     if len(text) > MAX_CHARACTERS:
-        raise UserError(f"The training text is {len(text):,} characters: at most {MAX_CHARACTERS:,} train here in "
-                        f"reasonable time, so cut it down.")
+        raise UserError(i18n.t("errors.corpus.too_long", chars=len(text), most=MAX_CHARACTERS))
     return text
 
 
@@ -79,14 +78,12 @@ def read_corpus_file(path) -> str:
 
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"The corpus file '{path}' does not exist.")
+        raise UserError(i18n.t("errors.corpus.no_file", path=path))
     size, most = path.stat().st_size, upload_limit_bytes()
     if size > most:
-        raise UserError(f"The corpus file is {size / 2**20:.1f} MB: give a text file of at most {most / 2**20:g} MB "
-                        f"(PLAYGROUND_MAX_UPLOAD_MB).")
+        raise UserError(i18n.t("errors.corpus.file_too_big", mb=size / 2**20, most=most / 2**20))
     data = path.read_bytes()
     text = data.decode("utf-8", errors="replace")
     if b"\x00" in data[:65536] or text.count("\ufffd") > MAX_UNDECODABLE * max(1, len(data)):
-        raise UserError(f"'{path.name}' looks like a binary file, not UTF-8 text: give plain text (a .txt, .md, "
-                        f".py ...).")
+        raise UserError(i18n.t("errors.corpus.binary", name=path.name))
     return check_corpus(text)

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterator
 
+from playground import i18n
 from playground.config import param, validate
 from playground.errors import UserError
 from playground.text.tokens import IncrementalDecoder, prompt_tokens
@@ -114,7 +115,7 @@ def generate_stream(loaded, prompt: str, config: GenerationConfig | None = None,
     if "error" in outcome:
         error = outcome["error"]
         if isinstance(error, torch.OutOfMemoryError):
-            raise UserError("Not enough memory for this generation: ask for fewer tokens, beams or sequences.")
+            raise UserError(i18n.t("errors.generate.out_of_memory"))
         raise error
     if not streaming:
         sequences = outcome["sequences"]
@@ -139,7 +140,7 @@ def generate_text(loaded, prompt: str, config: GenerationConfig | None = None) -
 def check_prompt(prompt: str) -> str:
     """The prompt, or a UserError when there is nothing to continue (callers check before loading a model)."""
     if not prompt or not prompt.strip():
-        raise UserError("Write a prompt first: the model continues the text you give it.")
+        raise UserError(i18n.t("errors.generate.no_prompt"))
     return prompt
 
 
@@ -200,19 +201,18 @@ class DrawNextToken:
 def _encode(loaded, prompt: str, config: GenerationConfig) -> dict:
     check_prompt(prompt)
     if config.num_beams == 1 and config.greedy and config.num_sequences > 1:
-        raise UserError("Greedy decoding writes one text: switch to sampling or raise Beams to get several sequences.")
+        raise UserError(i18n.t("errors.generate.greedy_one"))
     if config.num_sequences > config.num_beams > 1:
-        raise UserError(f"Beam search returns at most one sequence per beam: ask for at most {config.num_beams} "
-                        f"sequences or raise Beams.")
+        raise UserError(i18n.t("errors.generate.beams", beams=config.num_beams))
     inputs = loaded.tokenizer(prompt, return_tensors="pt")
     length, limit = inputs["input_ids"].shape[1], loaded.context_length
     if length == 0:
-        raise UserError("The prompt gave no tokens with this model's tokenizer: write some ordinary text.")
+        raise UserError(i18n.t("errors.generate.no_tokens"))
     if limit and length >= limit:
-        raise UserError(f"The prompt is {length} tokens but {loaded.model_id} reads at most {limit}: shorten it.")
+        raise UserError(i18n.t("errors.generate.prompt_too_long", length=length, model=loaded.model_id, limit=limit))
     if limit and length + config.max_new_tokens > limit:
-        raise UserError(f"{loaded.model_id} reads at most {limit} tokens and the prompt uses {length}: ask for at "
-                        f"most {limit - length} new tokens or shorten the prompt.")
+        raise UserError(i18n.t("errors.generate.too_many_new", model=loaded.model_id, limit=limit, length=length,
+                               room=limit - length))
     return {k: v.to(loaded.device) for k, v in inputs.items() if k in ("input_ids", "attention_mask")}
 
 

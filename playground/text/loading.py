@@ -20,8 +20,7 @@ from playground.precision import Choice, resolve
 from playground.libraries import import_transformers
 
 SUGGESTED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium")
-OFFLINE_HINT = ("The tiny GPT you train yourself (below in the Text tab, or `python -m playground train-lm`) "
-                "works offline.")
+OFFLINE_HINT = "errors.hub.hint.tiny_gpt"  # a catalogue key: the tiny GPT you train yourself works offline
 
 
 @dataclass

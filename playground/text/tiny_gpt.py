@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from playground import i18n
 from playground.config import param, to_dict, validate
 from playground.errors import UserError
 from playground.text.corpus import check_corpus
@@ -79,8 +80,7 @@ def build_model(tokenizer, config: TinyGPTConfig):
     from transformers import GPT2Config, GPT2LMHeadModel
 
     if config.embedding_size % config.heads:
-        raise UserError(f"The embedding size ({config.embedding_size}) must divide by the number of heads "
-                        f"({config.heads}).")
+        raise UserError(i18n.t("errors.tiny_gpt.heads", size=config.embedding_size, heads=config.heads))
     eos = tokenizer.eos_token_id
     model_config = GPT2Config(vocab_size=len(tokenizer), n_positions=config.context_length,
                               n_embd=config.embedding_size, n_layer=config.layers, n_head=config.heads,
@@ -106,8 +106,7 @@ def train_events(config: TinyGPTConfig, corpus: str, *, out_dir=None,
     split = int(len(ids) * 0.9)
     train_ids, val_ids = ids[:split], ids[split:]
     if len(val_ids) <= config.context_length + 1:
-        raise UserError(f"The text is {len(ids):,} tokens: too short for a context of {config.context_length} "
-                        f"(a tenth is held out); give more text or a shorter context length.")
+        raise UserError(i18n.t("errors.tiny_gpt.too_short", tokens=len(ids), context=config.context_length))
     device = pick_device("auto")
     random = randomness.generators(config.seed, device)
     with randomness.drawing_from(random.weights):  # transformers' own initialisation, from the run's generator
@@ -152,7 +151,7 @@ def train_events(config: TinyGPTConfig, corpus: str, *, out_dir=None,
         schedule.step()
         loss = loss_tensor.item()
         if not math.isfinite(loss):
-            raise UserError(f"The loss became {loss} at step {step}: lower the learning rate and train again.")
+            raise UserError(i18n.t("errors.tiny_gpt.diverged", loss=loss, step=step))
         yield {"event": "step", "step": step, "steps": config.steps, "loss": loss,
                "learning_rate": schedule.get_last_lr()[0], "seconds": time.perf_counter() - start}
         if step % config.sample_every == 0 or step == config.steps:
@@ -196,7 +195,7 @@ def save_model(model, tokenizer, out_dir, summary: dict) -> Path:
     """`save_pretrained` weights (safetensors) and tokenizer into `out_dir`, with a training.json beside them."""
     out = Path(out_dir).expanduser()
     if out.exists() and not out.is_dir():
-        raise UserError(f"'{out}' is a file: give a folder to save the model in.")
+        raise UserError(i18n.t("errors.tiny_gpt.out_is_file", out=out))
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)

@@ -19,7 +19,7 @@ from playground.hub import load_cached
 from playground.libraries import import_transformers
 
 IMAGENET_MEAN, IMAGENET_STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
-OFFLINE_HINT = "Or leave the backbone empty to use the small CNN pretrained on the source task."
+OFFLINE_HINT = "errors.hub.hint.backbone"  # a catalogue key: or leave the backbone empty ..."
 
 
 class HubFeatures(nn.Module):
