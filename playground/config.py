@@ -1,24 +1,51 @@
 """One config, three faces.
 
 Every configurable thing is a dataclass whose fields are declared with
-`param(...)`: the default, the bounds or choices, and a one-line explanation
-live there and nowhere else. The CLI flags (`add_arguments`), the UI controls
+`param(...)`: the default and the bounds or choices live there and nowhere
+else. The CLI flags (`add_arguments`), the UI controls
 (`playground/ui/controls.py`) and the validation (`validate`) all read them, so
 they can't drift apart.
+
+A field's words are in the catalogue (playground/i18n), under a stable key
+made from the class that declares it: `config.TrainConfig.epochs.label` and
+`.help`, in English and Chinese (tests/test_i18n_config.py fails on a field
+without both). The UI shows them in the visitor's language, the CLI in
+`--lang`'s, and a refusal names the field in the language being spoken. The
+`help=` text written next to a field is its English as the code's reader sees
+it; the test keeps it equal to the catalogue's.
 """
 
 import argparse
 import dataclasses
 import math
+import types
 from typing import Any
 
+from playground import i18n
 from playground.errors import UserError, shown
 
 
-def param(default, help: str, *, low=None, high=None, choices=None, step=None, log=False, label=None):
-    """A dataclass field with its bounds and its tooltip."""
-    meta = dict(help=help, low=low, high=high, choices=choices, step=step, log=log, label=label)
-    return dataclasses.field(default=default, metadata=meta)
+class _KeyedField(dataclasses.Field):
+    """A field that learns its catalogue key from the class that declares it (Python calls __set_name__)."""
+
+    __slots__ = ()
+
+    def __set_name__(self, owner, name):
+        if self.metadata.get("key") is None:  # a copy in a stand-in class (the CLI's `One`) keeps the first owner's
+            self.metadata = types.MappingProxyType({**self.metadata, "key": f"config.{owner.__name__}.{name}"})
+        super().__set_name__(owner, name)
+
+
+def param(default, help: str | None = None, *, low=None, high=None, choices=None, step=None, log=False, label=None,
+          key: str | None = None):
+    """A dataclass field with its bounds; its label and tooltip are the catalogue's `<key>.label` / `<key>.help`.
+
+    `key` defaults to `config.<Class>.<field>`; `help` and `label` are the English, for whoever reads the code.
+    """
+    meta = dict(help=help, low=low, high=high, choices=choices, step=step, log=log, label=label, key=key)
+    field = dataclasses.field(default=default, metadata=meta)
+    field.__class__ = _KeyedField
+    return field
 
 
 def fields(cls_or_obj):
@@ -26,12 +53,22 @@ def fields(cls_or_obj):
     return [f for f in dataclasses.fields(cls_or_obj) if "help" in f.metadata]
 
 
-def label_of(f) -> str:
-    return f.metadata.get("label") or f.name.replace("_", " ").capitalize()
+def key_of(f) -> str:
+    """The field's catalogue key: `<key>.label` and `<key>.help` are its words."""
+    return f.metadata.get("key") or f"config.field.{f.name}"
+
+
+def label_of(f, lang: str | None = None) -> str:
+    """The field's name as a person reads it, in `lang` (default: the language being spoken)."""
+    return i18n.t(key_of(f) + ".label", lang=lang)
+
+
+def help_of(f, lang: str | None = None) -> str:
+    return i18n.t(key_of(f) + ".help", lang=lang)
 
 
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
-KIND_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}
+KIND_WORDS = {bool: "config.kind.bool", int: "config.kind.int", float: "config.kind.float", str: "config.kind.str"}
 
 
 def check_value(f, value) -> Any:
@@ -53,14 +90,16 @@ def check_value(f, value) -> Any:
         else:
             value = str(value).strip()
     except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
-        raise UserError(f"{label_of(f)} must be {KIND_WORDS.get(kind, 'text')}, got {shown(value)}.") from None
+        raise UserError(i18n.t("config.refusal.kind", label=label_of(f), value=shown(value),
+                               kind=i18n.t(KIND_WORDS.get(kind, "config.kind.str")))) from None
     if kind is float and not math.isfinite(value):
-        raise UserError(f"{label_of(f)} must be a finite number, got {value}.")
+        raise UserError(i18n.t("config.refusal.finite", label=label_of(f), value=value))
     if meta["choices"] is not None and value not in meta["choices"]:
-        raise UserError(f"{label_of(f)} must be one of {', '.join(map(str, meta['choices']))}; got {shown(value)}.")
+        raise UserError(i18n.t("config.refusal.choices", label=label_of(f), value=shown(value),
+                               choices=", ".join(map(str, meta["choices"]))))
     low, high = meta["low"], meta["high"]
     if low is not None and value < low or high is not None and value > high:
-        raise UserError(f"{label_of(f)} must be between {low} and {high}; got {shown(value)}.")
+        raise UserError(i18n.t("config.refusal.range", label=label_of(f), low=low, high=high, value=shown(value)))
     return value
 
 
@@ -75,7 +114,8 @@ def build(cls, values: dict | None = None):
     known = {f.name for f in fields(cls)}
     unknown = set(values) - known
     if unknown:
-        raise UserError(f"Unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}.")
+        raise UserError(i18n.t("config.refusal.unknown", unknown=", ".join(sorted(unknown)),
+                               known=", ".join(sorted(known))))
     return validate(cls(**values))
 
 
@@ -87,12 +127,15 @@ def to_dict(config) -> dict:
 
 
 def add_arguments(parser, cls, *, prefix: str = ""):
-    """Add one `--flag` per field; the default is None so `build` keeps the dataclass default."""
+    """Add one `--flag` per field; the default is None so `build` keeps the dataclass default.
+
+    The help is in the language being spoken (the CLI sets it from --lang or LANG before building its parser).
+    """
     for f in fields(cls):
         meta = f.metadata
         flag = "--" + (prefix + f.name).replace("_", "-")
         bounds = f" [{meta['low']}..{meta['high']}]" if meta["low"] is not None else ""
-        text = f"{meta['help']}{bounds} (default: {f.default})"
+        text = f"{meta.get('help_text') or help_of(f)}{bounds} ({i18n.t('config.default', value=f.default)})"
         if type(f.default) is bool:
             parser.add_argument(flag, dest=prefix + f.name, default=None, action=_BoolAction, help=text)
         else:
@@ -121,14 +164,20 @@ class _BoolAction(argparse.Action):
 
 
 def whole_number(value, what: str, *, low: int, high: int) -> int:
-    """`value` as an int from `low` to `high`, or a UserError naming `what` (None, NaN and text included)."""
+    """`value` as an int from `low` to `high`, or a UserError naming `what` (None, NaN and text included).
+
+    `what` is a catalogue key (said in the language being spoken) or, until its caller names one, the text itself.
+    """
+    if what in i18n.catalogue(i18n.DEFAULT):
+        what = i18n.t(what)
     try:
         number = float(value)
         if not number.is_integer():
             raise ValueError
         number = int(number)
     except (TypeError, ValueError, OverflowError):
-        raise UserError(f"{what} must be a whole number, got {shown(value)}.") from None
+        raise UserError(i18n.t("config.refusal.kind", label=what, value=shown(value),
+                               kind=i18n.t("config.kind.int"))) from None
     if not low <= number <= high:
-        raise UserError(f"{what} must be between {low} and {high}; got {shown(value)}.")
+        raise UserError(i18n.t("config.refusal.range", label=what, low=low, high=high, value=shown(value)))
     return number

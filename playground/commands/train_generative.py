@@ -36,14 +36,14 @@ def add_arguments(parser) -> None:
     helps: dict[str, list[str]] = {}
     for name, (_, config_class, _) in kinds.items():
         for field in cfg.fields(config_class):
-            helps.setdefault(field.name, []).append(f"{name.upper()}: {field.metadata['help']}")
+            helps.setdefault(field.name, []).append(f"{name.upper()}: {cfg.help_of(field)}")
     for name, (_, config_class, _) in kinds.items():
         group = parser.add_argument_group(f"{name.upper()} settings")
         for field in cfg.fields(config_class):
             if field.name in taken:
                 continue
             taken.add(field.name)
-            meta = {**field.metadata, "help": " ".join(helps[field.name])} if len(helps[field.name]) > 1 else None
+            meta = {**field.metadata, "help_text": " ".join(helps[field.name])} if len(helps[field.name]) > 1 else None
             one = dataclasses.field(default=field.default, metadata=meta or field.metadata)
             cfg.add_arguments(group, dataclasses.make_dataclass("One", [(field.name, field.type, one)]))
 

@@ -1,5 +1,8 @@
 """Gradio controls generated from a config dataclass, so the UI shows the same bounds and tooltips as the CLI.
 
+Labels and tooltips are the fields' catalogue keys (`config.<Class>.<field>.label`
+/ `.help`), which the page shows in the visitor's language.
+
 `make_controls(cls)` returns {field name: component}; `read_controls(cls, values)`
 turns the submitted values back into a checked config (a UserError if not).
 Gradio's own range checks are switched off: our validation refuses an
@@ -9,11 +12,13 @@ out-of-range value, so the page, the API and the CLI say the same sentence.
 import gradio as gr
 
 from playground import config as cfg
+from playground import i18n
 
 
 def make_control(field, value=None):
     meta, default = field.metadata, field.default if value is None else value
-    common = dict(label=cfg.label_of(field), info=meta["help"], value=default)
+    key = cfg.key_of(field)
+    common = dict(label=i18n.ui(key + ".label"), info=i18n.ui(key + ".help"), value=default)
     if meta["choices"] is not None:
         return gr.Dropdown(choices=list(meta["choices"]), **common)
     if isinstance(field.default, bool):
@@ -22,7 +27,7 @@ def make_control(field, value=None):
     if isinstance(field.default, (int, float)) and low is not None and high is not None:
         integer = isinstance(field.default, int)
         if meta["log"] or high - low > 1000:
-            common["info"] += f" ({low:g} to {high:g})"
+            common["info"] += f" ({low:g} – {high:g})"  # a range in no language's words
             return gr.Number(precision=0 if integer else None, **common)
         step = meta["step"] or (1 if integer else (high - low) / 100)
         slider = gr.Slider(minimum=low, maximum=high, step=step, **common)

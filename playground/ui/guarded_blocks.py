@@ -20,8 +20,10 @@ import math
 
 import gradio as gr
 from gradio.exceptions import InvalidPathError
+from gradio.i18n import I18nData
 from gradio.state_holder import SessionState
 
+from playground import i18n
 from playground.errors import UserError, shorten, shown
 
 log = logging.getLogger("playground.refusals")
@@ -83,6 +85,8 @@ def endpoint(block_fn) -> str:
 def input_refusal(block, value, error: Exception) -> str:
     """One sentence naming the control, what it takes, and (briefly) what came instead."""
     label = getattr(block, "label", None) or block.get_block_name()
+    if isinstance(label, I18nData):  # a catalogue key (playground.i18n.ui): the visitor's words for it
+        label = i18n.t(label.key)
     if isinstance(block, FILE_COMPONENTS):
         if isinstance(error, InvalidPathError):
             return (f"{label}: that file was not uploaded to this app; upload it first "
