@@ -70,6 +70,9 @@ LIMITS = {limit.name: limit for limit in [
     # 30 visitors x 256 MB is 7.5 GB, which leaves a 24 GB machine room for the app and its training runs
     Limit("dataset_mb", "PLAYGROUND_MAX_DATASET_MB", 128, "MB of tensors per uploaded dataset"),
     Limit("visitor_datasets_mb", "PLAYGROUND_MAX_VISITOR_DATASETS_MB", 256, "MB of uploaded datasets per visitor"),
+    # classes (playground/classroom): not per job either, read where a student joins or posts
+    Limit("nickname_chars", "PLAYGROUND_NICKNAME_CHARS", 24, "characters per nickname in a class"),
+    Limit("class_posts_per_minute", "PLAYGROUND_CLASS_POSTS_PER_MINUTE", 4, "runs a student posts to a class per minute"),
 ]}
 
 

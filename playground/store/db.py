@@ -11,7 +11,10 @@ Schema changes: a one-row `schema_version` table next to `create_all`, not
 Alembic. There is one small set of tables; `create_all` makes them on a fresh
 database and leaves an existing one alone, and the version row lets a later
 release see which layout it opened (and refuse a newer one with a sentence)
-without carrying a migrations folder and its env for one table.
+without carrying a migrations folder and its env for a handful of tables.
+Version 2 only added tables (the classes of playground/classroom): `create_all`
+adds them to a version-1 database and the row is raised to 2; a change to an
+existing table would be the point to bring Alembic in.
 
 A database that can't be opened (corrupt file, server down, wrong password)
 never stops the app: `store()` returns an unavailable Store whose `problem`
@@ -31,7 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from playground import places
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 1: runs; 2: + classes, class_members, class_runs (added to a v1 file by create_all)
 CONNECT_SECONDS = 5  # how long opening a database server may take before the store is called unreachable
 log = logging.getLogger(__name__)
 metadata = sa.MetaData()
@@ -52,6 +55,45 @@ runs = sa.Table(
     sa.Column("history", sa.JSON, nullable=False),  # one dict per epoch (or step), as the run kept it
     sa.Column("files", sa.JSON, nullable=False),  # paths of its downloads (they may be swept later)
     sa.Column("status", sa.Text, nullable=False, default=""),  # the line the visitor was shown at the end
+)
+
+# a class (playground/classroom): a teacher's task, the students who joined it and the runs they posted to it
+classes = sa.Table(
+    "classes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(64), nullable=False, unique=True),  # the join code, on the students' link
+    sa.Column("teacher_key", sa.String(64), nullable=False, unique=True),  # sha256 hex of the teacher's token, never
+    # the token itself: whoever reads the database still can't open a teacher view
+    sa.Column("title", sa.String(80), nullable=False),
+    sa.Column("dataset", sa.String(64), nullable=False),
+    sa.Column("architectures", sa.JSON, nullable=False),  # the architectures allowed, a list of names
+    sa.Column("locked", sa.JSON, nullable=False),  # setting -> the value every posted run must have
+    sa.Column("ends_at", sa.DateTime(timezone=True)),  # None: open until closed
+    sa.Column("closed", sa.Boolean, nullable=False, default=False),
+    sa.Column("hide_names", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+class_members = sa.Table(
+    "class_members", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("visitor", sa.String(64), nullable=False, index=True),  # as ui/run_store.visitor_of gives it
+    sa.Column("nickname", sa.String(200), nullable=False),
+    sa.Column("joined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("class_id", "nickname"),
+    sa.UniqueConstraint("class_id", "visitor"),  # one member per browser per class, even when two joins race
+)
+
+class_runs = sa.Table(
+    "class_runs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("class_members.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), nullable=False, unique=True),
+    sa.Column("score", sa.Float, nullable=False),  # the run's held-out test score (classroom/task.py says which)
+    sa.Column("posted_at", sa.DateTime(timezone=True), nullable=False, index=True),  # the rate limit counts these
 )
 
 
@@ -102,6 +144,7 @@ def _make_engine(url: str) -> sa.Engine:
         def _wal(connection, _):  # readers don't block the writer; 30 visitors finishing at once all get in
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")  # a deleted run leaves its class's board (ON DELETE CASCADE)
 
         return engine
     options = {"connect_timeout": CONNECT_SECONDS} if parsed.get_backend_name() == "postgresql" else {}
@@ -119,6 +162,8 @@ def open_store(url: str | None = None) -> Store:
             found = connection.execute(sa.select(schema_version.c.version)).scalars().all()
             if not found:
                 connection.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+            elif max(found) < SCHEMA_VERSION:  # an older file: create_all has just added the newer tables
+                connection.execute(schema_version.update().values(version=SCHEMA_VERSION))
             elif max(found) > SCHEMA_VERSION:
                 engine.dispose()
                 return Store(url, problem=f"The run store at {shown_url(url)} was made by a newer version of this "

@@ -1,0 +1,46 @@
+"""A student's nickname: checked once when they join, stored as given, escaped wherever it is shown.
+
+The check keeps it short (`PLAYGROUND_NICKNAME_CHARS`, 24 by default) and free
+of control characters (newlines, escapes, bidi overrides that would turn a
+board row around). It does not strip HTML or Markdown: `<b>Bob</b>` is a fine
+nickname that must read as those eleven characters, so every view passes it
+through `escaped` (HTML entities, then a backslash before each Markdown
+character) rather than hoping nobody typed a bracket.
+"""
+
+import html
+import re
+import unicodedata
+
+from playground import limits
+from playground.errors import UserError, shown
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")  # what Markdown (and Gradio's) reads as markup
+
+
+def limit() -> int:
+    return int(limits.limit("nickname_chars"))
+
+
+def checked(nickname) -> str:
+    """`nickname` stripped, or a UserError sentence saying what is wrong with it."""
+    name = str(nickname if nickname is not None else "").strip()
+    if not name:
+        raise UserError("Type a nickname to join the class.")
+    most = limit()
+    if len(name) > most:
+        raise UserError(f"A nickname has at most {most} characters; that one has {len(name)}.")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") or c in "\u2028\u2029" for c in name):
+        raise UserError(f"A nickname can't hold control or invisible characters: {shown(name)}.")
+    return name
+
+
+def folded(nickname: str) -> str:
+    """How two nicknames are compared for 'taken': 'Alice', 'alice' and 'ＡＬＩＣＥ' are one student on a board."""
+    return unicodedata.normalize("NFKC", nickname).casefold()
+
+
+def escaped(nickname: str) -> str:
+    """`nickname` safe inside HTML and Markdown: a backslash before Markdown's characters, then entities for
+    <>&\"' (in that order, so no backslash lands inside an entity like &#x27;)."""
+    return html.escape(MARKDOWN_SPECIAL.sub(r"\\\1", str(nickname)), quote=True)
