@@ -12,10 +12,10 @@ import html
 import re
 import unicodedata
 
-from playground import limits
+from playground import i18n, limits
 from playground.errors import UserError, shown
 
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")  # what Markdown (and Gradio's) reads as markup
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")  # Markdown's markup; < > & " ' become entities
 
 
 def limit() -> int:
@@ -26,12 +26,12 @@ def checked(nickname) -> str:
     """`nickname` stripped, or a UserError sentence saying what is wrong with it."""
     name = str(nickname if nickname is not None else "").strip()
     if not name:
-        raise UserError("Type a nickname to join the class.")
+        raise UserError(i18n.t("classroom.error.nickname_empty"))
     most = limit()
     if len(name) > most:
-        raise UserError(f"A nickname has at most {most} characters; that one has {len(name)}.")
+        raise UserError(i18n.t("classroom.error.nickname_long", most=most, got=len(name)))
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") or c in "\u2028\u2029" for c in name):
-        raise UserError(f"A nickname can't hold control or invisible characters: {shown(name)}.")
+        raise UserError(i18n.t("classroom.error.nickname_control", got=shown(name)))
     return name
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from playground import config as cfg
+from playground import config as cfg, i18n
 from playground.data import DATASETS
 from playground.data.registry import _check_option
 from playground.errors import UserError, shown
@@ -47,8 +47,8 @@ class Task:
 
     @property
     def score_name(self) -> str:
-        """How the score reads on the board: 'test accuracy', 'test R²'."""
-        return "test " + SCORES[DATASETS[self.dataset].task][1]
+        """How the score reads on the board, in the visitor's language: 'test accuracy', 'test R²'."""
+        return i18n.t(f"classroom.score.{self.score}")
 
     def options(self) -> dict:
         """The dataset options every run must have: the dataset's defaults, with any the teacher locked."""
@@ -59,14 +59,14 @@ class Task:
 def make(dataset, architectures=(), locked=None) -> Task:
     """The checked task, or a UserError sentence naming what is wrong."""
     if dataset not in DATASETS:
-        raise UserError(f"A class trains on one of the bundled datasets ({', '.join(DATASETS)}); got {shown(dataset)}.")
+        raise UserError(i18n.t("classroom.error.dataset", names=", ".join(DATASETS), got=shown(dataset)))
     data = DATASETS[dataset]
     fits = compatible_architectures(data.kind)
     chosen = [str(a) for a in (architectures or ())]
     wrong = [a for a in chosen if a not in fits]
     if wrong:
-        raise UserError(f"{', '.join(map(shown, wrong))} can't train on {data.kind} data like '{dataset}': "
-                        f"allow {', '.join(fits)}.")
+        raise UserError(i18n.t("classroom.error.architectures", wrong=", ".join(map(shown, wrong)), kind=data.kind,
+                               dataset=dataset, fits=", ".join(fits)))
     locked = dict(locked or {})
     checked = {}
     for name, value in locked.items():
@@ -76,7 +76,7 @@ def make(dataset, architectures=(), locked=None) -> Task:
             checked[name] = _check_option(dataset, name, data.options[name], value)
         else:
             known = sorted(TRAIN_FIELDS) + sorted(data.options)
-            raise UserError(f"{shown(name)} is not a setting a class can lock; these are: {', '.join(known)}.")
+            raise UserError(i18n.t("classroom.error.locked", name=shown(name), known=", ".join(known)))
     return Task(dataset, tuple(dict.fromkeys(chosen)) or tuple(fits), checked)
 
 
@@ -100,24 +100,23 @@ def refusal(task: Task, record: dict) -> str | None:
     """Why this finished run does not count for the class (one sentence), or None when it does."""
     settings = record.get("settings") or {}
     if record.get("kind") != "train":
-        return "only Train-tab runs are posted to a class."
+        return i18n.t("classroom.refusal.kind")
     if settings.get("dataset") != task.dataset:
-        return f"the class trains on {task.dataset}, and this run used {settings.get('dataset')}."
+        return i18n.t("classroom.refusal.dataset", wanted=task.dataset, got=settings.get("dataset"))
     if settings.get("model") not in task.architectures:
         allowed = ", ".join(ARCHITECTURES[a].title for a in task.architectures)
-        return f"the class allows {allowed}, and this run was a {settings.get('model')}."
+        return i18n.t("classroom.refusal.model", allowed=allowed, got=settings.get("model"))
     options = {**DATASETS[task.dataset].options, **(settings.get("dataset_options") or {})}
     for name, wanted in task.options().items():
         if _differs(wanted, options.get(name)):
-            return f"the class keeps the dataset's {name} at {wanted}, and this run had {options.get(name)}."
+            return i18n.t("classroom.refusal.option", name=name, wanted=wanted, got=options.get(name))
     trained = settings.get("train_settings") or {}
     for name, wanted in task.locked.items():
         if name in TRAIN_FIELDS and _differs(wanted, trained.get(name)):
-            return f"the class locks {cfg.label_of(TRAIN_FIELDS[name]).lower()} at {wanted}, and this run had " \
-                   f"{trained.get(name)}."
+            return i18n.t("classroom.refusal.locked", name=cfg.label_of(TRAIN_FIELDS[name]), wanted=wanted,
+                          got=trained.get(name))
     if "epochs" in task.locked and (settings.get("epochs_run") or 0) > task.locked["epochs"]:
-        return f"the class locks epochs at {task.locked['epochs']}, and this run was continued to " \
-               f"{settings.get('epochs_run')}."
+        return i18n.t("classroom.refusal.continued", wanted=task.locked["epochs"], got=settings.get("epochs_run"))
     if score_of(task, record) is None:
-        return f"it has no {task.score_name} (it diverged or stopped before testing)."
+        return i18n.t("classroom.refusal.no_score", score_name=task.score_name)
     return None

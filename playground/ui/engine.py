@@ -61,6 +61,7 @@ from typing import Any, Callable, Iterator
 import gradio as gr
 
 from playground import i18n
+from playground.classroom import running
 from playground.errors import UserError
 from playground.ui import jobs, run_store, visitors
 
@@ -329,6 +330,8 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
             seen, last = job.version, 0.0
             job.start(ticket)
             started = True
+            visitor = run_store.visitor_of(request)
+            running.started(visitor, visitors.session_of(request))  # the class board's 'running' count
         while not job.finished:
             if not job.wait_for_news(seen, max(pace, 0.05)):
                 continue
@@ -348,6 +351,8 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
     finally:
         if not job.finished:  # the page closed or the client cancelled: nobody watches, so stop
             job.stop()
+        if started:
+            running.finished(visitor, visitors.session_of(request))
 
 
 class _leave_unless_started:

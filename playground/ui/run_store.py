@@ -18,6 +18,8 @@ import weakref
 
 import gradio as gr
 
+from playground import classroom, i18n
+from playground.classroom import running
 from playground.store import db, record, runs
 from playground.ui import visitors
 
@@ -39,6 +41,9 @@ def visitor_of(request: gr.Request | None) -> str:
         return _browsers.get(session, session)
 
 
+visitors.on_leave(running.forget)  # the board's running count drops a closed page's jobs
+
+
 @visitors.on_leave
 def forget(session: str) -> None:
     with _lock:
@@ -54,19 +59,31 @@ def ended(request, job) -> None:
 
 
 def post(request, update: dict) -> str | None:
-    """Save the run that ended in this request, `update` being what its tab's outputs show at the end. Returns a status line
-    only when it could not be saved (the line the visitor saw, and why it isn't kept); None otherwise."""
+    """Save the run that ended in this request, `update` being what its tab's outputs show at the end, and post it to
+    the visitor's class if they joined one. Returns a status line when it could not be saved (the line the visitor
+    saw, and why it isn't kept) or when it went to a class (posted, or why not); None otherwise."""
     with _lock:
         job = _ended.pop(request, None) if isinstance(request, gr.Request) else None
     if job is None:
         return None
     shown = update.get("status") if isinstance(update.get("status"), str) else ""
     try:
-        run_id = runs.save(db.store(), **record.record_of(job, update, visitor_of(request)))
+        row = record.record_of(job, update, visitor_of(request))
+        run_id = runs.save(db.store(), **row)
         log.debug("run %s saved", run_id)
-        return None
     except runs.NotStored as error:
         return f"{shown} ⚠️ Not saved to My runs: {error}".strip()
     except Exception:  # noqa: BLE001: a bug in saving must not hide the run the visitor just trained
         log.exception("saving a %s run failed", job.kind)
         return f"{shown} ⚠️ Not saved to My runs: something went wrong saving it; the host's log has the details."
+    return _posted(shown, row, run_id)
+
+
+def _posted(shown: str, row: dict, run_id: int) -> str | None:
+    """Post the saved run to the visitor's class (playground/classroom); its line follows the run's own."""
+    try:
+        line = classroom.post_run(db.store(), row["visitor"], run_id, row)
+    except Exception:  # noqa: BLE001: a bug in posting must not hide the run the visitor just trained
+        log.exception("posting run %s to a class failed", run_id)
+        line = i18n.t("classroom.post.failed")
+    return f"{shown}\n\n{line}".strip() if line else None
