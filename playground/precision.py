@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from playground import i18n
 from playground.errors import UserError
 
 PRECISION_CHOICES = ("auto", "float32", "bfloat16", "int8")
@@ -111,17 +112,14 @@ class Precision:
 class Int8(Precision):
     def refusal(self, model, device) -> str | None:
         if getattr(device, "type", str(device)) != "cpu":
-            return (f"int8 runs on the CPU only in this app, and this model is on {device}: choose bfloat16 or "
-                    f"auto there.")
+            return i18n.t("errors.precision.int8_cpu_only", device=device)
         share = linear_share(model)
         if share < LINEAR_SHARE_FOR_INT8:
-            return (f"int8 quantises nn.Linear layers, and they hold only {share:.0%} of this model's weight "
-                    f"matrices (the rest are convolutions, or transformers' Conv1D as in GPT-2), so it would barely "
-                    f"change: choose bfloat16 or auto.")
+            return i18n.t("errors.precision.int8_few_linear", share=share)
         try:
             import torchao  # noqa: F401
         except ImportError:
-            return "int8 needs the torchao package, which is not installed here: pip install torchao, or choose auto."
+            return i18n.t("errors.precision.no_torchao")
         return None
 
     @property
@@ -165,7 +163,7 @@ def resolve(name: str, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choi
     """The format for the user's choice `name` on `device`; `auto` picks as the module docstring says."""
     name = (name or "auto").strip().lower()
     if name not in PRECISION_CHOICES:
-        raise UserError(f"Unknown precision '{name}': choose one of {', '.join(PRECISION_CHOICES)}.")
+        raise UserError(i18n.t("errors.precision.unknown", name=name, choices=', '.join(PRECISION_CHOICES)))
     if name != "auto":
         return Choice(PRECISIONS[name], name)
     native = native_bf16(device, cpuinfo)
@@ -182,7 +180,8 @@ def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cp
 
     name = (name or "auto").strip().lower()
     if name not in TRAIN_PRECISION_CHOICES:
-        raise UserError(f"Unknown training precision '{name}': choose one of {', '.join(TRAIN_PRECISION_CHOICES)}.")
+        raise UserError(i18n.t("errors.precision.unknown_training", name=name,
+                               choices=', '.join(TRAIN_PRECISION_CHOICES)))
     if name != "auto":
         return Choice(PRECISIONS[name], name)
     if not any(isinstance(m, nn.Conv2d) for m in model.modules()):

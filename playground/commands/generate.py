@@ -8,6 +8,7 @@ continuation without the prompt, with `tokens`, `seconds`, `tokens_per_second`,
 
 import sys
 
+from playground import i18n
 from playground import config as cfg
 from playground.cli import print_json
 from playground.device import DEVICE_CHOICES
@@ -41,8 +42,7 @@ def run(args) -> int:
     config = cfg.from_namespace(GenerationConfig, args)
     check_prompt(args.prompt)
     if config.greedy and any(getattr(args, name) is not None for name in ("temperature", "top_k", "top_p")):
-        raise UserError("--greedy always takes the likeliest token: drop --temperature, --top-k and --top-p, "
-                        "or drop --greedy to sample.")
+        raise UserError(i18n.t("errors.cli.greedy_sampling"))
     loaded = load_model(args.model, args.device, args.precision)
     streams = not args.json and config.num_beams == 1 and config.num_sequences == 1
     if not args.json:

@@ -16,6 +16,7 @@ whichever worker ran it, with its `state` (finished, or pruned at epoch k).
 
 import sys
 
+from playground import i18n
 from playground import config as cfg
 from playground.cli import print_json
 from playground.errors import UserError
@@ -48,9 +49,9 @@ def workers_from(text) -> int:
     try:
         workers = int(text)
     except (TypeError, ValueError):
-        raise UserError(f"--workers must be a whole number, got '{text}'.") from None
+        raise UserError(i18n.t("errors.cli.workers_not_whole", value=text)) from None
     if not 1 <= workers <= MAX_WORKERS:
-        raise UserError(f"--workers must be between 1 and {MAX_WORKERS}; got {workers}.")
+        raise UserError(i18n.t("errors.cli.workers_range", most=MAX_WORKERS, value=workers))
     return workers
 
 
@@ -65,7 +66,7 @@ def make_sweep(args):
     workers = workers_from(args.workers)
     if settings["search"] != "smart" and not smart["join"]:
         if any(smart[k] for k in ("storage", "study")) or workers > 1:
-            raise UserError("--storage, --study and --workers are for smart search: add --search smart.")
+            raise UserError(i18n.t("errors.cli.smart_only"))
         return Sweep(settings), 0
     from playground.sweep.smart import SmartSweep
 

@@ -9,6 +9,7 @@ event per line; the last line is the summary.
 
 import sys
 
+from playground import i18n
 from playground import config as cfg
 from playground.cli import finish_run, print_json
 from playground.commands.train_generative import GENERATIVE_MODELS, run_generative
@@ -73,13 +74,13 @@ def dataset_from_args(args) -> str:
 
     given = [flag for flag in ("dataset", "csv", "images") if getattr(args, flag)]
     if len(given) != 1:
-        raise UserError("Give exactly one of --dataset, --csv or --images.")
+        raise UserError(i18n.t("errors.cli.one_dataset"))
     if args.csv:
         from playground.data.csv_table import table_dataset
         from playground.data.uploads import register_upload
 
         if not args.target:
-            raise UserError("--csv needs --target, the column to predict.")
+            raise UserError(i18n.t("errors.cli.csv_target"))
         features = [f.strip() for f in args.features.split(",") if f.strip()] if args.features else None
         splits, description = table_dataset(args.csv, args.target, features, args.task)
         return register_upload(splits, description).name
@@ -90,7 +91,7 @@ def dataset_from_args(args) -> str:
         try:
             size = int(args.image_size)
         except ValueError:
-            raise UserError(f"Image size must be a whole number of pixels, got '{args.image_size}'.") from None
+            raise UserError(i18n.t("errors.cli.image_size", value=args.image_size)) from None
         splits, description = image_dataset(args.images, size)
         return register_upload(splits, description).name
     return args.dataset

@@ -198,10 +198,10 @@ def _check_option(dataset: str, key: str, default, value):
         try:
             value = type(default)(float(value))
         except (TypeError, ValueError, OverflowError):  # OverflowError: infinity as a whole number
-            raise UserError(i18n.t("errors.datasets.option_not_number", key=key, dataset=dataset,
+            raise UserError(i18n.t("errors.datasets.option_not_number", option=key, dataset=dataset,
                                    value=shown(value))) from None
         if not 0 <= value <= 1000:  # also refuses NaN
-            raise UserError(i18n.t("errors.datasets.option_range", key=key, dataset=dataset, value=shown(value)))
+            raise UserError(i18n.t("errors.datasets.option_range", option=key, dataset=dataset, value=shown(value)))
     return value
 
 

@@ -16,6 +16,7 @@ import pprint
 import re
 from pathlib import Path
 
+from playground import i18n
 from playground import config as cfg
 from playground.data.registry import DATASETS, Splits, to_splits
 from playground.device import pick_device
@@ -122,7 +123,7 @@ def export_run(run, folder) -> dict[str, Path]:
     from safetensors.torch import save_file
 
     if not run.summary:
-        raise UserError("Train the model first: there are no trained weights to export yet.")
+        raise UserError(i18n.t("errors.export.train_first"))
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     paths = {k: v for k, v in run.save(folder).items() if k in ("weights", "config")}

@@ -7,6 +7,7 @@ Dense(64) -> classes. More blocks are a comma-separated list of channels.
 import torch
 from torch import nn
 
+from playground import i18n
 from playground.models.configs import CNNConfig  # noqa: F401  (re-exported)
 from playground.errors import UserError
 from playground.randomness import Dropout  # nn.Dropout drawing from the run's generator
@@ -22,8 +23,8 @@ class CNN(nn.Module):
             blocks += [nn.Conv2d(in_channels, out_channels, config.kernel_size, padding="same"), nn.ReLU()]
             if config.pooling != "none":
                 if min(height, width) < 2:
-                    raise UserError(f"Too many pooling blocks for {input_shape[1]}x{input_shape[2]} images: "
-                                    "use fewer channel blocks or pooling 'none'.")
+                    raise UserError(i18n.t("errors.models.too_much_pooling", height=input_shape[1],
+                                           width=input_shape[2]))
                 blocks.append(nn.MaxPool2d(2) if config.pooling == "max" else nn.AvgPool2d(2))
                 height, width = height // 2, width // 2
             in_channels = out_channels

@@ -6,6 +6,7 @@ network is built, and they load without importing torch, so the app starts fast.
 
 from dataclasses import dataclass
 
+from playground import i18n
 from playground.config import param
 from playground.errors import UserError
 
@@ -38,9 +39,9 @@ class CNNConfig:
         try:
             channels = [int(c) for c in self.channels.replace(" ", "").split(",") if c]
         except ValueError:
-            raise UserError(f"Channels must be whole numbers separated by commas, like '32,64'; got '{self.channels}'.")
+            raise UserError(i18n.t("errors.models.channels_not_whole", value=self.channels))
         if not 1 <= len(channels) <= 5 or not all(1 <= c <= 256 for c in channels):
-            raise UserError(f"Channels needs 1 to 5 blocks of 1 to 256 filters each; got '{self.channels}'.")
+            raise UserError(i18n.t("errors.models.channels_range", value=self.channels))
         return channels
 
 

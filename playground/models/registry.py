@@ -10,6 +10,7 @@ share link, win over it.
 import importlib
 from dataclasses import dataclass, field
 
+from playground import i18n
 from playground import config as cfg
 from playground.errors import UserError
 from playground.models.configs import CNNConfig, MLPConfig, RNNConfig, TransformerConfig
@@ -49,7 +50,7 @@ ARCHITECTURES = {
 
 def get_architecture(name: str) -> Architecture:
     if name not in ARCHITECTURES:
-        raise UserError(f"Unknown model '{name}': choose one of {', '.join(ARCHITECTURES)}.")
+        raise UserError(i18n.t("errors.models.unknown", name=name, choices=', '.join(ARCHITECTURES)))
     return ARCHITECTURES[name]
 
 
@@ -62,6 +63,7 @@ def build_model(name: str, splits, model_config=None):
     arch = get_architecture(name)
     if splits.kind not in arch.kinds:
         fits = ", ".join(compatible_architectures(splits.kind))
-        raise UserError(f"A {arch.title} can't take {splits.kind} data like '{splits.name}': use {fits}.")
+        raise UserError(i18n.t("errors.models.incompatible", arch=arch.title, kind=splits.kind, dataset=splits.name,
+                               fits=fits))
     model_config = cfg.validate(model_config if model_config is not None else arch.config_class())
     return arch.module_class(input_shape=splits.input_shape, num_classes=splits.num_classes, config=model_config)

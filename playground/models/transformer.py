@@ -16,6 +16,7 @@ import math
 import torch
 from torch import nn
 
+from playground import i18n
 from playground.errors import UserError
 from playground.models.configs import TransformerConfig  # noqa: F401  (re-exported)
 from playground.randomness import Dropout
@@ -31,8 +32,8 @@ def pick_patch_size(height: int, width: int, patch_size: int) -> int:
         divisors = [p for p in range(1, min(height, width) + 1) if height % p == 0 and width % p == 0]
         return next((p for p in divisors if (height // p) * (width // p) <= MAX_AUTO_PATCHES), divisors[-1])
     if height % patch_size or width % patch_size:
-        raise UserError(f"Patch size {patch_size} doesn't divide these {height}x{width} images: pick a divisor of "
-                        f"{math.gcd(height, width)} (or 0 to let the playground choose).")
+        raise UserError(i18n.t("errors.transformer.patch", patch=patch_size, height=height, width=width,
+                               gcd=math.gcd(height, width)))
     return patch_size
 
 
@@ -146,8 +147,7 @@ class Transformer(nn.Module):
     def __init__(self, *, input_shape: tuple, num_classes: int, config: TransformerConfig):
         super().__init__()
         if config.dim % config.heads:
-            raise UserError(f"{config.heads} heads don't divide the model width {config.dim}: each head gets an "
-                            f"equal slice, so pick a width that is a multiple of {config.heads}.")
+            raise UserError(i18n.t("errors.transformer.heads", heads=config.heads, dim=config.dim))
         self.patch_size = None
         if len(input_shape) == 3:  # an image: ViT-style patches become the tokens
             channels, height, width = input_shape
@@ -160,9 +160,9 @@ class Transformer(nn.Module):
         needed = tokens + self.use_cls
         if needed > config.max_positions:
             what = f"{tokens} patches" if self.patch_size else f"{tokens} steps"
-            raise UserError(f"These inputs have {what}{' plus [CLS]' if self.use_cls else ''}, more than the "
-                            f"positional table's {config.max_positions} rows: raise the positional table to "
-                            f"{needed}{' or use larger patches' if self.patch_size else ''}.")
+            raise UserError(i18n.t("errors.transformer.positions", what=what, most=config.max_positions, needed=needed,
+                                   cls=i18n.t("errors.transformer.plus_cls") if self.use_cls else "",
+                                   patches=i18n.t("errors.transformer.or_larger_patches") if self.patch_size else ""))
         self.embed = nn.Linear(features, config.dim)
         self.cls = ClassToken(dim=config.dim) if self.use_cls else None
         self.positions = PositionalEncoding(length=config.max_positions, dim=config.dim,

@@ -14,6 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from playground import i18n
 from playground import config as cfg
 from playground.data import get_dataset
 from playground.device import pick_device
@@ -71,8 +72,8 @@ class Sweep:
         pick_device(c.device)  # a missing GPU is refused now
         arch, dataset = get_architecture(c.model), get_dataset(c.dataset)
         if dataset.kind not in arch.kinds:
-            raise UserError(f"A {arch.title} can't take {dataset.kind} data like '{c.dataset}': use "
-                            f"{', '.join(compatible_architectures(dataset.kind))}.")
+            raise UserError(i18n.t("errors.models.incompatible", arch=arch.title, kind=dataset.kind, dataset=c.dataset,
+                                   fits=', '.join(compatible_architectures(dataset.kind))))
         suggested = dataset.suggested
         self.base = suggested if suggested.get("model", c.model) == c.model else {}
         self.all_configurations = configurations(c)

@@ -20,6 +20,7 @@ import time
 
 import optuna
 
+from playground import i18n
 from playground import config as cfg
 from playground.data import get_dataset
 from playground.device import pick_device
@@ -56,7 +57,7 @@ class SmartSweep:
         given = cfg.to_dict(settings if isinstance(settings, SweepConfig) else cfg.build(SweepConfig, settings))
         given["search"] = "smart"
         if smart.join and not (smart.study and smart.storage):
-            raise UserError("Joining a study needs both its --storage URL and its --study name.")
+            raise UserError(i18n.t("errors.sweep.join_needs"))
         self.url = studies.normalise_url(smart.storage)
         self.storage = studies.open_storage(self.url)
         if smart.join:
@@ -92,11 +93,10 @@ class SmartSweep:
         pick_device(c.device)
         arch, dataset = get_architecture(c.model), get_dataset(c.dataset)
         if dataset.kind not in arch.kinds:
-            raise UserError(f"A {arch.title} can't take {dataset.kind} data like '{c.dataset}': use "
-                            f"{', '.join(compatible_architectures(dataset.kind))}.")
+            raise UserError(i18n.t("errors.models.incompatible", arch=arch.title, kind=dataset.kind, dataset=c.dataset,
+                                   fits=', '.join(compatible_architectures(dataset.kind))))
         if dataset.task != "classification":
-            raise UserError(f"Smart search ranks runs by validation accuracy, and '{c.dataset}' is a "
-                            f"{dataset.task} dataset: use grid or random search for it.")
+            raise UserError(i18n.t("errors.sweep.smart_classification", dataset=c.dataset, task=dataset.task))
         space = search_space(c)
         base = dataset.suggested if dataset.suggested.get("model", c.model) == c.model else {}
         for pick in (0, -1):  # the lowest and the highest of every setting

@@ -14,6 +14,7 @@ import math
 import random
 from dataclasses import dataclass
 
+from playground import i18n
 from playground import config as cfg
 from playground.config import param
 from playground.errors import UserError
@@ -64,31 +65,35 @@ def _field(config_class, name):
 
 
 def parse_values(text: str, field, what: str) -> list:
-    """'0.001, 0.01' -> checked values for `field`; empty text -> []."""
+    """'0.001, 0.01' -> checked values for `field`; empty text -> []. `what` is a catalogue key naming them."""
     parts = [p.strip() for p in str(text or "").split(",") if p.strip()]
     values = [cfg.check_value(field, p) for p in parts]
     if len(values) > 50:
-        raise UserError(f"{what}: at most 50 values, got {len(values)}.")
+        raise UserError(i18n.t("errors.sweep.too_many_values", what=i18n.t(what), count=len(values)))
     return list(dict.fromkeys(values))
 
 
 def value_lists(config: SweepConfig) -> dict[str, list]:
     """Setting -> values to try, only for the settings that were given (learning rate and optimizer always)."""
     arch = get_architecture(config.model)
-    lists = {"lr": parse_values(config.lr, _field(TrainConfig, "lr"), "Learning rates"),
-             "optimizer": parse_values(config.optimizer, _field(TrainConfig, "optimizer"), "Optimizers"),
-             "batch_size": parse_values(config.batch_size, _field(TrainConfig, "batch_size"), "Batch sizes")}
+    lists = {"lr": parse_values(config.lr, _field(TrainConfig, "lr"), "errors.sweep.what.lr"),
+             "optimizer": parse_values(config.optimizer, _field(TrainConfig, "optimizer"),
+                                        "errors.sweep.what.optimizer"),
+             "batch_size": parse_values(config.batch_size, _field(TrainConfig, "batch_size"),
+                                         "errors.sweep.what.batch_size")}
     if not lists["lr"]:
-        raise UserError("Give at least one learning rate, like '0.001,0.01,0.1'.")
+        raise UserError(i18n.t("errors.sweep.no_lr"))
     if not lists["optimizer"]:
-        raise UserError(f"Give at least one optimizer: {', '.join(OPTIMIZERS)}.")
+        raise UserError(i18n.t("errors.sweep.no_optimizer", choices=', '.join(OPTIMIZERS)))
     if config.dropout.strip():
-        lists["dropout"] = parse_values(config.dropout, _field(arch.config_class, "dropout"), "Dropout rates")
+        lists["dropout"] = parse_values(config.dropout, _field(arch.config_class, "dropout"),
+                                         "errors.sweep.what.dropout")
     if config.hidden_size.strip():
         name = hidden_field(config.model)
         if name is None:
-            raise UserError(f"A {arch.title} has no hidden size to sweep: leave hidden sizes empty.")
-        lists["hidden_size"] = parse_values(config.hidden_size, _field(arch.config_class, name), "Hidden sizes")
+            raise UserError(i18n.t("errors.sweep.no_hidden", arch=arch.title))
+        lists["hidden_size"] = parse_values(config.hidden_size, _field(arch.config_class, name),
+                                             "errors.sweep.what.hidden_size")
     return {k: v for k, v in lists.items() if v}
 
 
@@ -119,15 +124,14 @@ def search_space(config: SweepConfig) -> dict[str, tuple]:
         else:
             space[name] = ("choice", values) if len(values) > 1 else ("fixed", values[0])
     if all(kind == "fixed" for kind, *_ in space.values()):
-        raise UserError("Smart search needs something to search: give two or more values for at least one "
-                        "setting (a learning-rate range like '0.0001,0.1', or several optimizers).")
+        raise UserError(i18n.t("errors.sweep.smart_nothing"))
     return space
 
 
 def configurations(config: SweepConfig) -> list[dict]:
     """Every configuration the search would try, before the budget (grid and random; smart chooses as it goes)."""
     if config.search == "smart":
-        raise UserError("Smart search chooses each run as it goes: run it with playground.sweep.smart.SmartSweep.")
+        raise UserError(i18n.t("errors.sweep.smart_not_listed"))
     lists = value_lists(config)
     return grid(lists) if config.search == "grid" else random_configs(lists, config.samples, config.seed)
 

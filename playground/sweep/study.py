@@ -14,6 +14,7 @@ import time
 import optuna
 from optuna.trial import TrialState
 
+from playground import i18n
 from playground.errors import UserError, shorten
 
 SETTINGS = "playground_sweep"  # the study's user attribute with the sweep's settings
@@ -55,15 +56,14 @@ def open_storage(url: str):
     except ArgumentError:
         backend = None
     if backend not in ("sqlite", "postgresql"):
-        raise UserError(f"'{shorten(url, 60)}' is not a study storage: give a SQLite file (sqlite:///sweep.db) or "
-                        f"a PostgreSQL URL (postgresql+psycopg://user@host/db).")
+        raise UserError(i18n.t("errors.study.bad_url", url=shorten(url, 60)))
     # a locked SQLite file waits (workers write at once); an unreachable PostgreSQL host fails in seconds
     connect = {"timeout": 60} if backend == "sqlite" else {"connect_timeout": 10}
     try:
         return optuna.storages.RDBStorage(url, engine_kwargs={"connect_args": connect, "pool_pre_ping": True})
     except Exception as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0].rstrip(".")
-        raise UserError(f"Can't reach the study storage {shown_url(url)}: {shorten(reason, 120)}.") from None
+        raise UserError(i18n.t("errors.study.unreachable", url=shown_url(url), reason=shorten(reason, 120))) from None
 
 
 def comparable(settings: dict) -> dict:
@@ -78,9 +78,10 @@ def prepare(storage, url: str, name: str, settings: dict, *, join: bool) -> tupl
             study_id = storage.get_study_id_from_name(name)
         except KeyError:
             names = optuna.get_all_study_names(storage)
-            there = f"its studies are {', '.join(names)}" if names else "it holds no study yet"
-            raise UserError(f"There is no study '{shorten(name, 60)}' in {shown_url(url)} ({there}): leave out "
-                            f"--join to create it.") from None
+            there = (i18n.t("errors.study.its_studies", names=', '.join(names)) if names
+                     else i18n.t("errors.study.no_studies"))
+            raise UserError(i18n.t("errors.study.missing", name=shorten(name, 60), url=shown_url(url),
+                                   there=there)) from None
         return name, _stored_settings(storage, study_id, name)
     try:
         study_id = storage.create_new_study([optuna.study.StudyDirection.MAXIMIZE], name or None)
@@ -91,8 +92,7 @@ def prepare(storage, url: str, name: str, settings: dict, *, join: bool) -> tupl
     stored = _stored_settings(storage, study_id, name)
     if comparable(stored) != comparable(settings):
         differ = sorted(k for k in comparable(settings) if stored.get(k) != settings[k])
-        raise UserError(f"The study '{shorten(name, 60)}' already exists with other settings "
-                        f"({', '.join(differ)}): add --join to work on it as it is, or choose another --study.")
+        raise UserError(i18n.t("errors.study.other_settings", name=shorten(name, 60), differ=', '.join(differ)))
     return name, stored
 
 
@@ -102,7 +102,7 @@ def _stored_settings(storage, study_id: int, name: str) -> dict:
         if stored is not None:
             return stored
         time.sleep(0.25)
-    raise UserError(f"The study '{shorten(name, 60)}' was not made by a playground sweep, so it can't be joined.")
+    raise UserError(i18n.t("errors.study.not_ours", name=shorten(name, 60)))
 
 
 # rows

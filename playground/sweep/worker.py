@@ -20,6 +20,7 @@ from pathlib import Path
 
 from optuna.trial import TrialState
 
+from playground import i18n
 from playground.errors import UserError
 
 STOP_WAIT_SECONDS = 30  # how long a stopped worker may take to finish its step and tell its trial
@@ -29,7 +30,7 @@ class WorkerProcess:
     def __init__(self, sweep, index: int, deadline: float):
         self.log = Path(tempfile.mkstemp(prefix=f"sweep-worker-{index}-", suffix=".log")[1])
         command = [sys.executable, "-m", "playground.sweep.worker", "--storage", sweep.url, "--study", sweep.name,
-                   "--deadline", str(deadline), "--device", sweep.config.device]
+                   "--deadline", str(deadline), "--device", sweep.config.device, "--lang", i18n.current()]
         root = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
         with open(self.log, "w") as log:
@@ -92,7 +93,13 @@ def main(argv=None) -> int:
     parser.add_argument("--study", required=True)
     parser.add_argument("--deadline", type=float, required=True, help="Unix time at which to stop.")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--lang", default=i18n.DEFAULT, help="The language of its one-sentence refusal.")
     args = parser.parse_args(argv)
+    with i18n.speaking(args.lang):
+        return _work(args)
+
+
+def _work(args) -> int:
     halt = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: halt.set())

@@ -8,6 +8,7 @@ without loading torch; the networks that carry a strategy out live in strategies
 
 from dataclasses import dataclass
 
+from playground import i18n
 from playground.config import param
 from playground.device import DEVICE_CHOICES
 from playground.errors import UserError, shown
@@ -65,8 +66,8 @@ class TransferConfig:
         names = [s.strip() for s in self.strategies.split(",") if s.strip()]
         unknown = [s for s in names if s not in STRATEGY_NAMES]
         if unknown or not names:
-            raise UserError(f"Strategies must be some of {', '.join(STRATEGY_NAMES)}, comma-separated; "
-                            f"got '{self.strategies}'.")
+            raise UserError(i18n.t("errors.transfer.strategies", choices=', '.join(STRATEGY_NAMES),
+                                   value=self.strategies))
         return list(dict.fromkeys(names))
 
 
@@ -75,7 +76,7 @@ def parse_shots(text: str, *, low: int = 1, high: int = 100) -> list[int]:
     try:
         values = [int(v) for v in str(text).replace(" ", "").split(",") if v]
     except ValueError:
-        raise UserError(f"Shots must be whole numbers separated by commas, like '1,5,20'; got {shown(text)}.") from None
+        raise UserError(i18n.t("errors.transfer.shots_not_whole", value=shown(text))) from None
     if not values or not all(low <= v <= high for v in values):
-        raise UserError(f"Shots must be between {low} and {high}, like '1,5,20'; got {shown(text)}.")
+        raise UserError(i18n.t("errors.transfer.shots_range", low=low, high=high, value=shown(text)))
     return sorted(set(values))

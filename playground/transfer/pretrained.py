@@ -14,6 +14,7 @@ import inspect
 import torch
 from torch import nn
 
+from playground import i18n
 from playground.errors import UserError
 from playground.hub import load_cached
 from playground.libraries import import_transformers
@@ -80,8 +81,7 @@ def _load_model(model_id: str):
 
     model = AutoModel.from_pretrained(model_id, dtype=torch.float32)
     if getattr(model, "main_input_name", None) != "pixel_values":
-        raise UserError(f"'{model_id}' is not an image model (it does not take pixel values): use an image "
-                        "backbone such as microsoft/resnet-18 or google/vit-base-patch16-224.")
+        raise UserError(i18n.t("errors.transfer.not_image_model", model=model_id))
     return model.eval()
 
 

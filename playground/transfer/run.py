@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import torch
 
+from playground import i18n
 from playground import config as cfg
 from playground import randomness
 from playground.device import pick_device
@@ -67,15 +68,14 @@ class TransferExperiment:
         self.target = load_task(self.config.target)
         fewest = int(torch.bincount(self.target.y_train).min())
         if max(self.shots_list) > fewest:
-            raise UserError(f"Target '{self.config.target}' has only {fewest} training images in its smallest "
-                            f"class: ask for at most {fewest} shots.")
+            raise UserError(i18n.t("errors.transfer.few_target_images", target=self.config.target, fewest=fewest))
         self.hub_backbone = None
         if self.config.backbone.strip():
             from playground.transfer.pretrained import load_backbone
 
             self.hub_backbone = load_backbone(self.config.backbone, image_size=self.config.image_size)
         elif self.config.source == self.config.target:
-            raise UserError("Source and target are the same task: pick a different target to learn.")
+            raise UserError(i18n.t("errors.transfer.same_task"))
         self.results: dict[int, dict[str, float]] = {}
         self.history: list[dict] = []
         self.pretrain_history: list[dict] = []

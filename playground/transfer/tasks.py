@@ -17,6 +17,7 @@ from typing import Callable
 
 import numpy as np
 
+from playground import i18n
 from playground.data.images import SHAPES, draw_shapes
 from playground.data.registry import Splits, split_three
 from playground.errors import UserError
@@ -89,7 +90,7 @@ def digits_5_9():
 @functools.lru_cache(maxsize=8)
 def load_task(name: str) -> Splits:
     if name not in TASKS:
-        raise UserError(f"Unknown task '{name}': choose one of {', '.join(TASKS)}.")
+        raise UserError(i18n.t("errors.transfer.unknown_task", name=name, choices=', '.join(TASKS)))
     import torch
 
     arrays = TASKS[name].loader()
@@ -109,8 +110,8 @@ def few_shot(splits: Splits, shots: int, seed: int) -> Splits:
     for c in range(splits.num_classes):
         pool = torch.nonzero(splits.y_train == c).flatten()
         if len(pool) < shots:
-            raise UserError(f"Task '{splits.name}' has only {len(pool)} training images of class "
-                            f"'{splits.classes[c]}': ask for at most {len(pool)} shots.")
+            raise UserError(i18n.t("errors.transfer.few_class_images", task=splits.name, count=len(pool),
+                                   label=splits.classes[c]))
         chosen.append(pool[torch.randperm(len(pool), generator=generator)[:shots]])
     index = torch.cat(chosen)
     return Splits(name=f"{splits.name} ({shots}-shot)", kind=splits.kind, x_train=splits.x_train[index],
