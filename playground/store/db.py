@@ -32,7 +32,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from playground import places
+from playground import i18n, places
 
 SCHEMA_VERSION = 2  # 1: runs; 2: + classes, class_members, class_runs (added to a v1 file by create_all)
 CONNECT_SECONDS = 5  # how long opening a database server may take before the store is called unreachable
@@ -122,8 +122,16 @@ def shown_url(url: str) -> str:
 class Store:
     """An open database (`engine`), or an unavailable one (`engine` None, `problem` the sentence why)."""
 
-    def __init__(self, url: str, engine: sa.Engine | None = None, problem: str = ""):
-        self.url, self.engine, self.problem = url, engine, problem
+    def __init__(self, url: str, engine: sa.Engine | None = None, problem: str | tuple[str, dict] = ""):
+        self.url, self.engine, self._problem = url, engine, problem
+
+    @property
+    def problem(self) -> str:
+        """The sentence, in the language of whoever reads it now (kept as a catalogue key and its values)."""
+        if isinstance(self._problem, tuple):
+            key, values = self._problem
+            return i18n.t(key, **values)
+        return self._problem
 
     @property
     def available(self) -> bool:
@@ -166,17 +174,15 @@ def open_store(url: str | None = None) -> Store:
                 connection.execute(schema_version.update().values(version=SCHEMA_VERSION))
             elif max(found) > SCHEMA_VERSION:
                 engine.dispose()
-                return Store(url, problem=f"The run store at {shown_url(url)} was made by a newer version of this "
-                                          f"app (schema {max(found)}, this one reads {SCHEMA_VERSION}); runs are "
-                                          "not being saved.")
+                return Store(url, problem=("errors.store.newer", {"url": shown_url(url), "found": max(found),
+                                                                  "reads": SCHEMA_VERSION}))
         return Store(url, engine)
     except (SQLAlchemyError, OSError, ValueError, ImportError) as error:
         if engine is not None:
             engine.dispose()
         log.debug("opening the run store failed", exc_info=True)
         reason = _reason(error)
-        return Store(url, problem=f"The run store at {shown_url(url)} can't be opened ({reason}); training works, "
-                                  "but runs are not being saved.")
+        return Store(url, problem=("errors.store.cannot_open", {"url": shown_url(url), "reason": reason}))
 
 
 def _reason(error: Exception) -> str:

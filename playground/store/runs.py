@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
+from playground import i18n
 from playground.store import db
 
 LIST_LIMIT = 200  # the most runs one listing returns (newest first)
@@ -64,7 +65,7 @@ def save(store: db.Store, **record) -> int:
         with store.engine.begin() as connection:
             return connection.execute(db.runs.insert().values(**row).returning(db.runs.c.id)).scalar_one()
     except SQLAlchemyError as error:
-        raise NotStored(f"The run store at {db.shown_url(store.url)} refused this run ({db._reason(error)}).") \
+        raise NotStored(i18n.t("errors.store.refused", url=db.shown_url(store.url), reason=db._reason(error))) \
             from error
 
 
