@@ -39,8 +39,8 @@ def finite(value) -> bool:
 class GuardedBlocks(gr.Blocks):
     async def preprocess_data(self, block_fn, inputs, state, explicit_call=False):
         if len(inputs) < len(block_fn.inputs):
-            raise gr.Error(f"This call sent {len(inputs)} values but {endpoint(block_fn)} takes "
-                           f"{len(block_fn.inputs)}.", print_exception=False)
+            raise gr.Error(i18n.t("errors.input.wrong_count", sent=len(inputs), takes=len(block_fn.inputs),
+                                  endpoint=endpoint(block_fn, spoken=True)), print_exception=False)
         state = state or SessionState(self)
         processed = []
         for index, block in enumerate(block_fn.inputs):
@@ -70,7 +70,7 @@ def refused(block_fn, blocks, message: str, error: gr.Error | None = None) -> gr
     """The error to send: `message` cut short, no traceback, one line in the log instead."""
     if isinstance(block_fn, int):
         block_fn = blocks.fns[block_fn]
-    message = shorten(message or "That input was refused.")
+    message = shorten(message or i18n.t("errors.input.refused"))
     log.warning("refused %s: %s", endpoint(block_fn), message)
     if error is None:
         return gr.Error(message, print_exception=False)
@@ -78,8 +78,11 @@ def refused(block_fn, blocks, message: str, error: gr.Error | None = None) -> gr
     return error
 
 
-def endpoint(block_fn) -> str:
-    return f"/{block_fn.api_name}" if getattr(block_fn, "api_name", None) else "this event"
+def endpoint(block_fn, spoken: bool = False) -> str:
+    """The event's API name; one without a name is "this event" (in the visitor's language when `spoken`)."""
+    if getattr(block_fn, "api_name", None):
+        return f"/{block_fn.api_name}"
+    return i18n.t("errors.input.this_event") if spoken else "this event"
 
 
 def input_refusal(block, value, error: Exception) -> str:
@@ -89,10 +92,9 @@ def input_refusal(block, value, error: Exception) -> str:
         label = i18n.t(label.key)
     if isinstance(block, FILE_COMPONENTS):
         if isinstance(error, InvalidPathError):
-            return (f"{label}: that file was not uploaded to this app; upload it first "
-                    f"(from Python, pass gradio_client.handle_file(path)).")
-        return f"{label}: expected an uploaded file, got {shown(value)}."
-    return f"{label}: expected {expected(block)}, got {shown(value)}."
+            return i18n.t("errors.input.not_uploaded", label=label)
+        return i18n.t("errors.input.expected_file", label=label, value=shown(value))
+    return i18n.t("errors.input.expected", label=label, expected=expected(block), value=shown(value))
 
 
 def number(value) -> str:
@@ -103,20 +105,21 @@ def number(value) -> str:
 def expected(block) -> str:
     """What a control takes, as a sentence says it."""
     if isinstance(block, (gr.Slider, gr.Number)):
-        kind = "a whole number" if getattr(block, "precision", None) == 0 else "a number"
+        kind = i18n.t("errors.input.whole_number" if getattr(block, "precision", None) == 0 else "errors.input.number")
         low, high = block.minimum, block.maximum
         if low is not None and high is not None:
-            return f"{kind} from {number(low)} to {number(high)}"
+            return i18n.t("errors.input.from_to", kind=kind, low=number(low), high=number(high))
         if low is not None:
-            return f"{kind} of at least {number(low)}"
+            return i18n.t("errors.input.at_least", kind=kind, low=number(low))
         return kind
     choices = ", ".join(str(value) for _, value in getattr(block, "choices", None) or [])
     if isinstance(block, gr.CheckboxGroup):
-        return f"a list of some of: {shorten(choices, 120)}"
+        return i18n.t("errors.input.some_of", choices=shorten(choices, 120))
     if isinstance(block, (gr.Dropdown, gr.Radio)):
-        return f"one of: {shorten(choices, 120)}" if choices else "one of its choices"
+        return i18n.t("errors.input.one_of", choices=shorten(choices, 120)) if choices else i18n.t(
+            "errors.input.one_of_its_choices")
     if isinstance(block, gr.Checkbox):
-        return "true or false"
+        return i18n.t("errors.input.true_or_false")
     if isinstance(block, gr.Textbox):
-        return "text"
-    return "a value this field takes"
+        return i18n.t("errors.input.text")
+    return i18n.t("errors.input.a_value")
