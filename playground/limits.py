@@ -72,7 +72,8 @@ LIMITS = {limit.name: limit for limit in [
     Limit("visitor_datasets_mb", "PLAYGROUND_MAX_VISITOR_DATASETS_MB", 256, "MB of uploaded datasets per visitor"),
     # classes (playground/classroom): not per job either, read where a student joins or posts
     Limit("nickname_chars", "PLAYGROUND_NICKNAME_CHARS", 24, "characters per nickname in a class"),
-    Limit("class_posts_per_minute", "PLAYGROUND_CLASS_POSTS_PER_MINUTE", 4, "runs a student posts to a class per minute"),
+    Limit("class_posts_per_minute", "PLAYGROUND_CLASS_POSTS_PER_MINUTE", 4,
+          "runs a student posts to a class per minute"),
 ]}
 
 

@@ -80,6 +80,7 @@ def test_nicknames_refused_with_a_sentence(store, monkeypatch):
             classroom.join(store, made.code, nickname, f"browser-{nickname!r}")
         assert expected in one_sentence(error), nickname
     assert classroom.join(store, made.code, "x" * 24, "browser-long").nickname == "x" * 24
+    assert classroom.join(store, made.code, "👩‍💻 Zoë 李", "browser-emoji").nickname == "👩‍💻 Zoë 李"  # joiner kept
     monkeypatch.setenv("PLAYGROUND_NICKNAME_CHARS", "5")
     with pytest.raises(UserError, match="at most 5 characters"):
         classroom.join(store, made.code, "Sixsix", "browser-six")

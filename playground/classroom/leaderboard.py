@@ -40,7 +40,7 @@ class Board:
     ends_at: datetime | None
     score_name: str  # 'test accuracy', 'test R²' (in the visitor's language)
     curve_name: str  # the validation score the curves show
-    rows: list[dict] = field(default_factory=list)  # rank, nickname, model, score, <varying settings>, posted_at, run_id
+    rows: list[dict] = field(default_factory=list)  # rank, nickname, model, score, <settings>, posted_at, run_id
     curves: list[dict] = field(default_factory=list)  # rank, nickname, run_id, epochs: [...], values: [...]
     counts: dict = field(default_factory=dict)  # joined, running, finished (students with a posted run), runs
     settings: list[str] = field(default_factory=list)  # the settings that vary across rows

@@ -15,6 +15,9 @@ import unicodedata
 from playground import i18n, limits
 from playground.errors import UserError, shown
 
+# control, format (bidi overrides, zero-width space), surrogate, private-use and unassigned characters
+HIDDEN = ("Cc", "Cf", "Cs", "Co", "Cn")
+EMOJI_JOINERS = "\u200d"  # the zero-width joiner inside 👩‍💻: a format character a nickname may hold
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")  # Markdown's markup; < > & " ' become entities
 
 
@@ -30,7 +33,7 @@ def checked(nickname) -> str:
     most = limit()
     if len(name) > most:
         raise UserError(i18n.t("classroom.error.nickname_long", most=most, got=len(name)))
-    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") or c in "\u2028\u2029" for c in name):
+    if any(unicodedata.category(c) in HIDDEN and c not in EMOJI_JOINERS or c in "\u2028\u2029" for c in name):
         raise UserError(i18n.t("classroom.error.nickname_control", got=shown(name)))
     return name
 
