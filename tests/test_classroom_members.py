@@ -113,6 +113,8 @@ def test_a_closed_or_ended_class_takes_no_one_new(store):
     assert "has ended" in one_sentence(error)
     assert classroom.join(store, made.code, "Ada", "browser-a") == ada  # a member still gets back in (to read)
     assert classroom.member_of(store, "browser-a") is None  # but it is no longer the class runs post to
+    assert classroom.member_of(store, "browser-a", open_only=False) == ada  # its final board is still theirs
+    assert ada.code == made.code
     assert classroom.board(store, code=made.code).closed
     soon = classroom.create(store, title="Quick", dataset="moons", ends_at=datetime.now(timezone.utc) +
                             timedelta(seconds=1.5))

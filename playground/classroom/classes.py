@@ -45,6 +45,7 @@ class Member:
     member_id: int
     nickname: str
     title: str  # the class's title
+    code: str = ""  # the class's join code (the member has it: it is on their join link), to open its board
 
 
 def _title(title) -> str:
@@ -99,7 +100,7 @@ def join(store: db.Store, code, nickname, visitor: str) -> Member:
     with store.engine.connect() as connection:
         mine = _member(connection, found["id"], visitor)
     if mine is not None:
-        return Member(found["id"], mine.id, mine.nickname, found["title"])
+        return Member(found["id"], mine.id, mine.nickname, found["title"], found["code"])
     if not lookup.is_open(found):
         raise UserError(i18n.t("classroom.error.join_closed", title=found["title"]))
     name = nicknames.checked(nickname)
@@ -117,9 +118,9 @@ def join(store: db.Store, code, nickname, visitor: str) -> Member:
         with store.engine.connect() as connection:
             mine = _member(connection, found["id"], visitor)
         if mine is not None:
-            return Member(found["id"], mine.id, mine.nickname, found["title"])
+            return Member(found["id"], mine.id, mine.nickname, found["title"], found["code"])
         raise UserError(i18n.t("classroom.error.nickname_taken", nickname=name)) from None
-    return Member(found["id"], member_id, name, found["title"])
+    return Member(found["id"], member_id, name, found["title"], found["code"])
 
 
 def memberships(store: db.Store, visitor: str) -> list[tuple[dict, dict]]:
@@ -127,21 +128,24 @@ def memberships(store: db.Store, visitor: str) -> list[tuple[dict, dict]]:
     if not store.available:
         return []
     query = (sa.select(db.class_members, db.classes.c.title, db.classes.c.closed, db.classes.c.ends_at,
-                       db.classes.c.dataset, db.classes.c.architectures, db.classes.c.locked)
+                       db.classes.c.dataset, db.classes.c.architectures, db.classes.c.locked, db.classes.c.code)
              .join(db.classes, db.classes.c.id == db.class_members.c.class_id)
              .where(db.class_members.c.visitor == str(visitor)[:64])
              .order_by(db.class_members.c.joined_at.desc(), db.class_members.c.id.desc()))
     with store.engine.connect() as connection:
         rows = [lookup.as_dict(row) for row in connection.execute(query)]
     return [(row, {"id": row["class_id"], **{k: row[k] for k in ("title", "closed", "ends_at", "dataset",
-                                                                   "architectures", "locked")}}) for row in rows]
+                                                                   "architectures", "locked", "code")}})
+            for row in rows]
 
 
-def member_of(store: db.Store, visitor: str) -> Member | None:
-    """The class this visitor joined most recently that is still open, as its Member; None when there is none."""
+def member_of(store: db.Store, visitor: str, *, open_only: bool = True) -> Member | None:
+    """The class this visitor joined most recently that is still open (the one their runs post to), as its
+    Member; with open_only=False the latest joined even if it has ended (its final board is still theirs to read).
+    None when there is none."""
     for member, found in memberships(store, visitor):
-        if lookup.is_open(found):
-            return Member(found["id"], member["id"], member["nickname"], found["title"])
+        if lookup.is_open(found) or not open_only:
+            return Member(found["id"], member["id"], member["nickname"], found["title"], found["code"])
     return None
 
 
