@@ -84,3 +84,13 @@ def test_cli_help_speaks_the_language_asked():
             parser = argparse.ArgumentParser()
             cfg.add_arguments(parser, TrainConfig)
         assert expected in next(a.help for a in parser._actions if a.dest == "epochs")
+
+
+def test_every_bundled_dataset_and_architecture_has_its_words():
+    from playground.data import DATASETS
+    from playground.models.registry import ARCHITECTURES
+
+    keys = [f"dataset.{name}.description" for name in DATASETS] + \
+           [f"model.{name}.{part}" for name in ARCHITECTURES for part in ("title", "settings", "description")]
+    for lang in i18n.LANGUAGES:
+        assert [k for k in keys if k not in i18n.catalogue(lang)] == [], f"add these keys to {lang}.json"

@@ -16,7 +16,9 @@ import threading
 from pathlib import Path
 
 import gradio as gr
+import pandas as pd
 
+from playground import i18n
 from playground.data import registry
 from playground.data.uploads import register_upload
 from playground.ui.refusals import refuses
@@ -83,6 +85,11 @@ def forget(owner) -> None:
             _tables.pop(owner, None)
 
 
+def task_word(task: str) -> str:
+    """'classification' / 'regression' in the visitor's words."""
+    return i18n.t_or(f"train.task.{task}", task)
+
+
 # handlers
 
 
@@ -100,13 +107,15 @@ def on_table(request: gr.Request, path):
     target = columns[-1]
     features = [c for c in columns[:-1] if column_kind(frame[c]) != "text"]
     text = [row["column"] for row in stats if row["kind"] == "text"]
-    note = (f"{len(frame):,} rows × {len(columns)} columns. The target **{target}** looks like "
-            f"**{infer_task(frame[target])}**.")
+    note = i18n.t("upload.table.note", rows=f"{len(frame):,}", columns=len(columns), target=target,
+                  task=task_word(infer_task(frame[target])))
     if text:
-        note += f" Left out as free text or IDs: {', '.join(text)}."
+        note += " " + i18n.t("upload.table.left_out", columns=", ".join(text))
     keys = ["column", "kind", "missing", "distinct", "mean", "std", "min", "max", "top values"]
+    headers = [i18n.t(f"upload.stats.{k.replace(' ', '_')}") for k in keys]
     return [gr.update(value=frame.head(8).round(4), visible=True),
-            gr.update(value=[[row.get(k, "") for k in keys] for row in stats], visible=True),
+            gr.update(value=pd.DataFrame([[row.get(k, "") for k in keys] for row in stats], columns=headers),
+                      visible=True),
             gr.update(choices=columns, value=target), gr.update(choices=columns, value=features),
             gr.update(value="auto"), note]
 
@@ -122,7 +131,7 @@ def on_target(request: gr.Request, path, target, features):
     if not isinstance(target, str) or target not in frame.columns:
         return gr.skip(), ""
     kept = [f for f in features if f != target] if isinstance(features, list) else gr.skip()
-    return kept, f"The target **{target}** looks like **{infer_task(frame[target])}**."
+    return kept, i18n.t("upload.table.target", target=target, task=task_word(infer_task(frame[target])))
 
 
 @refuses
@@ -150,7 +159,8 @@ def _file(request, splits, description):
     register_upload(splits, description, session=session)
     with registry.session_scope(session or registry.LOCAL_SESSION):
         names = registry.dataset_names()
-    return (gr.update(choices=names, value=splits.name), f"✅ Added **{splits.name}**: {description}",
+    return (gr.update(choices=names, value=splits.name), "✅ " + i18n.t("upload.added", name=splits.name,
+                                                                        description=description),
             session or registry.LOCAL_SESSION)
 
 
@@ -159,30 +169,32 @@ def _file(request, splits, description):
 
 def build():
     """The panel's components and the click events that end by setting `dataset_box`'s value."""
-    with gr.Accordion("Your own data: a CSV table or a zip of images", open=False, elem_id="own-data"):
-        with gr.Tab("Table (CSV)"):
-            table_file = gr.File(label="CSV file", file_types=[".csv"], type="filepath", elem_id="csv-upload")
+    with gr.Accordion(i18n.ui("upload.title"), open=False, elem_id="own-data"):
+        with gr.Tab(i18n.ui("upload.table.tab")):
+            table_file = gr.File(label=i18n.ui("upload.table.file"), file_types=[".csv"], type="filepath",
+                                 elem_id="csv-upload")
             table_note = gr.Markdown()
-            preview = gr.Dataframe(label="First rows", visible=False, interactive=False, max_height=260)
-            stats = gr.Dataframe(label="Columns", visible=False, interactive=False, max_height=260,
-                                 headers=["column", "kind", "missing", "distinct", "mean", "std", "min", "max",
-                                          "top values"])
+            preview = gr.Dataframe(label=i18n.ui("upload.table.preview"), visible=False, interactive=False,
+                                   max_height=260)
+            stats = gr.Dataframe(label=i18n.ui("upload.table.columns"), visible=False, interactive=False,
+                                 max_height=260)  # headers: on_table's, in the visitor's language
             # column names are checked by csv_table with a sentence, so API callers need not load the choices first
-            target = gr.Dropdown([], label="Target: the column to predict", elem_id="csv-target",
+            target = gr.Dropdown([], label=i18n.ui("upload.table.target.label"), elem_id="csv-target",
                                  allow_custom_value=True)
-            features = gr.CheckboxGroup([], label="Feature columns", elem_id="csv-features",
-                                        info="Numbers are used as they are (gaps get the training median); "
-                                             "text with a few values becomes categories.")
+            features = gr.CheckboxGroup([], label=i18n.ui("upload.table.features.label"), elem_id="csv-features",
+                                        info=i18n.ui("upload.table.features.info"))
             features.preprocess = lambda payload: payload
-            task = gr.Radio(["auto", "classification", "regression"], value="auto", label="Task",
-                            info="Auto: text or a few whole numbers → classification, other numbers → regression.")
-            use_table_button = gr.Button("Use this table", variant="secondary", elem_id="use-table")
-        with gr.Tab("Images (zip)"):
-            gr.Markdown("One folder per class, PNG or JPEG inside: `cats/1.png`, `dogs/7.jpg`, …")
-            zip_file = gr.File(label="Zip file", file_types=[".zip"], type="filepath", elem_id="zip-upload")
-            size = gr.Slider(8, 128, value=32, step=4, label="Image size (pixels)",
-                             info="Every image is resized to this width and height.")
-            use_images_button = gr.Button("Use these images", variant="secondary", elem_id="use-images")
+            task = gr.Radio([(i18n.ui(f"upload.task.{name}"), name) for name in ("auto", "classification",
+                                                                                   "regression")],
+                            value="auto", label=i18n.ui("upload.task.label"), info=i18n.ui("upload.task.info"))
+            use_table_button = gr.Button(i18n.ui("upload.table.use"), variant="secondary", elem_id="use-table")
+        with gr.Tab(i18n.ui("upload.images.tab")):
+            gr.Markdown(i18n.ui("upload.images.explain"))
+            zip_file = gr.File(label=i18n.ui("upload.images.file"), file_types=[".zip"], type="filepath",
+                               elem_id="zip-upload")
+            size = gr.Slider(8, 128, value=32, step=4, label=i18n.ui("upload.images.size.label"),
+                             info=i18n.ui("upload.images.size.info"))
+            use_images_button = gr.Button(i18n.ui("upload.images.use"), variant="secondary", elem_id="use-images")
         upload_status = gr.Markdown(elem_id="upload-status")
     owner = gr.State(None, delete_callback=forget)
     return {"table_file": table_file, "table_note": table_note, "preview": preview, "stats": stats,

@@ -1,6 +1,9 @@
 """The System tab: what the app runs on and how much disk its files take, refreshed on demand."""
 
 import gradio as gr
+import pandas as pd
+
+from playground import i18n
 
 
 def disk_rows() -> list[list[str]]:
@@ -33,14 +36,13 @@ def refresh():
     from playground.precision import auto_summary
     from playground.system import report
 
-    return report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]] + \
-           store_rows()
+    rows = report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]] + store_rows()
+    # a table's headers aren't translated by the page: they come in the visitor's language with the rows
+    return pd.DataFrame(rows, columns=[i18n.t(f"system.table.{name}") for name in ("section", "item", "value")])
 
 
 def build():
-    gr.Markdown("What this app runs on: the device, memory, library versions, the models held in memory, the "
-                "models visitors may load, the limits in force and the disk its files take. Useful in a bug "
-                "report.")
-    table = gr.Dataframe(headers=["section", "item", "value"], interactive=False, wrap=True)
-    gr.Button("Refresh").click(refresh, None, table, api_name="system")
+    gr.Markdown(i18n.ui("system.explain"))
+    table = gr.Dataframe(interactive=False, wrap=True, elem_id="system-table")
+    gr.Button(i18n.ui("system.refresh"), elem_id="system-refresh").click(refresh, None, table, api_name="system")
     return [(refresh, [], table)]

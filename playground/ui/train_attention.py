@@ -9,6 +9,7 @@ layers x heads x tokens x tokens for one example), so the replay slider can
 redraw the attention at any recorded epoch with `replayed`.
 """
 
+from playground import i18n
 from playground.plots import attention as attention_plots
 
 
@@ -24,7 +25,8 @@ def read(run, example: int) -> dict:
     predicted = int(result["probabilities"].argmax())
     about = run.problem.target_of(run.splits, example)
     if run.task == "classification":
-        about += f", predicted {run.splits.classes[predicted]} at {float(result['probabilities'][predicted]):.0%}"
+        about += i18n.t("attention.predicted", predicted=run.splits.classes[predicted],
+                        probability=f"{float(result['probabilities'][predicted]):.0%}")
     return {**result, "example": example, "about": about, "patch_size": run.model.patch_size,
             "image": run.splits.x_test[example].numpy() if run.model.patch_size else None}
 
@@ -33,14 +35,13 @@ def draw(result: dict, epoch: int | None = None):
     """The figure; `epoch` (a replayed one) goes in the title: "before training" for 0."""
     example, about, patch = result["example"], result["about"], result["patch_size"]
     if epoch is not None:
-        about += ", before training" if epoch == 0 else f", after epoch {epoch}"
+        about += i18n.t("attention.before") if epoch == 0 else i18n.t("attention.after", epoch=epoch)
     if patch:
-        what = (f"where [CLS] looked among the {len(result['labels']) - result['has_cls']} patches of "
-                f"{patch}×{patch} pixels" if result["has_cls"] else "how much attention each patch received")
-        title = f"Test image {example} ({about}). Pick a layer and head ▸<br><sup>{what}</sup>"
+        what = (i18n.t("attention.image.cls", patches=len(result["labels"]) - result["has_cls"], size=patch)
+                if result["has_cls"] else i18n.t("attention.image.received"))
+        title = i18n.t("attention.image.title", example=example, about=about, what=what)
         return attention_plots.image_attention(result, result["image"], patch=patch, title=title)
-    title = (f"Attention for test sequence {example} ({about}). Pick a layer and head ▸<br><sup>Tokens are "
-             f"named {result['named']}; bright: looked at a lot</sup>")
+    title = i18n.t("attention.sequence.title", example=example, about=about, named=result["named"])
     return attention_plots.sequence_attention(result, title=title)
 
 

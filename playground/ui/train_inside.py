@@ -12,6 +12,7 @@ import weakref
 
 import gradio as gr
 
+from playground import i18n
 from playground.plots import inside
 from playground.plots.style import empty
 
@@ -45,9 +46,9 @@ def _feature_maps(run, example: int):
     layers, probabilities = feature_maps(run.model, image)
     predicted = int(probabilities.argmax())
     truth = run.splits.classes[int(run.splits.y_test[example])]
-    return inside.feature_map_grid(layers, image.numpy(), title=f"Test image {example} (true: {truth}, predicted: "
-                                   f"{run.splits.classes[predicted]} at {float(probabilities[predicted]):.0%}): "
-                                   "feature maps after each convolution")
+    title = i18n.t("inside.feature_maps.title", example=example, truth=truth, predicted=run.splits.classes[predicted],
+                   probability=f"{float(probabilities[predicted]):.0%}")
+    return inside.feature_map_grid(layers, image.numpy(), title=title)
 
 
 def _is_recurrent(run) -> bool:
@@ -60,8 +61,8 @@ def _recurrent(run, example: int):
     sequence = run.splits.x_test[example]
     result = recurrent_states(run.model, sequence)
     top = [layer for layer in result["layers"] if layer["direction"] == "forward"][-1]
-    title = (f"{result['cell'].upper()} layer {top['layer']} (forward) reading test sequence {example} "
-             f"({run.problem.target_of(run.splits, example)}): state and gates at every step")
+    title = i18n.t("inside.recurrent.title", cell=result["cell"].upper(), layer=top["layer"], example=example,
+                   about=run.problem.target_of(run.splits, example))
     return inside.recurrent_heatmaps({k: v.numpy() for k, v in top["states"].items()}, sequence.numpy(), title=title)
 
 
@@ -86,11 +87,10 @@ def view_for(run):
 def look_inside(run, example=0):
     """The view that fits the run's model, for test example number `example`."""
     if run is None:
-        return empty("Train a model first; then its insides appear here.")
+        return empty(i18n.t("inside.empty.untrained"))
     draw = view_for(run)
     if draw is None:
-        return empty("Neuron maps need 2-D data (moons, circles, spiral, surface); "
-                     "CNNs and RNNs show feature maps and states.")
+        return empty(i18n.t("inside.empty.no_view"))
     example = int(min(max(int(example or 0), 0), len(run.splits.y_test) - 1))
     return draw(run, example)
 
@@ -124,7 +124,7 @@ def live_state(run, *, neurons: bool = True) -> dict:
 
 def draw_live(run, state: dict) -> dict:
     """{'histograms': figure, 'inside': figure (neuron maps or attention, where the model has them)}."""
-    title = f"Weights and gradients per layer after epoch {state['epoch']}"
+    title = i18n.t("inside.histograms.title", epoch=state["epoch"])
     drawn = {"histograms": inside.histogram_grid(state["histograms"], _start_histograms.get(run), title=title)}
     if "neurons" in state:
         drawn["inside"] = inside.neuron_thumbnails(state["neurons"])
@@ -140,15 +140,12 @@ def draw_live(run, state: dict) -> dict:
 
 def build():
     """The panel's components: {'histograms', 'inside', 'example', 'look'}."""
-    with gr.Accordion("Inside the network", open=False, elem_id="inside-network"):
-        gr.Markdown("Histograms update while it trains. An MLP on 2-D data shows each hidden neuron's own map "
-                    "(the TensorFlow Playground view); a CNN its feature maps, an RNN its states and gates, and a "
-                    "Transformer its attention maps (pick a layer and head in the figure) for the test example "
-                    "you pick.")
+    with gr.Accordion(i18n.ui("inside.title"), open=False, elem_id="inside-network"):
+        gr.Markdown(i18n.ui("inside.explain"))
         with gr.Row():
-            example = gr.Number(0, precision=0, label="Test example", minimum=0, scale=1,
-                                info="Which test image or sequence to look at.")
-            look = gr.Button("Look inside", scale=1)
-        inside_plot = gr.Plot(label="Inside the network", elem_id="inside-plot")
-        histogram_plot = gr.Plot(label="Weight and gradient histograms", elem_id="histogram-plot")
+            example = gr.Number(0, precision=0, label=i18n.ui("inside.example.label"), minimum=0, scale=1,
+                                info=i18n.ui("inside.example.info"))
+            look = gr.Button(i18n.ui("inside.look"), scale=1, elem_id="look-inside")
+        inside_plot = gr.Plot(label=i18n.ui("inside.title"), elem_id="inside-plot")
+        histogram_plot = gr.Plot(label=i18n.ui("inside.histograms.label"), elem_id="histogram-plot")
     return {"histograms": histogram_plot, "inside": inside_plot, "example": example, "look": look}

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from playground import config as cfg
+from playground import i18n
 from playground.data import DATASETS
 from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES
@@ -21,6 +22,12 @@ from playground.plots.style import COLOURS, empty, style
 from playground.training.config import TrainConfig
 
 MAX_SAVED_RUNS = 8
+# the Share button's link: this page's address with the settings, keeping the page's language (?lang=)
+LINK_JS = """(q) => {
+  if (!q || !q.startsWith('?')) return q;
+  const lang = new URLSearchParams(window.location.search).get('lang');
+  return window.location.origin + window.location.pathname + q + (lang ? '&lang=' + encodeURIComponent(lang) : '');
+}"""
 TRAIN_FIELDS = {f.name: f for f in cfg.fields(TrainConfig)}
 
 
@@ -48,7 +55,7 @@ def settings_from_query(query: dict) -> tuple[dict, list[str]]:
         if dataset in DATASETS:
             found["dataset"] = dataset
         else:
-            notes.append(f"dataset '{dataset}' (only bundled datasets travel in a link)")
+            notes.append(i18n.t("keep.link.not_bundled", dataset=dataset))
     if "noise" in query:
         try:
             found["noise"] = min(max(float(query["noise"]), 0.0), 1.0)
@@ -83,7 +90,7 @@ def export_files(run) -> list[str]:
     from playground.outputs import new_run_dir
 
     if run is None or not run.summary:
-        raise gr.Error("Train a model first: there is nothing to export yet.", print_exception=False)
+        raise gr.Error(i18n.t("keep.refusal.nothing_to_export"), print_exception=False)
     paths = export_run(run, new_run_dir("export"))
     return [str(paths[k]) for k in ("script", "weights", "config", "data") if k in paths]
 
@@ -98,8 +105,8 @@ def remember(saved: list | None, run) -> list:
         return saved
     score = "val_r2" if run.task == "regression" else "val_accuracy"
     settings = run.train_config
-    label = (f"#{(saved[-1]['number'] + 1) if saved else 1} {run.architecture.name} on {run.splits.name} "
-             f"({settings.optimizer}, lr {settings.lr:g}, {run.epochs_run} ep)")
+    label = i18n.t("keep.saved.label", number=(saved[-1]["number"] + 1) if saved else 1, model=run.architecture.name,
+                   dataset=run.splits.name, optimizer=settings.optimizer, lr=f"{settings.lr:g}", epochs=run.epochs_run)
     entry = {"number": (saved[-1]["number"] + 1) if saved else 1, "label": label, "score": score,
              "epochs": [h["epoch"] for h in run.history], "val_loss": [h["val_loss"] for h in run.history],
              "val_score": [h[score] for h in run.history]}
@@ -108,19 +115,23 @@ def remember(saved: list | None, run) -> list:
 
 def compare_figure(saved: list | None) -> go.Figure:
     if not saved:
-        return empty("Finished runs collect here, so you can compare their curves.", height=320)
+        return empty(i18n.t("keep.saved.empty"), height=320)
     fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
-                        subplot_titles=("Validation loss", "Validation score: accuracy, or R² for regression"))
+                        subplot_titles=(i18n.t("keep.saved.loss"), i18n.t("keep.saved.score")))
     for index, entry in enumerate(saved):
         colour = COLOURS[entry["number"] % len(COLOURS)]
         for col, key in ((1, "val_loss"), (2, "val_score")):
             fig.add_scatter(x=entry["epochs"], y=entry[key], mode="lines+markers", name=entry["label"],
                             legendgroup=entry["label"], showlegend=col == 1, marker=dict(size=4),
                             line=dict(color=colour, width=2), row=1, col=col)
-    fig.update_xaxes(title_text="epoch")
+    fig.update_xaxes(title_text=i18n.t("keep.saved.epoch"))
     fig = style(fig, height=380 + 22 * len(saved))
     fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.28, x=0), margin=dict(b=80 + 22 * len(saved)))
     return fig
+
+
+def no_saved_runs():
+    return compare_figure([])
 
 
 def clear_saved():
@@ -132,15 +143,15 @@ def clear_saved():
 
 def build():
     """The panel's components: {'export', 'files', 'share', 'link', 'saved_plot', 'clear', 'saved'}."""
-    with gr.Accordion("Take it home: export, share, compare", open=False, elem_id="take-home"):
+    with gr.Accordion(i18n.ui("keep.title"), open=False, elem_id="take-home"):
         with gr.Row():
-            export = gr.Button("Export as code", elem_id="export-button")
-            share = gr.Button("Share settings", elem_id="share-button")
-        files = gr.File(label="Standalone PyTorch script, trained weights and config", file_count="multiple",
+            export = gr.Button(i18n.ui("keep.export"), elem_id="export-button")
+            share = gr.Button(i18n.ui("keep.share"), elem_id="share-button")
+        files = gr.File(label=i18n.ui("keep.files.label"), file_count="multiple",
                         interactive=False, elem_id="export-files")
-        link = gr.Textbox(label="Link to these settings", buttons=["copy"], interactive=False,
-                          elem_id="share-link", placeholder="Press Share settings for a link that reopens them.")
-        saved_plot = gr.Plot(compare_figure([]), label="Saved runs", elem_id="saved-runs")
-        clear = gr.Button("Clear saved runs", size="sm", elem_id="clear-runs")
+        link = gr.Textbox(label=i18n.ui("keep.link.label"), buttons=["copy"], interactive=False,
+                          elem_id="share-link", placeholder=i18n.ui("keep.link.placeholder"))
+        saved_plot = gr.Plot(label=i18n.ui("keep.saved.title"), elem_id="saved-runs")  # drawn on page load
+        clear = gr.Button(i18n.ui("keep.clear"), size="sm", elem_id="clear-runs")
     return {"export": export, "files": files, "share": share, "link": link, "saved_plot": saved_plot,
             "clear": clear, "saved": gr.State([])}

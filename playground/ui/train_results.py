@@ -9,7 +9,9 @@ model, once training has ended.
 """
 
 import gradio as gr
+import pandas as pd
 
+from playground import i18n
 from playground.plots import curves
 
 
@@ -38,12 +40,14 @@ def score_text(run, history: list[dict], upto: int | None = None, until_stop: bo
     rows = [h for h in history if upto is None or h["epoch"] <= upto]
     if not rows:
         if upto is None and steps:
-            return f"epoch 1 · step {steps[-1]['step']}/{steps[-1]['total_steps']} · training loss " \
-                   f"{steps[-1]['train_loss']:.3f}"
-        return "before training" if upto == 0 else "first epoch…"
+            return i18n.t("train.score.first_steps", step=steps[-1]["step"], steps=steps[-1]["total_steps"],
+                          loss=f"{steps[-1]['train_loss']:.3f}")
+        return i18n.t("train.score.before") if upto == 0 else i18n.t("train.score.first_epoch")
     last, problem = rows[-1], run.problem
-    of = " (runs until you press Stop)" if until_stop else f"/{last['epochs']}"
-    return f"epoch {last['epoch']}{of} · validation {problem.score_name} {last['val_' + problem.score]:.3f}"
+    of = i18n.t("train.score.until_stop") if until_stop else f"/{last['epochs']}"
+    score = i18n.t_or(f"train.score.name.{problem.score}", problem.score_name)
+    return i18n.t("train.score.epoch", epoch=last["epoch"], of=of, score=score,
+                  value=f"{last['val_' + problem.score]:.3f}")
 
 
 def plane_at(run, snapshots, epoch: int | None = None):
@@ -52,8 +56,10 @@ def plane_at(run, snapshots, epoch: int | None = None):
     if found is None or "plane" not in found[1]:
         return None
     recorded, data = found
-    title = "before training" if recorded == 0 else f"after epoch {recorded}"
-    return run.problem.draw_plane(data["plane"], run.splits, title=f"{run.problem.plane_name} {title}")
+    name = i18n.t_or(f"train.plane.{run.task}", run.problem.plane_name)
+    title = i18n.t("train.plane.before", name=name) if recorded == 0 else \
+        i18n.t("train.plane.after", name=name, epoch=recorded)
+    return run.problem.draw_plane(data["plane"], run.splits, title=title)
 
 
 def headline(run) -> str:
@@ -65,6 +71,7 @@ def final_outputs(run) -> dict:
     plots = run.problem.final_plots(run.model, run.splits, run.summary)
     label, second = plots["second"]
     mistakes = plots["mistakes"]
-    return {"metrics": gr.update(value=plots["metrics"], visible=True),
-            "second": gr.update(value=second, visible=True, label=label),
+    table = pd.DataFrame(plots["metrics"], columns=[i18n.t("train.metrics.metric"), i18n.t("train.metrics.value")])
+    return {"metrics": gr.update(value=table, visible=True),
+            "second": gr.update(value=second, visible=True, label=i18n.t_or(f"train.second.{run.task}", label)),
             "mistakes": gr.update(value=mistakes, visible=mistakes is not None)}

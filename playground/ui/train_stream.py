@@ -14,7 +14,7 @@ import time
 
 import gradio as gr
 
-from playground import limits
+from playground import i18n, limits
 from playground.errors import UserError
 from playground.ui import engine, train_attention, train_inside, train_keep, train_results
 
@@ -29,7 +29,9 @@ def check_limits(run, epochs: int | None = None) -> None:
 
 
 def title_of(run) -> str:
-    return f"**{run.architecture.title}** on **{run.splits.name}** ({run.parameters:,} parameters, {run.device})"
+    title = i18n.t_or(f"model.{run.architecture.name}.title", run.architecture.title)
+    return i18n.t("train.status.title", model=title, dataset=run.splits.name, parameters=f"{run.parameters:,}",
+                  device=run.device)
 
 
 def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None) -> engine.Job:
@@ -47,8 +49,9 @@ def _segment(trained: int, wanted: int) -> tuple[int, str]:
     try:
         limits.check("epochs", trained + wanted)
         return wanted, ""
-    except UserError as error:
-        return max(0, int(limits.limit("epochs")) - trained), str(error).split(" (you asked")[0] + "."
+    except UserError:
+        most = int(limits.limit("epochs"))
+        return max(0, most - trained), i18n.t("train.note.epoch_limit", most=most, env=limits.LIMITS["epochs"].env)
 
 
 def _snapshot(run, two_d: bool) -> dict:
@@ -118,7 +121,7 @@ class Painter:
         viewing = view.get("viewing")
         text = train_results.score_text(run, history, viewing, view.get("until_stop", False), steps)
         if viewing is not None:
-            text = f"replaying {text} (training goes on: drag the slider to its end to follow it)"
+            text = i18n.t("train.status.replaying", text=text)
         update = {"status": f"{view['title']}: {text}",
                   "replay": gr.update(maximum=max(1, latest), visible=True,
                                       **({} if viewing is not None else {"value": latest}))}
@@ -145,7 +148,7 @@ def follow(request, job, run):
     """Yield the job's updates while it trains, then the results: status, curves, data plot, table, files, run."""
     from playground.outputs import new_run_dir
 
-    yield {"status": f"{job.title}: starting…", "run": run}
+    yield {"status": i18n.t("train.status.starting", title=job.title), "run": run}
     painter = Painter(run)
     job = yield from engine.follow(request, job, painter)
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
@@ -157,8 +160,9 @@ def follow(request, job, run):
     files = [str(p) for p in run.save(new_run_dir("train")).values()]
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
     notes = " ".join(n for n in (job.deadline.message() if job.expired else "", view.get("limit_note", "")) if n)
-    status = (f"{icon} {summary['message']} {job.title}: {train_results.headline(run)}, "
-              f"{summary['epochs_run']} epochs in {summary['seconds']:.1f} s. {notes}").strip()
+    status = i18n.t("train.status.done", icon=icon, message=summary["message"], title=job.title,
+                    headline=train_results.headline(run), epochs=summary["epochs_run"],
+                    seconds=f"{summary['seconds']:.1f}", notes=notes).strip()
     job.viewing = view["viewing"] = None  # the end of a run shows its end
     final = {**painter.final(view), "status": status, **train_results.final_outputs(run), "downloads": files,
              "run": run}
@@ -171,7 +175,7 @@ def replay(request, epoch):
     job = engine.current(request, "train")
     run = job.subject if job is not None else None
     if run is None:
-        raise UserError("Train a model first: there is nothing to replay yet.")
+        raise UserError(i18n.t("train.refusal.nothing_to_replay"))
     history = list(run.history)
     latest = history[-1]["epoch"] if history else 0
     epoch = int(min(max(int(epoch or 0), 0), latest))

@@ -14,8 +14,10 @@ their own modules: your own data (data_upload.py), inside the network
 """
 
 import gradio as gr
+import pandas as pd
 
 from playground import config as cfg
+from playground import i18n
 from playground.data import DATASETS, dataset_names, get_dataset
 from playground.errors import UserError
 from playground.models.registry import ARCHITECTURES, compatible_architectures
@@ -33,6 +35,22 @@ REGRESSION_FIELDS = {f"regression_{f.name}": f.name for f in cfg.fields(Regressi
 DATASET_OUTPUTS = ["dataset", "description", "noise", "model", "plane", "regression_group",
                    *[f"group_{name}" for name in ARCHITECTURES],
                    *[f"{name}_{field}" for name, fields in MODEL_FIELDS.items() for field in fields], *TRAIN_FIELDS]
+
+
+def described(data) -> str:
+    """A dataset's description in the visitor's language (an upload's is its own, written when it arrived)."""
+    return i18n.t_or(f"dataset.{data.name}.description", data.description)
+
+
+def model_title(name: str) -> str:
+    return i18n.t_or(f"model.{name}.title", ARCHITECTURES[name].title if name in ARCHITECTURES else name)
+
+
+def layer_table(rows: list[list]) -> pd.DataFrame:
+    """The layers of a model under headers in the visitor's language (a table's headers aren't translated by the
+    page)."""
+    columns = [i18n.t(f"train.layers.{name}") for name in ("layer", "type", "shape", "parameters")]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def setting_name(model: str, field: str) -> str:
@@ -78,10 +96,10 @@ def on_dataset(dataset, overrides: dict | None = None) -> dict:
     model = overrides.get("model") if overrides.get("model") in models else data.suggested.get("model", models[0])
     suggested = {**data.suggested.get("model_settings", {}), **overrides.get("model_settings", {})}
     train_suggested = {**data.suggested.get("train_settings", {}), **overrides.get("train_settings", {})}
-    update = {"dataset": gr.update(choices=dataset_names(), value=dataset), "description": f"*{data.description}*",
+    update = {"dataset": gr.update(choices=dataset_names(), value=dataset), "description": f"*{described(data)}*",
               "noise": gr.update(visible="noise" in data.options,
                                  value=overrides.get("noise", data.options.get("noise", 0.2))),
-              "model": gr.update(choices=[(ARCHITECTURES[m].title, m) for m in models], value=model),
+              "model": gr.update(choices=[(model_title(m), m) for m in models], value=model),
               "plane": train_results.preview(load_dataset(dataset)),
               "regression_group": gr.update(visible=data.task == "regression"), **on_model(model)}
     for name, arch in ARCHITECTURES.items():
@@ -113,10 +131,11 @@ def describe(**settings) -> dict:
         run = make_run(**settings)
     except UserError as error:
         return {"status": f"⚠️ {error}", "layers": None}
-    status = (f"**{run.architecture.title}** on **{run.splits.name}** ({run.task}): {run.parameters:,} parameters · "
-              f"{run.splits.sizes()['train']} training examples · device **{run.device}**. Press **Train**.")
-    return {"status": status, "layers": [[r["layer"], r["type"], r["output shape"], r["parameters"]]
-                                         for r in run.layers()]}
+    status = i18n.t("train.status.summary", model=model_title(run.architecture.name), dataset=run.splits.name,
+                    task=i18n.t(f"train.task.{run.task}"), parameters=f"{run.parameters:,}",
+                    examples=run.splits.sizes()["train"], device=run.device)
+    return {"status": status, "layers": layer_table([[r["layer"], r["type"], r["output shape"], r["parameters"]]
+                                                     for r in run.layers()])}
 
 
 def train(request: gr.Request, until_stop: bool = False, **settings):
@@ -154,7 +173,7 @@ def load_page(request: gr.Request) -> dict:
     found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
     update = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
     if notes:  # under the dataset's description, where the eye already is
-        update["description"] += f"\n\n⚠️ Ignored from the link: {', '.join(notes)}."
+        update["description"] += "\n\n⚠️ " + i18n.t("train.link.ignored", notes=", ".join(notes))
     if found.get("tab") and _app_tabs:
         update["tabs"] = gr.Tabs(selected=found["tab"])
     return update
@@ -182,55 +201,56 @@ def build():
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
             # uploads are per visitor, so the registry (not the menu's choices) decides what a name means
-            controls["dataset"] = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label="Dataset",
+            controls["dataset"] = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label=i18n.ui("train.dataset.label"),
                                               elem_id="dataset-box", allow_custom_value=True,
-                                              info="Bundled data (tables, 2-D points, images, sequences) or your own.")
-            views["description"] = gr.Markdown(f"*{data.description}*")
-            controls["noise"] = gr.Slider(0.0, 1.0, value=data.options["noise"], step=0.05, label="Noise",
-                                          info="How much the points scatter: more noise, harder problem.")
+                                              info=i18n.ui("train.dataset.info"))
+            views["description"] = gr.Markdown(f"*{data.description}*")  # load_page: in the visitor's words
+            controls["noise"] = gr.Slider(0.0, 1.0, value=data.options["noise"], step=0.05,
+                                          label=i18n.ui("train.noise.label"), info=i18n.ui("train.noise.info"))
             upload = data_upload.build()
             # every architecture here, so API callers may pick any; the page narrows it to the ones that fit
-            controls["model"] = gr.Radio([(arch.title, name) for name, arch in ARCHITECTURES.items()], value="mlp",
-                                         label="Architecture", info="Only the ones that fit this data are offered.")
+            controls["model"] = gr.Radio([(i18n.ui_or(f"model.{name}.title", arch.title), name)
+                                          for name, arch in ARCHITECTURES.items()],
+                                         value="mlp", label=i18n.ui("train.model.label"),
+                                         info=i18n.ui("train.model.info"))
             for name, arch in ARCHITECTURES.items():
-                with gr.Accordion(f"{arch.title} settings", open=True, visible=name == "mlp") as views[f"group_{name}"]:
-                    gr.Markdown(arch.description)
+                with gr.Accordion(i18n.ui_or(f"model.{name}.settings", arch.title), open=True,
+                                  visible=name == "mlp") as views[f"group_{name}"]:
+                    gr.Markdown(i18n.ui_or(f"model.{name}.description", arch.description))
                     for f in cfg.fields(arch.config_class):
                         controls[setting_name(name, f.name)] = make_control(f)
-            with gr.Accordion("Regression settings", open=True, visible=False) as views["regression_group"]:
+            with gr.Accordion(i18n.ui("train.regression_settings"), open=True,
+                              visible=False) as views["regression_group"]:
                 for name, field in REGRESSION_FIELDS.items():
                     controls[name] = make_control(next(f for f in cfg.fields(RegressionConfig) if f.name == field))
-            with gr.Accordion("Training settings", open=True):
+            with gr.Accordion(i18n.ui("train.training_settings"), open=True):
                 controls.update({f.name: make_control(f) for f in cfg.fields(TrainConfig)})
         with gr.Column(scale=7):
             with gr.Row(equal_height=True):
-                train_button = gr.Button("Train", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-                until_stop = gr.Checkbox(False, label="Run until I stop", scale=2, elem_id="until-stop",
-                                         info="Epoch after epoch until Stop (or the app's time limit).")
+                train_button = gr.Button(i18n.ui("train.train"), variant="primary", scale=3, elem_id="train-button")
+                stop_button = gr.Button(i18n.ui("train.stop"), variant="stop", scale=1, elem_id="stop-button")
+                until_stop = gr.Checkbox(False, label=i18n.ui("train.until_stop.label"), scale=2, elem_id="until-stop",
+                                         info=i18n.ui("train.until_stop.info"))
             with gr.Row(equal_height=True):
-                step_button = gr.Button("Step 1 epoch", size="sm", scale=2, elem_id="step-button")
-                continue_button = gr.Button("Continue for", size="sm", scale=2, elem_id="continue-button")
-                more = gr.Number(5, precision=0, minimum=1, label="More epochs", show_label=False, container=False,
-                                 scale=1, min_width=70, elem_id="more-epochs")
-                gr.Markdown("more epochs, from where it stopped", elem_id="more-epochs-label")
-            views["status"] = gr.Markdown("Pick a dataset and an architecture, then press **Train**.",
-                                          elem_id="train-status")
-            with gr.Accordion("Layers and parameters", open=False):
-                views["layers"] = gr.Dataframe(headers=["layer", "type", "output shape", "parameters"],
-                                               interactive=False)
-            views["curves"] = gr.Plot(label="Training curves", elem_id="train-curves")
-            views["replay"] = gr.Slider(0, 1, value=0, step=1, label="Replay: epoch", visible=False,
-                                        elem_id="replay-epoch", info="Scrub through the epochs: the curves up to "
-                                        "it and the data plot as it was then (also while it trains).")
+                step_button = gr.Button(i18n.ui("train.step"), size="sm", scale=2, elem_id="step-button")
+                continue_button = gr.Button(i18n.ui("train.continue"), size="sm", scale=2, elem_id="continue-button")
+                more = gr.Number(5, precision=0, minimum=1, label=i18n.ui("train.more.label"), show_label=False,
+                                 container=False, scale=1, min_width=70, elem_id="more-epochs")
+                gr.Markdown(i18n.ui("train.more.after"), elem_id="more-epochs-label")
+            views["status"] = gr.Markdown(i18n.ui("train.status.start"), elem_id="train-status")
+            with gr.Accordion(i18n.ui("train.layers.title"), open=False):
+                views["layers"] = gr.Dataframe(interactive=False)  # headers: layer_table, in the visitor's language
+            views["curves"] = gr.Plot(label=i18n.ui("train.curves.label"), elem_id="train-curves")
+            views["replay"] = gr.Slider(0, 1, value=0, step=1, label=i18n.ui("train.replay.label"), visible=False,
+                                        elem_id="replay-epoch", info=i18n.ui("train.replay.info"))
             views["replay"].preprocess = lambda payload: payload  # its maximum grows on the page; replay() clamps
-            views["plane"] = gr.Plot(label="Data and decision boundary", elem_id="train-plane")
+            views["plane"] = gr.Plot(label=i18n.ui("train.plane.label"), elem_id="train-plane")
             with gr.Row():
-                views["metrics"] = gr.Dataframe(headers=["metric", "value"], label="Test metrics", visible=False,
+                views["metrics"] = gr.Dataframe(label=i18n.ui("train.metrics.label"), visible=False,
                                                 interactive=False)
-                views["second"] = gr.Plot(label="Confusion matrix", visible=False)
-            views["mistakes"] = gr.Plot(label="Misclassified examples", visible=False)
-            views["downloads"] = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV)",
+                views["second"] = gr.Plot(label=i18n.ui("train.second.label"), visible=False)
+            views["mistakes"] = gr.Plot(label=i18n.ui("train.mistakes.label"), visible=False)
+            views["downloads"] = gr.File(label=i18n.ui("train.downloads.label"),
                                          elem_id="train-downloads",
                                          file_count="multiple", interactive=False)
             inside = train_inside.build()
@@ -249,6 +269,7 @@ def build():
         return describe(**dict(zip(names, values)))
 
     return [(engine.named(page)(load_page), None, list(page.values())),
+            (train_keep.no_saved_runs, None, keep["saved_plot"]),  # drawn per visitor: its words are theirs
             (engine.named(summary)(describe_page), list(controls.values()), list(summary.values()))]
 
 
@@ -297,6 +318,5 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
                          api_name="look_inside")
     keep["export"].click(train_keep.export_files, views["run"], keep["files"], api_name="export")
     engine.listen(keep["share"].click, share, inputs=controls, outputs=pick(views, "link"), api_name="share").then(
-        None, keep["link"], keep["link"], js="(q) => q && q.startsWith('?') ? "
-                                           "window.location.origin + window.location.pathname + q : q")
+        None, keep["link"], keep["link"], js=train_keep.LINK_JS)
     keep["clear"].click(train_keep.clear_saved, None, [keep["saved"], keep["saved_plot"]], **private)
