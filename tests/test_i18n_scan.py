@@ -4,7 +4,9 @@ It reads the source (ast) and flags a string literal (or f-string with words in 
 - the label=, info=, placeholder= of a component or a gr.update, or the value= of a display component
   (Markdown, Button, HTML...), or the first positional text of gr.Markdown / gr.Button / gr.Tab / gr.Accordion;
 - the message of gr.Error / gr.Warning / gr.Info;
-- a status line: a value in a dict that a handler returns or yields ({status: "Training..."}).
+- a status line: a value in a dict that a handler returns or yields ({status: "Training..."});
+- any other sentence (three English words in a row) that is not a docstring, a log line, an internal error
+  (ValueError...), JavaScript or CSS, or an argument of i18n itself.
 Text a person reads comes from the catalogue instead: `i18n.ui(key)` on components, `i18n.t(key)` at run time.
 Model-facing strings, API names and the languages' own names stay as they are (they are not in those places).
 
@@ -27,7 +29,7 @@ NOT_YET_CONVERTED = {
     "playground/ui/gan_tab.py", "playground/ui/gan_live.py", "playground/ui/vae_tab.py", "playground/ui/vae_live.py",
     "playground/ui/text_tab.py", "playground/ui/text_train.py", "playground/ui/text_attention.py",
     "playground/ui/speech_tab.py", "playground/ui/my_runs.py", "playground/ui/refusals.py",
-    "playground/ui/engine.py", "playground/ui/jobs.py", "playground/ui/run_store.py", "playground/ui/sessions.py",
+    "playground/ui/engine.py", "playground/ui/run_store.py",
     "playground/ui/guarded_blocks.py",
 }
 TEXT_KEYWORDS = {"label", "info", "placeholder"}
@@ -35,6 +37,11 @@ DISPLAY = {"Markdown", "Button", "HTML", "DownloadButton", "UploadButton", "Clea
            "Accordion"}
 MESSAGES = {"Error", "Warning", "Info"}
 WORDS = re.compile(r"[A-Za-z]{2,}")
+PROSE = re.compile(r"[A-Za-z][a-z']+(?:[ ,;:]+[A-Za-z][a-z']+){2,}")  # three words in a row: a sentence
+QUIET = {"debug", "info", "warning", "error", "exception", "critical", "warn", "getLogger"}  # the host's log
+INTERNAL = {"RuntimeError", "ValueError", "TypeError", "KeyError", "AssertionError", "NotImplementedError",
+            "AttributeError", "IndexError", "LookupError", "OSError"}  # bugs: the visitor sees no text of these
+CODE_NAMES = re.compile(r"(JS|CSS|SCRIPT)$")  # JavaScript and CSS run in the page, nobody reads them
 
 
 def words_in(node) -> str | None:
@@ -61,7 +68,7 @@ def gradio_name(call: ast.Call) -> str | None:
 
 class Scan(ast.NodeVisitor):
     def __init__(self):
-        self.checked, self.english = 0, []
+        self.checked, self.english, self.skip = 0, [], set()
 
     def look(self, node, where):
         if isinstance(node, (ast.Constant, ast.JoinedStr, ast.BinOp)):
@@ -96,9 +103,54 @@ class Scan(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+def not_for_people(tree) -> set[int]:
+    """ids of the literals nobody reads on the page: docstrings, log lines, internal errors, JS/CSS, i18n keys."""
+    skip = set()
+
+    def under(node):
+        skip.update(id(inner) for inner in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body and \
+                isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant):
+            under(node.body[0])
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            owner = getattr(getattr(func, "value", None), "id", "")
+            if name in QUIET and owner in {"log", "logger", "logging", "warnings", "LOG"} or name in INTERNAL or \
+                    owner == "i18n":
+                under(node)
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and CODE_NAMES.search(t.id)
+                                                  for t in node.targets):
+            under(node.value)
+        elif isinstance(node, ast.keyword) and node.arg in {"js", "css", "elem_id", "elem_classes", "api_name"}:
+            under(node.value)
+    return skip
+
+
+class Prose(ast.NodeVisitor):
+    """Any other sentence in a UI module: most likely a status line or a figure's title in English."""
+
+    def __init__(self, skip: set[int], found: Scan):
+        self.skip, self.found = skip, found
+
+    def visit_Constant(self, node):
+        if id(node) not in self.skip and isinstance(node.value, str):
+            self.found.checked += 1
+            if PROSE.search(node.value):
+                self.found.english.append(f"line {node.lineno} (a sentence): {node.value.strip()[:70]!r}")
+
+
 def scan(path: Path) -> Scan:
     found = Scan()
-    found.visit(ast.parse(path.read_text(encoding="utf-8")))
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found.visit(tree)
+    seen = {line.split(" (")[0] for line in found.english}
+    prose = Scan()
+    Prose(not_for_people(tree), prose).visit(tree)
+    found.checked += prose.checked
+    found.english += [line for line in prose.english if line.split(" (")[0] not in seen]
     return found
 
 

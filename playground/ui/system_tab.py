@@ -26,9 +26,9 @@ def store_rows() -> list[list[str]]:
 
     store = db.store()
     try:
-        state = f"ok, {runs.count(store):,} runs kept" if store.available else store.problem
+        state = i18n.t("system.store.ok", runs=f"{runs.count(store):,}") if store.available else store.problem
     except Exception as error:  # noqa: BLE001: the System tab reports a broken store, it doesn't break on one
-        state = f"opened at start, but can't be read now ({db._reason(error)})."
+        state = i18n.t("system.store.unreadable", reason=db._reason(error))
     return [["run store", db.shown_url(store.url), state]]
 
 
@@ -36,7 +36,7 @@ def refresh():
     from playground.precision import auto_summary
     from playground.system import report
 
-    rows = report() + disk_rows() + [["device", "precision auto picks (Text, Speech)", auto_summary()]] + store_rows()
+    rows = report() + disk_rows() + [["device", i18n.t("system.precision_auto"), auto_summary()]] + store_rows()
     # a table's headers aren't translated by the page: they come in the visitor's language with the rows
     return pd.DataFrame(rows, columns=[i18n.t(f"system.table.{name}") for name in ("section", "item", "value")])
 

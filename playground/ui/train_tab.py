@@ -70,9 +70,9 @@ def make_run(dataset: str = DEFAULT_DATASET, model: str = "mlp", noise: float | 
         set(TRAIN_FIELDS)
     unknown = sorted(set(settings) - known)
     if unknown:
-        raise UserError(f"Unknown setting(s) {', '.join(unknown)}.")
+        raise UserError(i18n.t("train.refusal.unknown_settings", settings=", ".join(unknown)))
     if model not in MODEL_FIELDS:
-        raise UserError(f"Unknown architecture '{model}': choose one of {', '.join(MODEL_FIELDS)}.")
+        raise UserError(i18n.t("train.refusal.unknown_model", model=model, models=", ".join(MODEL_FIELDS)))
     data = get_dataset(dataset)
     model_settings = {f: settings[setting_name(model, f)] for f in MODEL_FIELDS[model] if setting_name(model, f) in
                       settings}

@@ -5,19 +5,22 @@ answers 413 "File size exceeded maximum allowed size of 20971520 bytes." The
 page checks the size itself before sending (its own message), but an API
 client sees only that. This ASGI middleware, given to FastAPI through
 `launch(app_kwargs={"middleware": ...})`, swaps the text of a 413 for the
-sentence every other limit gives; it reads no request body and passes every
-other answer through untouched.
+sentence every other limit gives, in the uploader's language (?lang= of the
+page, else Accept-Language); it reads no request body and passes every other
+answer through untouched.
 """
 
 from starlette.middleware import Middleware
+from starlette.requests import Request
 
+from playground import i18n
 from playground.guards import upload_limit_bytes
 from playground.limits import LIMITS
 
 
-def sentence() -> str:
-    return (f"This app allows at most {upload_limit_bytes() / 2**20:g} MB per upload: the file was refused before "
-            f"it was stored (the host can raise it with {LIMITS['upload_mb'].env}).")
+def sentence(lang: str | None = None) -> str:
+    return i18n.t("upload.refusal.too_big", lang=lang, most=f"{upload_limit_bytes() / 2**20:g}",
+                  env=LIMITS["upload_mb"].env)
 
 
 class UploadRefusal:
@@ -33,7 +36,9 @@ class UploadRefusal:
             nonlocal refused
             if message["type"] == "http.response.start" and message["status"] == 413:
                 refused = True
-                body = sentence().encode()
+                from playground.ui.language import language_of  # the uploader's language, from the request
+
+                body = sentence(language_of(Request(scope))).encode()
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-length"]
                 await send({**message, "headers": headers + [(b"content-length", str(len(body)).encode())]})
                 await send({"type": "http.response.body", "body": body, "more_body": False})
