@@ -50,7 +50,11 @@ def test_page_script_goes_before_gradios_own():
     async def send(message):
         sent.append(message)
 
-    asyncio.run(language.LocaleScript(app)({"type": "http", "method": "GET", "path": "/"}, None, send))
+    from concurrent.futures import ThreadPoolExecutor
+
+    call = language.LocaleScript(app)({"type": "http", "method": "GET", "path": "/"}, None, send)
+    with ThreadPoolExecutor(1) as pool:  # its own event loop (a browser test may have one running in this thread)
+        pool.submit(asyncio.run, call).result()
     body = sent[1]["body"]
     assert body.index(b"navigator") < body.index(b'<script type="module"')
     assert dict(sent[0]["headers"])[b"content-length"] == str(len(body)).encode()
