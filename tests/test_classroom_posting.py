@@ -83,6 +83,7 @@ def test_the_rate_limit_holds_when_one_student_posts_from_many_threads(store):
 
 
 def test_thirty_students_finishing_at_the_same_moment_lose_no_row(store):
+    """The issue's load check: 30 members' runs posted by 30 threads released at once, a board read throughout."""
     made = classroom.create(store, title="Moons 101", dataset="moons")
     for index in range(30):
         classroom.join(store, made.code, f"student {index}", f"browser-{index}")
@@ -97,12 +98,26 @@ def test_thirty_students_finishing_at_the_same_moment_lose_no_row(store):
         except Exception as error:  # noqa: BLE001: collected, asserted below
             errors.append(error)
 
+    done, seen = threading.Event(), []
+
+    def watch():  # the teacher's board refreshing all the while: reads never block the posts, nor fail
+        while not done.is_set():
+            try:
+                seen.append(len(classroom.board(store, token=made.teacher_token).rows))
+            except Exception as error:  # noqa: BLE001: collected, asserted below
+                errors.append(error)
+
     threads = [threading.Thread(target=send, args=(i,)) for i in range(30)]
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(120)
+    done.set()
+    watcher.join(60)
     assert errors == [] and len(lines) == 30
+    assert len(seen) >= 2 and seen == sorted(seen), seen  # read while they posted, the board only ever grew
     assert all(line.startswith("📋 Posted") for line in lines.values()), lines
     view = classroom.board(store, token=made.teacher_token)
     assert len(view.rows) == 30 and view.counts == {"joined": 30, "running": 0, "finished": 30, "runs": 30}
