@@ -194,3 +194,18 @@ def test_a_run_deleted_from_my_runs_leaves_the_board(store):
     assert [r["run_id"] for r in classroom.board(store, code=made.code).rows] == [kept]
     with store.engine.connect() as connection:  # the database dropped the post too (ON DELETE CASCADE)
         assert connection.execute(sa.select(db.class_runs.c.run_id)).scalars().all() == [kept]
+
+
+def test_a_student_is_told_in_their_language(store):
+    from playground import i18n
+
+    made = classroom.create(store, title="月亮 101", dataset="moons", locked={"lr": 0.05})
+    classroom.join(store, made.code, "小明", "browser-a")
+    with i18n.speaking("zh-CN"):
+        assert post(store, "browser-a", lr=0.05, accuracy=0.875)[1] == \
+            "📋 已以 小明 的身份提交到班级“月亮 101”：测试准确率 0.875，排名第 1（共 1 次运行）。"
+        assert post(store, "browser-a", lr=0.1)[1].startswith("📋 没有提交到班级“月亮 101”：班级把")
+        view = classroom.board(store, code=made.code)
+        assert (view.score_name, view.curve_name) == ("测试准确率", "验证准确率")
+        classroom.set_hide_names(store, made.teacher_token, True)
+        assert classroom.board(store, code=made.code).rows[0]["nickname"] == "同学 1"
