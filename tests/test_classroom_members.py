@@ -158,3 +158,19 @@ def test_two_students_racing_for_one_nickname_get_one_each(store):
     assert len(outcomes) == 8 and len(members) == 1
     assert all("is taken" in o for o in outcomes if isinstance(o, str))
     assert classroom.board(store, code=made.code).counts["joined"] == 1
+
+
+def test_without_a_run_store_classes_refuse_with_its_sentence(tmp_path):
+    from playground.store import db
+
+    path = tmp_path / "playground.db"
+    path.write_bytes(b"not a database " * 200)
+    broken = db.open_store(f"sqlite:///{path}")
+    for call in (lambda: classroom.create(broken, title="T", dataset="moons"),
+                 lambda: classroom.join(broken, "code", "Ada", "browser-a"),
+                 lambda: classroom.board(broken, token="token"), lambda: classroom.board(broken, code="code")):
+        with pytest.raises(UserError) as error:
+            call()
+        assert one_sentence(error).startswith("Classes need the run store, which is unavailable: The run store at")
+    assert classroom.member_of(broken, "browser-a") is None
+    assert classroom.post_run(broken, "browser-a", 1, {"kind": "train"}) is None  # the run's own line says why
