@@ -42,6 +42,7 @@ TABS = [
     ("text", "playground.ui.text_tab"),
     ("speech", "playground.ui.speech_tab"),
     ("my-runs", "playground.ui.my_runs"),
+    ("class", "playground.ui.class_tab"),
     ("system", "playground.ui.system_tab"),
 ]
 
