@@ -24,7 +24,8 @@ from playground.errors import UserError
 from playground.i18n import t
 from playground.outputs import new_run_dir
 from playground.store import db
-from playground.ui import class_board, run_store
+from playground.ui import class_board as board_view
+from playground.ui import run_store
 
 LOCKABLE = ("epochs", "lr")  # the settings the create form offers to lock (the API's `locked` takes any)
 
@@ -76,7 +77,7 @@ def closed_timer(board) -> gr.Timer:
 
 
 def shown(board, setting, teacher: bool) -> dict:
-    return {**class_board.render(board, setting, teacher), "timer": closed_timer(board)}
+    return {**board_view.render(board, setting, teacher), "timer": closed_timer(board)}
 
 
 # handlers

@@ -38,7 +38,7 @@ READ_TEACHER_LINK = f"""() => {{
   return sessionStorage.getItem("{TOKEN_KEY}") || "";
 }}"""
 KEEP_TOKEN = f"""(token) => {{ if (token) sessionStorage.setItem("{TOKEN_KEY}", token); return token; }}"""
-BOARD = ("counts", "leaderboard", "curves", "scatter", "setting", "controls", "hide_names", "timer")
+BOARD = ("leaderboard", "counts", "curves", "scatter", "setting", "controls", "hide_names", "timer")
 
 
 def fitting(dataset) -> list[tuple[str, str]]:
@@ -153,6 +153,14 @@ def wire(views, join_button, create_button, open_button, close_button, export_bu
             return {"timer": gr.Timer(active=False)}
         update = actions.on_tab(request, token)
         return {**update, "tabs": gr.Tabs(selected=tab_id)} if tab_id is not None and "counts" in update else update
+
+    if tab_id is not None:  # another tab opened: the board is out of sight, its timer stops (this tab's own
+        # select hook, in build's return, starts it again)
+        def other_tab(evt: gr.SelectData):
+            picked = (getattr(evt, "_data", None) or {}).get("id", evt.index)
+            return gr.update() if picked == tab_id else gr.Timer(active=False)
+
+        views["tabs"].select(other_tab, None, views["timer"], api_visibility="private", show_progress="hidden")
 
     root = gr.context.Context.root_block
     engine.listen(root.load, join_link, outputs={"join_code": views["join_code"], "tabs": views["tabs"]},
