@@ -75,9 +75,9 @@ def build():
                                                   info=ui("class.create.architectures.info"),
                                                   choices=fitting(DEFAULT_DATASET), value=[])
         with gr.Row():
-            views["lock_epochs"] = gr.Number(None, precision=0, minimum=1, label=ui("class.create.lock_epochs.label"),
+            views["lock_epochs"] = gr.Number(0, precision=0, minimum=0, label=ui("class.create.lock_epochs.label"),
                                              info=ui("class.create.lock_epochs.info"), elem_id="class-lock-epochs")
-            views["lock_lr"] = gr.Number(None, minimum=0, label=ui("class.create.lock_lr.label"),
+            views["lock_lr"] = gr.Number(0, minimum=0, label=ui("class.create.lock_lr.label"),
                                          info=ui("class.create.lock_lr.info"), elem_id="class-lock-lr")
             views["ends_at"] = gr.DateTime(None, label=ui("class.create.ends_at.label"),
                                            info=ui("class.create.ends_at.info"), type="string")
