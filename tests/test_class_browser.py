@@ -120,7 +120,7 @@ def test_a_teacher_and_three_students(browser, app_url, fresh_store, screenshot_
         people.append(again)
         again.wait_text("class-counts", "3 joined", timeout=60_000)
         assert token not in again.page.url
-        again.page.locator("#class-hide-names").locator("input").check()
+        again.page.locator("#class-hide-names").locator("input").click()
         again.page.wait_for_function("() => document.querySelector('#class-leaderboard')?.innerText"
                                      ".includes('Student 3')", timeout=30_000)
         assert "ada" not in again.page.locator("#class-leaderboard").inner_text()

@@ -76,8 +76,8 @@ def closed_timer(board) -> gr.Timer:
     return gr.Timer(active=not board.closed)
 
 
-def shown(board, setting, teacher: bool) -> dict:
-    return {**board_view.render(board, setting, teacher), "timer": closed_timer(board)}
+def shown(board, setting, teacher: bool, refresh: bool = False) -> dict:
+    return {**board_view.render(board, setting, teacher, controls_state=not refresh), "timer": closed_timer(board)}
 
 
 # handlers
@@ -106,21 +106,25 @@ def join_class(request: gr.Request, code, nickname):
 
 
 def class_board(request: gr.Request, token="", setting=None):
-    """The board: the teacher's (every name, the controls) for a teacher token; without one, the board of the
-    class this visitor joined, as students see it. A join code is not a token: it is refused."""
+    """The board: the teacher's (the controls too) for a teacher token; without one, the board of the class this
+    visitor joined, as students see it. A join code is not a token: it is refused."""
+    return board_of(request, token, setting)
+
+
+def board_of(request, token, setting, refresh: bool = False) -> dict:
     token = str(token or "").strip()
     if token:
-        return shown(classroom.board(_store(), token=token), setting, teacher=True)
+        return shown(classroom.board(_store(), token=token), setting, teacher=True, refresh=refresh)
     member = classroom.member_of(_store(), run_store.visitor_of(request))
     if member is None:
         raise UserError(t("class.error.no_board"))
-    return shown(classroom.board(_store(), code=code_of(member)), setting, teacher=False)
+    return shown(classroom.board(_store(), code=code_of(member)), setting, teacher=False, refresh=refresh)
 
 
 def tick(request: gr.Request, token="", setting=None):
     """The timer's refresh: the board again, or the timer off when there is no board to show."""
     try:
-        return class_board(request, token, setting)
+        return board_of(request, token, setting, refresh=True)
     except UserError as error:
         return {"counts": f"⚠️ {error}", "timer": gr.Timer(active=False)}
 
@@ -148,8 +152,8 @@ def close_class(request: gr.Request, token="", setting=None):
 
 def export_csv(request: gr.Request, token=""):
     """Every posted run of this class as a CSV file (teacher only)."""
-    folder = new_run_dir("class")
-    return {"export": str(classroom.export_csv(_store(), str(token or "").strip(), folder))}
+    path = classroom.export_csv(_store(), str(token or "").strip(), new_run_dir("class"))
+    return {"export": str(path)}
 
 
 def on_page(request: gr.Request, tab_id: str | None = None):

@@ -28,10 +28,12 @@ def scatter_choices(board) -> list[str]:
 
 
 def table(board) -> pd.DataFrame:
-    columns = [name for name in scatter_choices(board) if name != "model"][:SHOWN_SETTINGS]
-    headers = [t("class.board.rank"), t("class.board.student"), board.score_name, t("class.board.model"), *columns,
-               t("class.board.posted")]
-    rows = [[row["rank"], row["nickname"], round(row["score"], 4), row["model"],
+    varies = scatter_choices(board)
+    columns = [name for name in varies if name != "model"][:SHOWN_SETTINGS]
+    model = ["model"] if "model" in varies else []  # one architecture for all says nothing, and costs a phone room
+    headers = [t("class.board.rank"), t("class.board.student"), board.score_name,
+               *[t("class.board.model") for _ in model], *columns, t("class.board.posted")]
+    rows = [[row["rank"], row["nickname"], round(row["score"], 4), *[row["model"] for _ in model],
              *["" if row.get(name) is None else row[name] for name in columns],
              f"{row['posted_at']:%H:%M:%S}" if row.get("posted_at") else ""] for row in board.rows]
     return pd.DataFrame(rows, columns=headers)
@@ -47,14 +49,15 @@ def counts_line(board) -> str:
     return f"{line} · {' · '.join(notes)}"
 
 
-def render(board, setting: str | None, teacher: bool) -> dict:
-    """Everything the board shows, by output name; the teacher also gets the controls, with their state."""
+def render(board, setting: str | None, teacher: bool, controls_state: bool = True) -> dict:
+    """Everything the board shows, by output name; the teacher also gets the controls, and with `controls_state`
+    their state (not on a timer's refresh: it would undo a click the server has not seen yet)."""
     choices = scatter_choices(board)
     picked = setting if setting in choices else (choices[0] if choices else None)
     update = {"counts": counts_line(board), "leaderboard": table(board),
               "curves": top_curves(board.curves, board.curve_name, board.score_name),
               "scatter": setting_scatter(board.rows, picked, board.score_name),
               "setting": gr.update(choices=choices, value=picked), "controls": gr.update(visible=teacher)}
-    if teacher:
+    if teacher and controls_state:
         update["hide_names"] = board.hide_names
     return update

@@ -47,6 +47,10 @@ def fitting(dataset) -> list[tuple[str, str]]:
     return [(ARCHITECTURES[a].title, a) for a in fits]
 
 
+def shown_file():
+    return gr.update(visible=True)  # the CSV's box takes room only once there is a file in it
+
+
 def architectures_for(dataset) -> dict:
     return {"architectures": gr.update(choices=fitting(dataset), value=[])}
 
@@ -101,7 +105,8 @@ def build():
                                           info=ui("class.teacher.hide_names.info"), elem_id="class-hide-names")
         close_button = gr.Button(ui("class.teacher.close"), variant="stop", elem_id="class-close")
         export_button = gr.Button(ui("class.teacher.export"), elem_id="class-export")
-        views["export"] = gr.File(label=ui("class.teacher.export.label"), interactive=False, elem_id="class-csv")
+        views["export"] = gr.File(label=ui("class.teacher.export.label"), interactive=False, visible=False,
+                                  elem_id="class-csv")
     views["leaderboard"] = gr.Dataframe(interactive=False, wrap=True, label=ui("class.board.leaderboard.label"),
                                         elem_id="class-leaderboard")
     with gr.Row():
@@ -139,7 +144,7 @@ def wire(views, join_button, create_button, open_button, close_button, export_bu
     engine.listen(close_button.click, actions.close_class, inputs={**token, **setting},
                   outputs={**board, "teacher_status": views["teacher_status"]}, api_name="close_class")
     engine.listen(export_button.click, actions.export_csv, inputs=token, outputs={"export": views["export"]},
-                  api_name="export_class_csv")
+                  api_name="export_class_csv").success(shown_file, None, views["export"], api_visibility="private")
     engine.listen(views["dataset"].input, architectures_for, inputs={"dataset": views["dataset"]},
                   outputs={"architectures": views["architectures"]}, api_visibility="private")
 
