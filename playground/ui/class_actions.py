@@ -14,7 +14,7 @@ holds it; nothing here logs it either.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import gradio as gr
 
@@ -27,7 +27,7 @@ from playground.store import db
 from playground.ui import class_board as board_view
 from playground.ui import run_store
 
-LOCKABLE = ("epochs", "lr")  # the settings the create form offers to lock (the API's `locked` takes any)
+JOIN_PARAMETER, TEACHER_PARAMETER = "join", "teacher"  # ?join=CODE on the students' link, #teacher=TOKEN
 
 
 def page_url(request: gr.Request | None) -> str:
@@ -44,8 +44,10 @@ def page_url(request: gr.Request | None) -> str:
 
 
 def links(request, code: str, token: str) -> dict:
+    """The students' link (the code in the query) and the teacher's (the token in the fragment, never sent)."""
     url = page_url(request)
-    return {"join_link": f"{url}?join={code}", "teacher_link": f"{url}#teacher={token}"}
+    return {"join_link": f"{url}?{urlencode({JOIN_PARAMETER: code})}",
+            "teacher_link": f"{url}#{urlencode({TEACHER_PARAMETER: token})}"}
 
 
 def locked_settings(lock_epochs=None, lock_lr=None, locked: dict | None = None) -> dict:
@@ -158,7 +160,7 @@ def export_csv(request: gr.Request, token=""):
 
 def on_page(request: gr.Request, tab_id: str | None = None):
     """A page opens on a join link (`?join=CODE`): the code goes in the box and the Class tab (`tab_id`) is shown."""
-    code = str(dict(getattr(request, "query_params", None) or {}).get("join", "") or "").strip()[:200]
+    code = str(dict(getattr(request, "query_params", None) or {}).get(JOIN_PARAMETER, "") or "").strip()[:200]
     if code and tab_id is not None:
         return {"join_code": code, "tabs": gr.Tabs(selected=tab_id)}
     return {"join_code": code}
