@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from playground import i18n
 from playground.models.predict import predict_outputs
 from playground.training.config import REGRESSION_LOSS_NAMES, RegressionConfig
 from playground.training.events import EpochEvent
@@ -86,7 +87,8 @@ class Classification:
 
     @staticmethod
     def headline(summary: dict) -> str:
-        return f"**test accuracy {summary['test_accuracy']:.3f}**, F1 {summary['test_f1']:.3f}"
+        return i18n.t("training.headline.classification", accuracy=f"{summary['test_accuracy']:.3f}",
+                      f1=f"{summary['test_f1']:.3f}")
 
     @staticmethod
     def preview(splits):
@@ -176,8 +178,8 @@ class Regression:
 
     @staticmethod
     def headline(summary: dict) -> str:
-        return (f"**test R² {summary['test_r2']:.3f}**, MAE {summary['test_mae']:.4g} "
-                f"({summary.get('target', 'target')} units)")
+        return i18n.t("training.headline.regression", r2=f"{summary['test_r2']:.3f}", mae=f"{summary['test_mae']:.4g}",
+                      target=summary.get("target", "target"))
 
     @staticmethod
     def preview(splits):

@@ -20,6 +20,7 @@ import time
 import torch
 from torch import nn
 
+from playground import i18n
 from playground.precision import training_choice
 from playground.training import distributed
 from playground.training.config import TrainConfig
@@ -90,13 +91,13 @@ class Trainer:
         """Train `epochs` more epochs (default: the config's), yielding StepEvent/EpochEvent and one DoneEvent."""
         epochs = epochs or self.config.epochs
         if self.diverged:
-            message = "This run diverged, so it can't go on: start a new one with a lower learning rate."
+            message = i18n.t("training.done.diverged_before")
             yield self._done("diverged", message, time.perf_counter())
             return
         self._start_schedule(epochs)
         started = time.perf_counter()
         first, last = self.epoch + 1, self.epoch + epochs
-        status, message = "finished", "Training finished."
+        status, message = "finished", i18n.t("training.done.finished")
         self.model.train()
         for epoch in range(first, last + 1):
             status, message, train_loss, train_score = yield from self._epoch(epoch, first, last, stop)
@@ -121,7 +122,7 @@ class Trainer:
         loss_sum, score_sum, seen = torch.zeros((), device=device), torch.zeros((), device=device), 0
         for step in range(steps):
             if stop is not None and stop.is_set():
-                return "stopped", f"Stopped by you during epoch {epoch}; the model keeps what it learnt.", None, None
+                return "stopped", i18n.t("training.done.stopped", epoch=epoch), None, None
             index = order[step * batch_size:(step + 1) * batch_size]
             if len(index) < 2 and step > 0:  # a lone straggler would break batch norm; it rejoins next epoch
                 continue
@@ -144,14 +145,13 @@ class Trainer:
                 total_loss, total_seen = distributed.total(loss_sum, seen)  # every process stops at the same step
                 running = (total_loss / total_seen).item()
                 if not math.isfinite(running) or running > DIVERGED_LOSS:
-                    return "diverged", (f"The loss became {'NaN' if math.isnan(running) else 'too large'} in epoch "
-                                        f"{epoch}: lower the learning rate (or the L1 penalty) and train again."), \
-                        None, None
+                    key = "training.done.nan" if math.isnan(running) else "training.done.too_large"
+                    return "diverged", i18n.t(key, epoch=epoch), None, None
                 yield StepEvent(epoch=epoch, step=(epoch - 1) * steps + step + 1,
                                 total_steps=last * steps, train_loss=running,
                                 position=epoch - 1 + (step + 1) / steps)
         loss_sum, score_sum, seen = distributed.total(loss_sum, score_sum, seen)
-        return "finished", "Training finished.", (loss_sum / seen).item(), task.epoch_score(score_sum, int(seen))
+        return "finished", i18n.t("training.done.finished"), (loss_sum / seen).item(), task.epoch_score(score_sum, int(seen))
 
     def _done(self, status: str, message: str, started: float) -> DoneEvent:
         self.seconds += time.perf_counter() - started

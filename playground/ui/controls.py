@@ -27,7 +27,8 @@ def make_control(field, value=None):
     if isinstance(field.default, (int, float)) and low is not None and high is not None:
         integer = isinstance(field.default, int)
         if meta["log"] or high - low > 1000:
-            common["info"] += f" ({low:g} – {high:g})"  # a range in no language's words
+            shown = [f"{v:,}" if isinstance(v, int) else f"{v:g}" for v in (low, high)]  # 2,147,483,647, 1e-06
+            common["info"] += f" ({shown[0]} – {shown[1]})"  # a range in no language's words
             return gr.Number(precision=0 if integer else None, **common)
         step = meta["step"] or (1 if integer else (high - low) / 100)
         slider = gr.Slider(minimum=low, maximum=high, step=step, **common)
