@@ -50,8 +50,9 @@ TABS = [
 def build_demo() -> gr.Blocks:
     # SpeakingBlocks: every refusal reaches the visitor as one short sentence (GuardedBlocks), in their language
     with language.SpeakingBlocks(title=i18n.ui("app.title")) as demo:
-        with gr.Row(equal_height=False):
-            gr.Markdown(i18n.ui("app.intro"))
+        with gr.Row(equal_height=False):  # on a phone the switch wraps under the title instead of squeezing it
+            with gr.Column(scale=1, min_width=320):
+                gr.Markdown(i18n.ui("app.intro"))
             switch = language.build()  # next to the title: English / 中文, over the browser's choice
         on_load = list(browser_id.build())  # above the tabs: this browser's id, for its runs (My runs)
         with gr.Tabs():

@@ -12,7 +12,13 @@ import pytest
 from playground import i18n
 from tests.test_i18n_scan import NOT_YET_CONVERTED
 
-TAB_IDS = ["train", "sweep", "transfer", "gan", "vae", "text", "speech", "my-runs", "system"]
+def tab_ids() -> list[str]:
+    from app import TABS
+
+    return [tab_id for tab_id, _ in TABS]
+
+
+TAB_IDS = tab_ids()
 
 
 def converted(tab_id: str) -> bool:

@@ -204,7 +204,7 @@ def build():
             controls["dataset"] = gr.Dropdown(list(DATASETS), value=DEFAULT_DATASET, label=i18n.ui("train.dataset.label"),
                                               elem_id="dataset-box", allow_custom_value=True,
                                               info=i18n.ui("train.dataset.info"))
-            views["description"] = gr.Markdown(f"*{data.description}*")  # load_page: in the visitor's words
+            views["description"] = gr.Markdown("*" + i18n.ui_or(f"dataset.{data.name}.description", data.description) + "*")
             controls["noise"] = gr.Slider(0.0, 1.0, value=data.options["noise"], step=0.05,
                                           label=i18n.ui("train.noise.label"), info=i18n.ui("train.noise.info"))
             upload = data_upload.build()
