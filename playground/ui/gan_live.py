@@ -12,6 +12,7 @@ import functools
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
 from playground.ui import engine
 
@@ -23,19 +24,20 @@ KIND = "gan"  # the engine's name for this tab's live job
 
 
 def readout(quality: dict, num_classes: int) -> str:
-    text = (f"**Judge on 1,000 samples** (epoch {quality['epoch']}): mean confidence "
-            f"**{quality['sample_confidence']:.2f}**, classes seen **{quality['class_coverage']} of {num_classes}**")
+    text = i18n.t("gan.readout.text", epoch=quality["epoch"], confidence=quality["sample_confidence"],
+                  coverage=quality["class_coverage"], classes=num_classes)
     if quality.get("conditional_accuracy") is not None:
-        text += f", requested class produced **{quality['conditional_accuracy']:.0%}** of the time"
+        text += i18n.t("gan.readout.conditional", accuracy=quality["conditional_accuracy"])
     if quality["class_coverage"] <= num_classes // 3:
-        text += ". Few classes at high confidence: **mode collapse**."
+        text += i18n.t("gan.readout.collapse")
     return text
 
 
 def title_of(run) -> str:
-    kind = "conditional " if run.config.conditional else ""
-    return (f"**{kind}{run.config.architecture.upper()}** ({run.config.loss}) on **{run.data.name}**: "
-            f"G {run.parameters['generator']:,} / D {run.parameters['discriminator']:,} parameters, {run.device}")
+    key = "gan.title.conditional" if run.config.conditional else "gan.title.text"
+    return i18n.t(key, architecture=run.config.architecture.upper(), loss=run.config.loss, dataset=run.data.name,
+                  generator=run.parameters["generator"], discriminator=run.parameters["discriminator"],
+                  device=run.device)
 
 
 def curves_of(run, steps: list[dict], quality: list[dict], upto: int | None = None):
@@ -91,15 +93,17 @@ class Painter:
                                       **({} if viewing is not None else {"value": latest}))}
         if steps:
             last = steps[-1]
-            progress = (f"epoch {last['epoch']}/{run.config.epochs} · step {last['step']}/{last['total_steps']} · "
-                        f"G {last['g_loss']:.3f} · D {last['d_loss']:.3f}")
+            progress = i18n.t("gan.status.progress", epoch=last["epoch"], epochs=run.config.epochs,
+                              step=last["step"], steps=last["total_steps"], g_loss=last["g_loss"],
+                              d_loss=last["d_loss"])
         else:
-            progress = "training the judge (once per dataset) and starting…"
+            progress = i18n.t("gan.status.starting")
         if viewing is not None:
-            update["status"] = (f"{view['title']}: {progress}; replaying epoch {viewing} (drag the slider to its "
-                                f"end to follow the training)")
+            update["status"] = i18n.t("generative.status.replaying", title=view["title"], progress=progress,
+                                      epoch=viewing)
             return update
-        update |= {"status": f"{view['title']}: {progress}", "curves": curves_of(run, steps, quality)}
+        update |= {"status": i18n.t("generative.status.line", title=view["title"], progress=progress),
+                   "curves": curves_of(run, steps, quality)}
         if view.get("picture") is not None and view["picture"] is not self.picture:
             update["live"] = self.picture = view["picture"]
         if len(quality) > self.judged:
@@ -113,7 +117,7 @@ def follow(request, run):
     from playground.outputs import new_run_dir
 
     job = engine.Job(functools.partial(work, run), kind=KIND, title=title_of(run), subject=run)
-    yield {"status": f"{job.title}: training the judge (once per dataset) and starting…"}
+    yield {"status": i18n.t("generative.status.line", title=job.title, progress=i18n.t("gan.status.starting"))}
     job = yield from engine.follow(request, job, Painter(run))
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
         return
@@ -130,8 +134,7 @@ def follow(request, run):
         return
     files = [str(p) for p in run.save(new_run_dir("gan")).values()]
     n = run.data.num_classes
-    status = (f"{ICONS[s['status']]} {note} {job.title}: sample confidence **{s['sample_confidence']:.3f}**, "
-              f"**{s['class_coverage']} of {n}** classes in 1,000 samples (the judge scores "
-              f"{s['judge_test_accuracy']:.3f} on real test images); {s['epochs_run']} epochs in "
-              f"{s['seconds']:.1f} s.")
+    status = i18n.t("gan.status.result", icon=ICONS[s["status"]], note=note, title=job.title,
+                    confidence=s["sample_confidence"], coverage=s["class_coverage"], classes=n,
+                    judge=s["judge_test_accuracy"], epochs=s["epochs_run"], seconds=s["seconds"])
     yield final | {"status": status, **judged(run, view["quality"][-1]), "downloads": files}

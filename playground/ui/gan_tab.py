@@ -17,21 +17,17 @@ keyword with the rest at the page's defaults, e.g.
 
 import gradio as gr
 
-from playground import limits
+from playground import i18n, limits
 from playground.config import whole_number
-from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.data.images import DIGITS
 from playground.errors import UserError
 from playground.generative.gan_config import PRESETS, GANConfig
-from playground.ui import data_upload, engine, gan_live
-from playground.ui.controls import make_controls
+from playground.ui import data_upload, engine, gan_live, generative_layout
 from playground.ui.gan_live import KIND
 from playground.ui.presets import preset_settings, settings_for
 
 EVERY_CLASS = -1  # the class menu's "each class in turn"
 SEED_MAX = 2**31 - 1  # the Seed box's maximum; torch takes any 64-bit seed, but a raw API call may send 1e300
-PRESET_HELP = {"dcgan": "unconditional DCGAN", "conditional": "DCGAN that takes a class label (the default)",
-               "classic": "the tutorial recipe, which collapses"}
 DEFAULT_PRESET = "conditional"
 
 
@@ -45,24 +41,24 @@ def class_choices(dataset_name: str) -> list:
 
 
 def choices_for(classes) -> list:
-    return [("each class in turn", EVERY_CLASS)] + [(str(name), i) for i, name in enumerate(classes)]
+    return [(i18n.ui("gan.class.every"), EVERY_CLASS)] + [(str(name), i) for i, name in enumerate(classes)]
 
 
 def needs_run(run):
     if run is None or not run.summary:
-        raise UserError("Train a GAN first (press Train), then sample from it.")
+        raise UserError(i18n.t("gan.error.untrained"))
     return run
 
 
 def label_of(label) -> int | None:
     if label is None:
         return None
-    label = whole_number(label, "Class", low=EVERY_CLASS, high=SEED_MAX)
+    label = whole_number(label, i18n.t("gan.class.label"), low=EVERY_CLASS, high=SEED_MAX)
     return None if label == EVERY_CLASS else label
 
 
-def seed_of(value, what: str = "Seed") -> int:
-    return whole_number(value, what, low=0, high=SEED_MAX)
+def seed_of(value, what: str = "gan.seed.label") -> int:
+    return whole_number(value, i18n.t(what), low=0, high=SEED_MAX)
 
 
 def make_run(dataset: str, preset: str, shown_preset: str | None, settings: dict):
@@ -98,10 +94,10 @@ def stop(request: gr.Request):
 def replay(request: gr.Request, epoch: int = 0):
     """The fixed-noise samples recorded at `epoch` and the curves up to it; while it trains, the page stays at that
     epoch until the slider is back at its end."""
-    job, recorded, data = engine.replayed(request, KIND, epoch or 0,
-                                          "Train a GAN first: there is nothing to replay yet.")
+    job, recorded, data = engine.replayed(request, KIND, epoch or 0, i18n.t("gan.error.nothing_to_replay"))
     view, run = job.view(), job.subject
-    return {"status": f"{job.title}: the fixed-noise samples at epoch {recorded} of {run.config.epochs}.",
+    return {"status": i18n.t("gan.status.replay", title=gan_live.title_of(run), epoch=recorded,
+                             epochs=run.config.epochs),
             "live": data["picture"], "curves": gan_live.curves_of(run, view.get("steps", []), view.get("quality", []),
                                                          upto=recorded)}
 
@@ -118,7 +114,7 @@ def sample(run, seed=0, label=EVERY_CLASS):
 
 
 def interpolate(run, seed_a=1, seed_b=2, steps=10, label=EVERY_CLASS):
-    seed_a, seed_b = seed_of(seed_a, "From seed"), seed_of(seed_b, "To seed")
+    seed_a, seed_b = seed_of(seed_a, "gan.seed_a.label"), seed_of(seed_b, "gan.seed_b.label")
     return {"walk": needs_run(run).interpolate(seed_a, seed_b, int(steps), label=label_of(label))}
 
 
@@ -126,56 +122,43 @@ def interpolate(run, seed_a=1, seed_b=2, steps=10, label=EVERY_CLASS):
 
 
 def build():
-    controls, views = {}, {}  # name -> component: the inputs (= API parameters) and what handlers update
+    views = {}  # name -> component: what handlers update (controls: the inputs = API parameters)
     with gr.Row():
-        with gr.Column(scale=4, min_width=320):
-            controls["dataset"] = gr.Dropdown(dataset_names("image"), value="digits", label="Dataset",
-                                              info="Image data: digits are upscaled to 28x28, shapes shrunk to "
-                                                   "32x32 colour.")
-            controls["preset"] = gr.Radio([(f"{name}: {PRESET_HELP[name]}", name) for name in PRESETS],
-                                          value=DEFAULT_PRESET, label="Preset",
-                                          info="Fills in the settings below; change any of them after.")
-            with gr.Accordion("Settings", open=True):
-                settings = make_controls(GANConfig, values=PRESETS[DEFAULT_PRESET])
+        controls, settings = generative_layout.settings_column("gan", GANConfig, PRESETS, DEFAULT_PRESET)
         with gr.Column(scale=7):
-            with gr.Row():
-                train_button = gr.Button("Train", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-            views["status"] = gr.Markdown("The generator turns noise into images; the discriminator learns to tell "
-                                          "them from real ones, and each pushes the other. Press **Train**.",
-                                          elem_id="gan-status")
+            train_button, stop_button = generative_layout.train_stop_row()
+            views["status"] = gr.Markdown(i18n.ui("gan.status.intro"), elem_id="gan-status")
             with gr.Row():
                 with gr.Column():
-                    views["live"] = gr.Image(label="Samples from fixed noise (the same noise all along)",
-                                             format="png", interactive=False, height=300, elem_id="gan-live")
-                    views["replay"] = gr.Slider(0, 1, value=0, step=1, label="Replay: epoch", visible=False,
-                                                elem_id="gan-replay", info="The fixed-noise samples as they were at "
-                                                "that epoch, and the curves up to it (also while it trains).")
-                    views["replay"].preprocess = lambda payload: payload  # its maximum grows; replay() clamps
+                    views["live"] = gr.Image(label=i18n.ui("gan.live.label"), format="png", interactive=False,
+                                             height=300, elem_id="gan-live")
+                    views["replay"] = generative_layout.replay_slider("gan", "gan-replay")
                 with gr.Column():
-                    views["quality"] = gr.Markdown("The judge's readout appears after the first check.")
-                    views["histogram"] = gr.Plot(label="Classes the judge sees")
-            views["curves"] = gr.Plot(label="Training curves")
+                    views["quality"] = gr.Markdown(i18n.ui("gan.quality.intro"))
+                    views["histogram"] = gr.Plot(label=i18n.ui("gan.histogram.label"))
+            views["curves"] = gr.Plot(label=i18n.ui("gan.curves.label"))
             with gr.Row():
-                sampling = {"seed": gr.Number(0, precision=0, label="Seed", minimum=0, maximum=2**31 - 1,
-                                              info="Each seed gives different noise, so different images."),
+                sampling = {"seed": gr.Number(0, precision=0, label=i18n.ui("gan.seed.label"), minimum=0,
+                                              maximum=2**31 - 1, info=i18n.ui("gan.seed.info")),
                             # the digits' class names are known without loading them (which needs torch, sklearn)
-                            "label": gr.Dropdown(choices_for(DIGITS), value=EVERY_CLASS, label="Class",
-                                                 info="Conditional GANs only: the class to draw.")}
-                sample_button = gr.Button("Sample")
-            views["samples"] = gr.Image(label="Samples", format="png", interactive=False, height=300)
-            views["grid_file"] = gr.File(label="This grid as PNG", interactive=False)
+                            "label": gr.Dropdown(choices_for(DIGITS), value=EVERY_CLASS,
+                                                 label=i18n.ui("gan.class.label"), info=i18n.ui("gan.class.info"))}
+                sample_button = gr.Button(i18n.ui("gan.sample.button"))
+            views["samples"] = gr.Image(label=i18n.ui("gan.samples.label"), format="png", interactive=False,
+                                        height=300)
+            views["grid_file"] = gr.File(label=i18n.ui("gan.grid_file.label"), interactive=False)
             with gr.Row():
-                walking = {"seed_a": gr.Number(1, precision=0, label="From seed", minimum=0,
-                                               info="Start of the walk in noise."),
-                           "seed_b": gr.Number(2, precision=0, label="To seed", minimum=0, info="End of the walk."),
-                           "steps": gr.Slider(2, 32, value=10, step=1, label="Steps",
-                                              info="Images along the walk.")}
-                interpolate_button = gr.Button("Interpolate")
-            views["walk"] = gr.Image(label="Latent interpolation", format="png", interactive=False, height=120,
+                walking = {"seed_a": gr.Number(1, precision=0, label=i18n.ui("gan.seed_a.label"), minimum=0,
+                                               info=i18n.ui("gan.seed_a.info")),
+                           "seed_b": gr.Number(2, precision=0, label=i18n.ui("gan.seed_b.label"), minimum=0,
+                                               info=i18n.ui("gan.seed_b.info")),
+                           "steps": gr.Slider(2, 32, value=10, step=1, label=i18n.ui("gan.steps.label"),
+                                              info=i18n.ui("gan.steps.info"))}
+                interpolate_button = gr.Button(i18n.ui("gan.interpolate.button"))
+            views["walk"] = gr.Image(label=i18n.ui("gan.walk.label"), format="png", interactive=False, height=120,
                                      elem_id="gan-walk")
-            views["downloads"] = gr.File(label="Downloads: generator and discriminator (safetensors), config, "
-                                         "history, samples PNG", file_count="multiple", interactive=False)
+            views["downloads"] = gr.File(label=i18n.ui("gan.downloads.label"), file_count="multiple",
+                                         interactive=False)
     views["run"] = gr.State()
     views["shown_preset"] = gr.State(DEFAULT_PRESET)  # the preset whose values the controls were filled with
     views["label"] = sampling["label"]

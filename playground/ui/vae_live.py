@@ -12,6 +12,7 @@ import functools
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
 from playground.ui import engine
 
@@ -23,22 +24,28 @@ KIND = "vae"  # the engine's name for this tab's live job
 
 
 def title_of(run) -> str:
-    return (f"**{run.config.variant.upper()}** ({run.config.architecture}, latent {run.config.latent_dim}) on "
-            f"**{run.data.name}**: {run.parameters:,} parameters, {run.device}")
+    return i18n.t("vae.title", variant=run.config.variant.upper(), architecture=run.config.architecture,
+                  latent=run.config.latent_dim, dataset=run.data.name, parameters=run.parameters, device=run.device)
 
 
 def progress_of(run, epoch_row: dict) -> str:
-    return (f"epoch {epoch_row['epoch']}/{run.config.epochs} · validation loss {epoch_row['val_loss']:.1f} "
-            f"(reconstruction {epoch_row['val_recon']:.1f}, KL {epoch_row['val_kl']:.2f}) · "
-            f"{epoch_row['seconds'] / epoch_row['epoch']:.2f} s/epoch")
+    return i18n.t("vae.status.progress", epoch=epoch_row["epoch"], epochs=run.config.epochs,
+                  loss=epoch_row["val_loss"], recon=epoch_row["val_recon"], kl=epoch_row["val_kl"],
+                  pace=epoch_row["seconds"] / epoch_row["epoch"])
 
 
 def result_of(run) -> str:
     s = run.summary
-    kl = "" if s["test_kl"] is None else f", KL **{s['test_kl']:.2f}** nats"
-    return (f"test reconstruction MSE **{s['test_recon_mse']:.4f}** (mean-image baseline {s['baseline_mse']:.4f})"
-            f"{kl}, latent kNN accuracy **{s['latent_knn_accuracy']:.3f}**; {s['epochs_run']} epochs in "
-            f"{s['seconds']:.1f} s.")
+    kl = "" if s["test_kl"] is None else i18n.t("vae.result.kl", kl=s["test_kl"])
+    return i18n.t("vae.result.text", mse=s["test_recon_mse"], baseline=s["baseline_mse"], kl=kl,
+                  knn=s["latent_knn_accuracy"], epochs=s["epochs_run"], seconds=s["seconds"])
+
+
+def comparison_headers(lang: str | None = None) -> list[str]:
+    """The runs table's column names (vae_config.COMPARISON_COLUMNS) in the visitor's language."""
+    from playground.generative.vae_config import COMPARISON_COLUMNS
+
+    return [i18n.t(f"vae.runs.column.{column.replace(' ', '_')}", lang=lang) for column in COMPARISON_COLUMNS]
 
 
 def curves_of(run, steps: list[dict], history: list[dict], upto: int | None = None):
@@ -87,13 +94,14 @@ class Painter:
         run, history, viewing = self.run, view.get("history", []), view.get("viewing")
         latest = view.get("recorded")
         if not history:
-            return {"status": f"{view['title']}: starting…"}
-        status = f"{view['title']}: {progress_of(run, history[-1])}"
+            return {"status": i18n.t("generative.status.line", title=view["title"],
+                                     progress=i18n.t("vae.status.starting"))}
+        status = i18n.t("generative.status.line", title=view["title"], progress=progress_of(run, history[-1]))
         update = {"replay": gr.update(maximum=max(1, latest or 1), visible=latest is not None,
                                       **({} if viewing is not None else {"value": latest or 1}))}
         if viewing is not None:
-            return update | {"status": f"{status}; replaying epoch {viewing} (drag the slider to its end to follow "
-                                       f"the training)"}
+            return update | {"status": i18n.t("generative.status.replaying", title=view["title"],
+                                              progress=progress_of(run, history[-1]), epoch=viewing)}
         update |= {"status": status, "curves": curves_of(run, view.get("steps", []), history)}
         if latest is not None and latest != self.drawn:
             _, record = view["snapshots"].at(latest)
@@ -107,7 +115,7 @@ def follow(request, run, rows):
     from playground.outputs import new_run_dir
 
     job = engine.Job(functools.partial(work, run), kind=KIND, title=title_of(run), subject=run)
-    yield {"status": f"{job.title}: starting…"}
+    yield {"status": i18n.t("generative.status.line", title=job.title, progress=i18n.t("vae.status.starting"))}
     job = yield from engine.follow(request, job, Painter(run))
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
         return
@@ -121,8 +129,10 @@ def follow(request, run, rows):
     view, (latest, record) = job.view(), job.snapshots.at(run.history[-1]["epoch"])
     files = [str(p) for p in run.save(new_run_dir("vae")).values()]
     rows = [*(rows or []), run.comparison_row()]
-    yield {"status": f"{ICONS[s['status']]} {note} {job.title}: {result_of(run)}",
+    yield {"status": i18n.t("vae.status.result", icon=ICONS[s["status"]], note=note, title=job.title,
+                            result=result_of(run)),
            "curves": curves_of(run, view["steps"], view["history"]), "reconstructions": record["reconstructions"],
            "latent": latent_plot(run, record), "replay": gr.update(maximum=max(1, latest), value=latest, visible=True),
-           "manifold": run.manifold(), "samples": run.sample(seed=0), "downloads": files, "runs": rows, "run": run,
+           "manifold": run.manifold(), "samples": run.sample(seed=0), "downloads": files, "run": run,
+           "runs": {"headers": comparison_headers(), "data": rows},
            "rows": rows}

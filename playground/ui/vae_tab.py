@@ -16,18 +16,14 @@ published. Handlers take named parameters and speak output names, so
 
 import gradio as gr
 
-from playground import limits
+from playground import i18n, limits
 from playground.config import whole_number
-from playground.data import dataset_names  # not generative.images: that one imports torch
 from playground.errors import UserError
-from playground.generative.vae_config import COMPARISON_COLUMNS, PRESETS, VAEConfig
-from playground.ui import data_upload, engine, vae_live
-from playground.ui.controls import make_controls
+from playground.generative.vae_config import PRESETS, VAEConfig
+from playground.ui import data_upload, engine, generative_layout, vae_live
 from playground.ui.vae_live import KIND
 from playground.ui.presets import preset_settings, settings_for
 
-PRESET_HELP = {"vae": "a VAE with a 2-D code you can see", "autoencoder": "the plain 784-20-10-20-784 autoencoder",
-               "conv-vae": "a convolutional VAE"}
 DEFAULT_PRESET = "vae"
 
 
@@ -36,7 +32,7 @@ DEFAULT_PRESET = "vae"
 
 def needs_run(run):
     if run is None or not run.summary:
-        raise UserError("Train a model first (press Train), then draw from it.")
+        raise UserError(i18n.t("vae.error.untrained"))
     return run
 
 
@@ -69,21 +65,21 @@ def stop(request: gr.Request):
 def replay(request: gr.Request, epoch: int = 1):
     """The latent map and reconstructions recorded at `epoch`, and the curves up to it; while it trains, the page
     stays at that epoch until the slider is back at its end."""
-    job, recorded, record = engine.replayed(request, KIND, epoch or 1,
-                                            "Train a model first: there is nothing to replay yet.")
+    job, recorded, record = engine.replayed(request, KIND, epoch or 1, i18n.t("vae.error.nothing_to_replay"))
     view, run = job.view(), job.subject
-    return {"status": f"{job.title}: the latent space at epoch {recorded} of {run.config.epochs}.",
+    return {"status": i18n.t("vae.status.replay", title=vae_live.title_of(run), epoch=recorded,
+                             epochs=run.config.epochs),
             "latent": vae_live.latent_plot(run, record), "reconstructions": record["reconstructions"],
             "curves": vae_live.curves_of(run, view.get("steps", []), view.get("history", []), upto=recorded)}
 
 
 def sample(run, seed=0):
-    return {"samples": needs_run(run).sample(seed=whole_number(seed, "Seed", low=0, high=2**31 - 1))}
+    return {"samples": needs_run(run).sample(seed=whole_number(seed, i18n.t("vae.seed.label"), low=0, high=2**31 - 1))}
 
 
 def interpolate(run, first=0, second=1, steps=10):
     first, second = (whole_number(index, what, low=0, high=2**31 - 1)
-                     for index, what in ((first, "First test image"), (second, "Second test image")))
+                     for index, what in ((first, i18n.t("vae.first.label")), (second, i18n.t("vae.second.label"))))
     return {"walk": needs_run(run).interpolate(first, second, int(steps))}
 
 
@@ -91,55 +87,39 @@ def interpolate(run, first=0, second=1, steps=10):
 
 
 def build():
-    controls, views = {}, {}  # name -> component: the inputs (= API parameters) and what handlers update
+    views = {}  # name -> component: what handlers update (controls: the inputs = API parameters)
     with gr.Row():
-        with gr.Column(scale=4, min_width=320):
-            controls["dataset"] = gr.Dropdown(dataset_names("image"), value="digits", label="Dataset",
-                                              info="Image data: digits are upscaled to 28x28, shapes shrunk to "
-                                                   "32x32 colour.")
-            controls["preset"] = gr.Radio([(f"{name}: {PRESET_HELP[name]}", name) for name in PRESETS],
-                                          value=DEFAULT_PRESET, label="Preset",
-                                          info="Fills in the settings below; change any of them after.")
-            with gr.Accordion("Settings", open=True):
-                settings = make_controls(VAEConfig, values=PRESETS[DEFAULT_PRESET])
+        controls, settings = generative_layout.settings_column("vae", VAEConfig, PRESETS, DEFAULT_PRESET)
         with gr.Column(scale=7):
+            train_button, stop_button = generative_layout.train_stop_row()
+            views["status"] = gr.Markdown(i18n.ui("vae.status.intro"), elem_id="vae-status")
+            views["curves"] = gr.Plot(label=i18n.ui("vae.curves.label"))
             with gr.Row():
-                train_button = gr.Button("Train", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-            views["status"] = gr.Markdown("A VAE squeezes each image into a small code and rebuilds it; the KL term "
-                                          "keeps the codes close to N(0, I) so that any point decodes to something. "
-                                          "Press **Train**.", elem_id="vae-status")
-            views["curves"] = gr.Plot(label="Loss curves")
+                views["reconstructions"] = gr.Image(label=i18n.ui("vae.reconstructions.label"), format="png",
+                                                    interactive=False, height=160)
+            views["latent"] = gr.Plot(label=i18n.ui("vae.latent.label"), elem_id="vae-latent")
+            views["replay"] = generative_layout.replay_slider("vae", "vae-replay")
             with gr.Row():
-                views["reconstructions"] = gr.Image(label="Test images (top) and their reconstructions (bottom)",
-                                                    format="png", interactive=False, height=160)
-            views["latent"] = gr.Plot(label="Latent space", elem_id="vae-latent")
-            views["replay"] = gr.Slider(0, 1, value=0, step=1, label="Replay: epoch", visible=False,
-                                        elem_id="vae-replay", info="The latent space and reconstructions as they "
-                                        "were at that epoch, and the curves up to it (also while it trains).")
-            views["replay"].preprocess = lambda payload: payload  # its maximum grows on the page; replay() clamps
+                views["manifold"] = gr.Image(label=i18n.ui("vae.manifold.label"), format="png", interactive=False)
+                views["samples"] = gr.Image(label=i18n.ui("vae.samples.label"), format="png", interactive=False)
             with gr.Row():
-                views["manifold"] = gr.Image(label="Decoded latent grid (the manifold)", format="png",
-                                             interactive=False)
-                views["samples"] = gr.Image(label="Random samples", format="png", interactive=False)
-            with gr.Row():
-                seed = gr.Number(0, precision=0, label="Sample seed", info="Each seed draws different codes.",
+                seed = gr.Number(0, precision=0, label=i18n.ui("vae.seed.label"), info=i18n.ui("vae.seed.info"),
                                  minimum=0, maximum=2**31 - 1)
-                sample_button = gr.Button("Sample")
+                sample_button = gr.Button(i18n.ui("vae.sample.button"))
             with gr.Row():
-                walking = {"first": gr.Number(0, precision=0, label="First test image", minimum=0,
-                                              info="Number of a test image (0 to the test set's size - 1)."),
-                           "second": gr.Number(1, precision=0, label="Second test image", minimum=0,
-                                               info="The walk ends at this test image."),
-                           "steps": gr.Slider(2, 32, value=10, step=1, label="Steps",
-                                              info="Decoded images between the two.")}
-                interpolate_button = gr.Button("Interpolate")
-            views["walk"] = gr.Image(label="First image, the decoded walk between the codes, second image",
-                                     format="png", interactive=False, height=120, elem_id="vae-walk")
-            views["downloads"] = gr.File(label="Downloads: weights (safetensors), config (JSON), history (CSV), PNGs",
-                                         file_count="multiple", interactive=False)
-            views["runs"] = gr.Dataframe(headers=COMPARISON_COLUMNS, interactive=False,
-                                         label="Runs in this visit (compare a VAE and an autoencoder)")
+                walking = {"first": gr.Number(0, precision=0, label=i18n.ui("vae.first.label"), minimum=0,
+                                              info=i18n.ui("vae.first.info")),
+                           "second": gr.Number(1, precision=0, label=i18n.ui("vae.second.label"), minimum=0,
+                                               info=i18n.ui("vae.second.info")),
+                           "steps": gr.Slider(2, 32, value=10, step=1, label=i18n.ui("vae.steps.label"),
+                                              info=i18n.ui("vae.steps.info"))}
+                interpolate_button = gr.Button(i18n.ui("vae.interpolate.button"))
+            views["walk"] = gr.Image(label=i18n.ui("vae.walk.label"), format="png", interactive=False, height=120,
+                                     elem_id="vae-walk")
+            views["downloads"] = gr.File(label=i18n.ui("vae.downloads.label"), file_count="multiple",
+                                         interactive=False)
+            views["runs"] = gr.Dataframe(headers=vae_live.comparison_headers("en"), interactive=False,
+                                         label=i18n.ui("vae.runs.label"))
     views["run"], views["rows"] = gr.State(), gr.State([])
     views["shown_preset"] = gr.State(DEFAULT_PRESET)  # the preset whose values the controls were filled with
 
