@@ -8,17 +8,21 @@ visitor's gr.State, so moving the slider redraws without running the model.
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
 
-SEQUENCE_HEADER = "── sequence 1 ──\n"
-EXPLAIN = "each row is a token, each column an earlier token it looked at; a row adds up to 100%"
+
+def _header(number: int, lang: str) -> str:
+    return f"── {i18n.t('text.output.sequence', lang=lang, number=number)} ──"
 
 
 def first_sequence(text: str) -> str:
-    """The text box holds prompt + continuation, or several sequences under headers: the first one."""
+    """The text box holds prompt + continuation, or several sequences under headers (in the language the page
+    was in when it generated): the first one."""
     text = text or ""
-    if text.startswith(SEQUENCE_HEADER):
-        text = text[len(SEQUENCE_HEADER):].split("\n\n── sequence 2 ──")[0]
+    for lang in i18n.LANGUAGES:
+        if text.startswith(_header(1, lang) + "\n"):
+            return text[len(_header(1, lang)) + 1:].split("\n\n" + _header(2, lang))[0]
     return text
 
 
@@ -28,12 +32,13 @@ def draw(maps: dict | None, layer: int):
 
     layer = max(1, min(int(layer or 1), len(maps["layers"])))
     picked = maps["layers"][layer - 1].numpy()
-    dropped = f" (its last {len(maps['labels'])} tokens)" if maps["dropped"] else ""
-    fig = head_picker_map([picked], readable(maps["labels"]), explain=EXPLAIN,
-                          title=f"Layer {layer} of {len(maps['layers'])} over the text{dropped}: {EXPLAIN}. "
-                                f"Pick a head ▸")
+    dropped = i18n.t("text.attention.dropped", tokens=len(maps["labels"])) if maps["dropped"] else ""
+    explain = i18n.t("text.attention.explain")
+    fig = head_picker_map([picked], readable(maps["labels"]), explain=explain,
+                          title=i18n.t("text.attention.title", layer=layer, layers=len(maps["layers"]),
+                                       dropped=dropped, explain=explain))
     for button, head in zip(fig.layout.updatemenus[0].buttons, range(len(picked))):
-        button.label = f"head {head + 1}"
+        button.label = i18n.t("plots.attention.head", head=head + 1)
     return fig
 
 
@@ -49,23 +54,20 @@ def show(model_id: str, text: str, layer: int):
     layers = len(maps["layers"])
     return {"maps": maps, "plot": draw(maps, min(int(layer or layers), layers)),
             "layer": gr.update(maximum=max(2, layers), value=min(int(layer or layers), layers), visible=layers > 1),
-            "note": f"{layers} layers × {len(maps['layers'][0])} heads over {len(maps['labels'])} tokens."}
+            "note": i18n.t("text.attention.note", layers=layers, heads=len(maps["layers"][0]),
+                           tokens=len(maps["labels"]))}
 
 
 def build(model, text):
     """The panel under the generated text; `model` and `text` are the tab's model picker and output box."""
-    with gr.Accordion("Which earlier tokens each token looked at (attention)", open=False,
-                      elem_id="text-attention"):
-        gr.Markdown("Inside a GPT every token looks back at the tokens before it, in every layer and head, and "
-                    "mixes in what it finds: a bright square means the token on that row took much from the token "
-                    "in that column. Some heads look at the previous token, some at the first, some at the same "
-                    "word earlier on.")
+    with gr.Accordion(i18n.ui("text.attention.panel.label"), open=False, elem_id="text-attention"):
+        gr.Markdown(i18n.ui("text.attention.intro"))
         with gr.Row():
-            button = gr.Button("Show attention", scale=1)
-            layer = gr.Slider(1, 2, value=1, step=1, label="Layer", visible=False, scale=3,
-                              info="Early layers often look at neighbours; later ones further back.")
+            button = gr.Button(i18n.ui("text.attention.button"), scale=1)
+            layer = gr.Slider(1, 2, value=1, step=1, label=i18n.ui("text.attention.layer.label"), visible=False,
+                              scale=3, info=i18n.ui("text.attention.layer.info"))
         note = gr.Markdown()
-        plot = gr.Plot(label="Attention", elem_id="text-attention-plot")
+        plot = gr.Plot(label=i18n.ui("text.attention.plot.label"), elem_id="text-attention-plot")
     maps = gr.State()
     parts = {"plot": plot, "layer": layer, "maps": maps, "note": note}
     button.click(lambda m, t, l: _keyed(parts, show(m, t, l)), [model, text, layer], list(parts.values()),

@@ -14,10 +14,10 @@ import time
 
 import gradio as gr
 
-from playground import hub, limits
+from playground import hub, i18n, limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
-from playground.precision import PRECISION_CHOICES, PRECISION_HELP
+from playground.precision import PRECISION_CHOICES
 from playground.text.generate import GenerationConfig, check_prompt, generate_stream
 from playground.text.loading import SUGGESTED_MODELS, cache_kind, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
@@ -30,10 +30,6 @@ SETTINGS = MAIN_SETTINGS + MORE_SETTINGS
 SAMPLING_ONLY = ["temperature", "top_k", "top_p"]
 TEXT_SECONDS, CHART_SECONDS = 0.1, 0.5  # how often a stream updates the page: text, and the (re-sent) chart
 DEFAULT_PROMPT = "The best thing about learning to program is"
-INTRO = """Type a prompt and press **Generate**: a language model continues it one token at a time. You see how the
-prompt was cut into tokens, how sure the model was of each token it wrote (hover one for the exact probability), and
-which tokens it considered at each step. `gpt2` and friends come from the Hugging Face Hub on first use; **without a
-network, train the tiny GPT at the bottom of this tab** and generate with it."""
 
 
 # handlers
@@ -48,13 +44,14 @@ def model_info(model_id: str, precision: str = "auto") -> str:
             return load_model(model_id, precision=precision).describe()
     except UserError as error:
         return f"⚠️ {error}"
-    return f"`{model_id}` loads on the first **Generate** (a Hub model is downloaded once, then cached)."
+    return i18n.t("text.info.loads", model=model_id)
 
 
 def full_text(prompt: str, texts: list[str]) -> str:
     if len(texts) == 1:
         return prompt + texts[0]
-    return "\n\n".join(f"── sequence {i} ──\n{prompt}{text}" for i, text in enumerate(texts, 1))
+    return "\n\n".join(f"── {i18n.t('text.output.sequence', number=i)} ──\n{prompt}{text}"
+                       for i, text in enumerate(texts, 1))
 
 
 def inspect_step(insight: dict | None, sequence: int, step: int):
@@ -89,8 +86,8 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
         config = read_controls(GenerationConfig, SETTINGS, values)
         limits.check("new_tokens", config.max_new_tokens)
         check_prompt(prompt)
-        yield update(status=f"⏳ Loading `{model_id}`…")
-        progress(0.0, desc=f"Loading {model_id}")
+        yield update(status=i18n.t("text.status.loading", model=model_id))
+        progress(0.0, desc=i18n.t("text.progress.loading", model=model_id))
         loaded = load_model(model_id, precision=precision)
     except UserError as error:
         yield update(status=f"⚠️ {error}")
@@ -100,9 +97,9 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
         try:
             for event in generate_stream(loaded, prompt, config, stop=flag):
                 if event["event"] == "start":
-                    mode = "streaming" if event["streaming"] else "beam search: the text appears when it ends"
-                    yield update(status=f"✍️ Generating ({mode}, seed {event['seed']}, "
-                                        f"{loaded.precision.describe()})… press **Stop** to end now.",
+                    mode = i18n.t("text.mode.streaming" if event["streaming"] else "text.mode.beam")
+                    yield update(status=i18n.t("text.status.generating", mode=mode, seed=event["seed"],
+                                               precision=loaded.precision.describe()),
                                  info=loaded.describe(), prompt_tokens=prompt_tokens_html(event["prompt_tokens"]),
                                  text=prompt, step=gr.update(visible=False), sequence=gr.update(visible=False))
                 elif event["event"] == "token":
@@ -115,7 +112,8 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
                     chart = gr.skip()
                     if now - last_chart >= CHART_SECONDS:
                         chart, last_chart = candidates_figure(steps[-1], len(steps) - 1), now
-                    yield update(status=f"✍️ {event['step']} tokens in {event['seconds']:.1f} s…",
+                    yield update(status=i18n.t("text.status.progress", tokens=event["step"],
+                                               seconds=event["seconds"]),
                                  text=full_text(prompt, event["texts"]), coloured=probability_html(prompt, steps),
                                  chart=chart)
         except UserError as error:
@@ -124,10 +122,9 @@ def generate(request: gr.Request, model_id, prompt, max_new_tokens, greedy, temp
     done = event
     insight = {"prompt": prompt, "steps": done["steps"]}
     first = done["steps"][0]
-    verb = "⏹️ Stopped after" if done["stopped"] else "✅"
-    status = (f"{verb} {done['tokens']} tokens in {done['seconds']:.2f} s: **{done['tokens_per_second']:.1f} tokens/s**"
-              f", first token after {done['time_to_first_token']:.2f} s · seed {done['seed']} · "
-              f"{loaded.precision.describe()}")
+    status = i18n.t("text.status.stopped" if done["stopped"] else "text.status.done", tokens=done["tokens"],
+                    seconds=done["seconds"], rate=done["tokens_per_second"], first=done["time_to_first_token"],
+                    seed=done["seed"], precision=loaded.precision.describe())
     if deadline.expired:
         status += f". {deadline.message()}"
     coloured, chart = inspect_step(insight, 1, 1)
@@ -149,41 +146,41 @@ def on_greedy(greedy: bool):
 
 
 def build():
-    gr.Markdown(INTRO)
+    gr.Markdown(i18n.ui("text.intro"))
     with gr.Row():
         with gr.Column(scale=4, min_width=320):
             model = gr.Dropdown(list(SUGGESTED_MODELS), value=SUGGESTED_MODELS[0], allow_custom_value=True,
-                                label="Model", elem_id="text-model",
-                                info="A causal language model: a Hugging Face id this app allows, or a model "
-                                     "folder on the server. Tiny GPTs you train below are added here.")
-            info = gr.Markdown(model_info(SUGGESTED_MODELS[0]))
-            prompt = gr.Textbox(DEFAULT_PROMPT, lines=3, label="Prompt", info="The text the model continues.",
-                                elem_id="text-prompt")
+                                label=i18n.ui("text.model.label"), elem_id="text-model",
+                                info=i18n.ui("text.model.info"))
+            held = model_info(SUGGESTED_MODELS[0])  # the model is described once loaded; static words until then
+            info = gr.Markdown(i18n.ui("text.info.first") if held == i18n.t("text.info.loads", lang="en",
+                                                                             model=SUGGESTED_MODELS[0]) else held)
+            prompt = gr.Textbox(DEFAULT_PROMPT, lines=3, label=i18n.ui("text.prompt.label"),
+                                info=i18n.ui("text.prompt.info"), elem_id="text-prompt")
             controls = make_controls(GenerationConfig, only=MAIN_SETTINGS)
             # the slider stops at the host's limit (the handler checks it too, for API callers)
             controls["max_new_tokens"].maximum = min(controls["max_new_tokens"].maximum, limits.limit("new_tokens"))
-            with gr.Accordion("More settings", open=False):
+            with gr.Accordion(i18n.ui("text.more.label"), open=False):
                 controls.update(make_controls(GenerationConfig, only=MORE_SETTINGS))
-                precision = gr.Dropdown(list(PRECISION_CHOICES), value="auto", label="Precision", info=PRECISION_HELP,
-                                        elem_id="text-precision")
+                precision = gr.Dropdown(list(PRECISION_CHOICES), value="auto", label=i18n.ui("text.precision.label"),
+                                        info=i18n.ui("text.precision.info"), elem_id="text-precision")
         with gr.Column(scale=7):
             with gr.Row():
-                generate_button = gr.Button("Generate", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-            status = gr.Markdown("Press **Generate**.", elem_id="text-status")
-            text = gr.Textbox(label="Prompt + generated text", lines=6, interactive=False, buttons=["copy"],
+                generate_button = gr.Button(i18n.ui("text.generate.button"), variant="primary", scale=3)
+                stop_button = gr.Button(i18n.ui("text.stop.button"), variant="stop", scale=1)
+            status = gr.Markdown(i18n.ui("text.status.intro"), elem_id="text-status")
+            text = gr.Textbox(label=i18n.ui("text.output.label"), lines=6, interactive=False, buttons=["copy"],
                               elem_id="text-output")
-            with gr.Accordion("How the prompt was cut into tokens", open=True):
-                prompt_tokens = gr.HTML("<i>The prompt's tokens appear here.</i>")
-            with gr.Accordion("How sure the model was of each token", open=True):
-                coloured = gr.HTML("<i>The generated tokens appear here, coloured by their probability.</i>")
+            with gr.Accordion(i18n.ui("text.tokens.label"), open=True):
+                prompt_tokens = gr.HTML(i18n.ui("text.tokens.empty"))
+            with gr.Accordion(i18n.ui("text.coloured.label"), open=True):
+                coloured = gr.HTML(i18n.ui("text.coloured.empty"))
                 with gr.Row():
-                    sequence = gr.Slider(1, 4, value=1, step=1, label="Sequence", visible=False,
-                                         info="Which of the generated sequences to inspect.")
-                    step = gr.Slider(1, 2, value=1, step=1, label="Step", visible=False,
-                                     info="Which generated token to inspect: the chart shows what the model "
-                                          "considered there.")
-                chart = gr.Plot(candidates_figure(None, 0), label="Likeliest next tokens")
+                    sequence = gr.Slider(1, 4, value=1, step=1, label=i18n.ui("text.sequence.label"), visible=False,
+                                         info=i18n.ui("text.sequence.info"))
+                    step = gr.Slider(1, 2, value=1, step=1, label=i18n.ui("text.step.label"), visible=False,
+                                     info=i18n.ui("text.step.info"))
+                chart = gr.Plot(candidates_figure(None, 0), label=i18n.ui("text.chart.label"))
     insight = gr.State()
     text_attention.build(model, text)
     text_train.build(model)

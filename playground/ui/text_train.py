@@ -20,7 +20,7 @@ import gradio as gr
 import pandas as pd
 
 from playground import config as cfg
-from playground import limits
+from playground import i18n, limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
 from playground.guards import check_upload
@@ -30,16 +30,14 @@ from playground.text.tiny_gpt import TinyGPTConfig, parameter_count, train_event
 from playground.ui import engine
 from playground.ui.controls import make_controls
 
-SOURCES = ("Python documentation (built in)", "Paste text", "Upload a text file")
+SOURCES = ("Python documentation (built in)", "Paste text", "Upload a text file")  # the API's values: English
+SOURCE_KEYS = ("text.tiny.source.builtin", "text.tiny.source.paste", "text.tiny.source.upload")  # what a person reads
+CURVES = ("training", "held-out")  # the loss curves' ids; the legend shows text.tiny.curve.<id>
+COLOURS = ("#60a5fa", "#f97316")
 MAIN_SETTINGS = ["layers", "heads", "embedding_size", "context_length", "steps", "learning_rate"]
 MORE_SETTINGS = ["batch_size", "tokenizer", "vocab_size", "sample_every", "seed", "sample_prompt"]
 SETTINGS = MAIN_SETTINGS + MORE_SETTINGS  # the order /train_lm takes them in after its first inputs
 KIND = "train_lm"  # the engine's name for this panel's live job
-EXPLANATION = """Train a small model with GPT-2's architecture from scratch: no download, no network. By default it
-learns from the Python standard library's own documentation (the docstrings `pydoc` shows, gathered when you press
-Train); you can paste or upload any text instead. A tokenizer is learnt on the spot (one token per character, or
-BPE). Watch the loss fall and the samples turn from noise into something that looks like the text. When it is done
-the model is selected in the **Model** menu above: press **Generate**."""
 
 
 # helpers
@@ -50,7 +48,7 @@ def corpus_for(source: str, pasted: str, uploaded) -> str:
         return check_corpus(pasted)
     if source == SOURCES[2]:
         if not uploaded:
-            raise UserError("Choose a text file to upload, or pick another training text.")
+            raise UserError(i18n.t("text.tiny.error.no_file"))
         return read_corpus_file(check_upload(uploaded, "nouns.text_file"))
     return stdlib_corpus()
 
@@ -60,7 +58,8 @@ def curves(rows: list[tuple]) -> pd.DataFrame | None:
     its first data for good, and one that starts from an empty frame never draws its lines."""
     if len({row[2] for row in rows}) < 2:
         return None
-    frame = pd.DataFrame(rows, columns=["step", "loss", "curve"])
+    names = {curve: i18n.t(f"text.tiny.curve.{curve}") for curve in CURVES}
+    frame = pd.DataFrame([(step, loss, names[curve]) for step, loss, curve in rows], columns=["step", "loss", "curve"])
     return frame.astype({"step": "int64", "loss": "float64", "curve": "str"})
 
 
@@ -74,8 +73,9 @@ def work(config, corpus, folder, job):
     for event in train_events(config, corpus, out_dir=folder, stop=job.flag):
         kind = event["event"]
         if kind == "start":
-            job.publish(header=f"{event['parameters']:,} parameters · {event['vocab_size']} tokens in the "
-                               f"vocabulary · {event['train_tokens']:,} training tokens · {event['device']}")
+            job.publish(header=i18n.t("text.tiny.header", parameters=event["parameters"],
+                                      vocabulary=event["vocab_size"], tokens=event["train_tokens"],
+                                      device=event["device"]))
         elif kind == "step":
             rows.append((event["step"], event["loss"], "training"))
             job.publish(step=event["step"])
@@ -83,7 +83,7 @@ def work(config, corpus, folder, job):
             rows.append((event["step"], event["val_loss"], "held-out"))
             job.publish(step=event["step"])
         elif kind == "sample":
-            samples.append(f"step {event['step']}: {event['text']}")
+            samples.append(i18n.t("text.tiny.sample", step=event["step"], text=event["text"]))
             job.publish(sampled=len(samples))
         elif kind == "done":
             job.publish(done=event)
@@ -94,9 +94,11 @@ def render(config):
     def draw(view: dict) -> dict:
         rows = view.get("rows", [])
         if not view.get("header"):
-            return {"status": "⏳ Learning the tokenizer…"}
-        progress = f"step {rows[-1][0]}/{config.steps}" if rows else "starting"
-        return {"status": f"🏋️ {view['header']} · {progress}", "curves": curves(rows),
+            return {"status": i18n.t("text.tiny.status.tokenizer")}
+        progress = (i18n.t("text.tiny.status.step", step=rows[-1][0], steps=config.steps) if rows
+                    else i18n.t("text.tiny.status.starting"))
+        return {"status": i18n.t("text.tiny.status.progress", header=view["header"], progress=progress),
+                "curves": curves(rows),
                 "samples": "\n\n".join(view.get("samples", []))}
 
     return draw
@@ -122,22 +124,23 @@ def train(request: gr.Request, source=SOURCES[0], pasted=None, uploaded=None, tr
         yield {"status": f"⚠️ {error}"}
         return
     folder = new_run_dir("tiny-gpt") / "tiny-gpt"
-    job = engine.Job(functools.partial(work, config, corpus, folder), kind=KIND, title="tiny GPT")
-    yield {"status": "⏳ Learning the tokenizer…", "curves": None, "samples": "", "download": None}
+    job = engine.Job(functools.partial(work, config, corpus, folder), kind=KIND, title=i18n.t("text.tiny.title"))
+    yield {"status": i18n.t("text.tiny.status.tokenizer"), "curves": None, "samples": "", "download": None}
     job = yield from engine.follow(request, job, render(config))
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
         return
     view, done = job.view(), job.result
     if job.state == "failed" or done is None:
-        yield {"status": f"⚠️ {job.error or 'Training ended before it saved a model.'}",
+        yield {"status": f"⚠️ {job.error or i18n.t('text.tiny.error.unsaved')}",
                "curves": curves(view["rows"]), "samples": "\n\n".join(view["samples"])}
         return
-    label = f"tiny GPT · {datetime.now():%H:%M:%S} · {config.layers} layers × {config.embedding_size}"
+    label = i18n.t("text.tiny.menu_label", time=f"{datetime.now():%H:%M:%S}", layers=config.layers,
+                   width=config.embedding_size)
     trained = [*(trained or []), (label, done["path"])]
-    verb = "⏹️ Stopped" if done["status"] == "stopped" else "✅ Trained"
-    status = (f"{verb}: {done['steps_run']} steps in {done['seconds']:.1f} s, held-out loss "
-              f"**{done['initial_val_loss']:.2f} → {done['val_loss']:.2f}** · {view['header']}. It is now selected "
-              f"in the Model menu above: press **Generate**." + (f" {job.deadline.message()}" if job.expired else ""))
+    status = i18n.t("text.tiny.status.stopped" if done["status"] == "stopped" else "text.tiny.status.done",
+                    steps=done["steps_run"], seconds=done["seconds"], initial=done["initial_val_loss"],
+                    loss=done["val_loss"], header=view["header"])
+    status += f" {job.deadline.message()}" if job.expired else ""
     yield {"status": status, "curves": curves(view["rows"]), "samples": "\n\n".join(view["samples"]),
            "download": gr.update(value=str(zip_folder(done["path"])), visible=True),
            "model_menu": gr.update(choices=[(m, m) for m in SUGGESTED_MODELS] + [tuple(t) for t in trained],
@@ -159,31 +162,33 @@ def on_source(source: str):
 def build(model_menu):
     """The panel, wired to the Model menu of the generation part above."""
     views = {"model_menu": model_menu}  # name -> component: what handlers update
-    with gr.Accordion("🧪 Train a tiny GPT yourself (works offline)", open=True, elem_id="tiny-gpt"):
-        gr.Markdown(EXPLANATION)
+    with gr.Accordion(i18n.ui("text.tiny.panel.label"), open=True, elem_id="tiny-gpt"):
+        gr.Markdown(i18n.ui("text.tiny.explanation"))
         with gr.Row():
             with gr.Column(scale=4, min_width=320):
-                text = {"source": gr.Radio(list(SOURCES), value=SOURCES[0], label="Training text",
-                                           info="What the model learns from; the built-in text needs no network."),
-                        "pasted": gr.Textbox(lines=6, label="Your text", visible=False,
-                                             info="At least 1,000 characters: the more, the better it learns."),
-                        "uploaded": gr.File(label="Text file (UTF-8)", type="filepath", visible=False,
+                text = {"source": gr.Radio([(i18n.ui(key), value) for key, value in zip(SOURCE_KEYS, SOURCES)],
+                                           value=SOURCES[0], label=i18n.ui("text.tiny.source.label"),
+                                           info=i18n.ui("text.tiny.source.info")),
+                        "pasted": gr.Textbox(lines=6, label=i18n.ui("text.tiny.pasted.label"), visible=False,
+                                             info=i18n.ui("text.tiny.pasted.info")),
+                        "uploaded": gr.File(label=i18n.ui("text.tiny.uploaded.label"), type="filepath", visible=False,
                                             file_types=[".txt", ".md", ".rst", ".py", ".csv"])}
                 controls = make_controls(TinyGPTConfig, only=MAIN_SETTINGS)
-                with gr.Accordion("More training settings", open=False):
+                with gr.Accordion(i18n.ui("text.tiny.more.label"), open=False):
                     controls |= make_controls(TinyGPTConfig, only=MORE_SETTINGS)
             with gr.Column(scale=7):
                 with gr.Row():
-                    train_button = gr.Button("Train", variant="primary", scale=3)
-                    stop_button = gr.Button("Stop", variant="stop", scale=1)
-                views["status"] = gr.Markdown("Press **Train**: the default settings take a minute or less on a CPU.",
-                                              elem_id="tiny-gpt-status")
+                    train_button = gr.Button(i18n.ui("text.tiny.train.button"), variant="primary", scale=3)
+                    stop_button = gr.Button(i18n.ui("text.tiny.stop.button"), variant="stop", scale=1)
+                views["status"] = gr.Markdown(i18n.ui("text.tiny.status.intro"), elem_id="tiny-gpt-status")
+                # the legend's names are the visitor's language, so the colours are given for each language's
+                colours = {i18n.t(f"text.tiny.curve.{curve}", lang=lang): colour
+                           for lang in i18n.LANGUAGES for curve, colour in zip(CURVES, COLOURS)}
                 views["curves"] = gr.LinePlot(None, x="step", y="loss", color="curve", height=280,
-                                              label="Loss (blue: training batches, orange: held-out text)",
-                                              color_map={"training": "#60a5fa", "held-out": "#f97316"})
-                views["samples"] = gr.Textbox(label="What the model writes (same seed at every step shown)", lines=8,
+                                              label=i18n.ui("text.tiny.curves.label"), color_map=colours)
+                views["samples"] = gr.Textbox(label=i18n.ui("text.tiny.samples.label"), lines=8,
                                               interactive=False, elem_id="tiny-gpt-samples")
-                views["download"] = gr.File(label="The trained model: a save_pretrained folder, zipped",
+                views["download"] = gr.File(label=i18n.ui("text.tiny.download.label"),
                                             interactive=False, visible=False)
     views["trained"] = gr.State([])
     engine.listen(text["source"].change, on_source, inputs={"source": text["source"]},
