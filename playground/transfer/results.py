@@ -7,7 +7,7 @@ else that runs an experiment (a script, a notebook) can call them the same way.
 import csv
 from pathlib import Path
 
-from playground.transfer.config import STRATEGIES
+from playground import i18n
 
 HISTORY_COLUMNS = ["strategy", "shots", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy"]
 TIE = 0.005  # accuracies closer than this count as a tie
@@ -38,7 +38,8 @@ def verdict(results: dict[int, dict[str, float]]) -> list[str]:
             continue
         best = max((n for n in by_strategy if n != "scratch"), key=by_strategy.get)
         gain = by_strategy[best] - by_strategy["scratch"]
-        word = "beats" if gain > TIE else "does not beat" if gain < -TIE else "ties with"
-        lines.append(f"K={shots}: {STRATEGIES[best].title.lower()} {word} scratch "
-                     f"({by_strategy[best]:.3f} vs {by_strategy['scratch']:.3f}, {gain:+.3f}).")
+        word = "beats" if gain > TIE else "loses" if gain < -TIE else "ties"
+        strategy = i18n.t(f"transfer.strategy.{best}.title").lower()
+        lines.append(i18n.t(f"transfer.verdict.{word}", shots=shots, strategy=strategy, accuracy=by_strategy[best],
+                            scratch=by_strategy["scratch"], gain=gain))
     return lines

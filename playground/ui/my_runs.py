@@ -15,6 +15,7 @@ from pathlib import Path
 import gradio as gr
 import pandas as pd
 
+from playground import i18n
 from playground.errors import UserError
 from playground.plots.past_runs import compare_curves, run_curves
 from playground.plots.style import empty
@@ -22,7 +23,7 @@ from playground.store import db, runs
 from playground.ui import engine, run_store
 
 HEADLINES = ("test_accuracy", "test_r2", "best_val_accuracy", "val_accuracy", "val_loss", "test_loss", "loss")
-COLUMNS = ["run", "when (UTC)", "tab", "what", "ended", "score", "seconds"]
+COLUMNS = ["run", "when", "tab", "what", "ended", "score", "seconds"]  # ids; a person reads my_runs.column.<id>
 MAX_COMPARED = 6  # runs side by side: more curves than this stop being readable
 
 
@@ -30,7 +31,7 @@ def headline(metrics: dict) -> str:
     for name in HEADLINES:
         value = metrics.get(name)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return f"{name.replace('_', ' ')} {value:.4g}"
+            return i18n.t("my_runs.headline", name=i18n.t(f"my_runs.metric.{name}"), value=value)
     return ""
 
 
@@ -53,7 +54,7 @@ def run_ids_of(chosen) -> list[int]:
     try:
         return [int(item) for item in items]
     except (TypeError, ValueError):
-        raise UserError("Pick runs by their number (the 'run' column), for example 3 or 3, 5.") from None
+        raise UserError(i18n.t("my_runs.error.not_a_number")) from None
 
 
 def store_or_refusal() -> db.Store:
@@ -66,13 +67,18 @@ def store_or_refusal() -> db.Store:
 def fetch(request, chosen) -> list[dict]:
     ids = run_ids_of(chosen)
     if not ids:
-        raise UserError("Pick a run in the menu first.")
+        raise UserError(i18n.t("my_runs.error.none_picked"))
     store, visitor = store_or_refusal(), run_store.visitor_of(request)
     found = [runs.get(store, run_id, visitor) for run_id in ids]
     missing = [str(run_id) for run_id, run in zip(ids, found) if run is None]
     if missing:
-        raise UserError(f"There is no run {', '.join(missing)} among this browser's runs (deleted?).")
+        raise UserError(i18n.t("my_runs.error.missing", runs=", ".join(missing)))
     return found
+
+
+def columns(lang: str | None = None) -> list[str]:
+    """The runs table's headers in the visitor's language."""
+    return [i18n.t(f"my_runs.column.{column}", lang=lang) for column in COLUMNS]
 
 
 # handlers
@@ -85,8 +91,8 @@ def listing(request: gr.Request):
     rows = [[r["id"], f"{r['created_at']:%Y-%m-%d %H:%M}", r["kind"], r["title"], r["state"], headline(r["metrics"]),
              round(r["seconds"] or 0, 1)] for r in listed]
     note = (store.problem if not store.available else
-            f"{len(rows)} runs kept for this browser." if rows else "No runs yet: train in any tab and it shows here.")
-    return {"table": pd.DataFrame(rows, columns=COLUMNS), "status": note,
+            i18n.t("my_runs.status.kept", runs=len(rows)) if rows else i18n.t("my_runs.status.none"))
+    return {"table": pd.DataFrame(rows, columns=columns()), "status": note,
             "chosen": gr.update(choices=[(f"#{r[0]} {r[2]}: {r[3]} ({r[5] or r[4]})", r[0]) for r in rows],
                                 value=[])}
 
@@ -96,8 +102,9 @@ def open_run(request: gr.Request, run_ids=None):
     run = fetch(request, run_ids)[0]
     files = [f for f in run["files"] if Path(f).is_file()]
     gone = len([f for f in run["files"] if not Path(f).exists()])
-    note = f" {gone} of its files were cleaned up since (PLAYGROUND_KEEP_FILES_HOURS)." if gone else ""
-    return {"status": f"Run #{run['id']}, {run['created_at']:%Y-%m-%d %H:%M} UTC: {run['status']}{note}",
+    note = i18n.t("my_runs.status.files_gone", gone=gone) if gone else ""
+    return {"status": i18n.t("my_runs.status.opened", run=run["id"], when=f"{run['created_at']:%Y-%m-%d %H:%M}",
+                             status=run["status"], note=note),
             "curves": run_curves(run), "details": {"settings": run["settings"], "metrics": run["metrics"]},
             "downloads": files or None}
 
@@ -106,17 +113,18 @@ def compare(request: gr.Request, run_ids=None):
     """Several runs side by side: their held-out curves overlaid, and the settings that differ next to the scores."""
     chosen = fetch(request, run_ids)
     if not 2 <= len(chosen) <= MAX_COMPARED:
-        raise UserError(f"Pick 2 to {MAX_COMPARED} runs to compare (you picked {len(chosen)}).")
+        raise UserError(i18n.t("my_runs.error.compare_count", most=MAX_COMPARED, picked=len(chosen)))
     settings = [flat(r["settings"]) for r in chosen]
     differing = sorted(k for k in set().union(*settings) if len({repr(s.get(k)) for s in settings}) > 1)
     metrics = [flat(r["metrics"]) for r in chosen]
     numbers = sorted(k for k in set().union(*metrics)
                      if any(isinstance(m.get(k), (int, float)) and not isinstance(m.get(k), bool) for m in metrics))
-    rows = [[f"setting: {k}", *[str(s.get(k, "")) for s in settings]] for k in differing]
-    rows += [[f"result: {k}", *[("" if m.get(k) is None else f"{m[k]:.4g}" if isinstance(m[k], float) else str(m[k]))
+    rows = [[i18n.t("my_runs.row.setting", name=k), *[str(s.get(k, "")) for s in settings]] for k in differing]
+    rows += [[i18n.t("my_runs.row.result", name=k), *[("" if m.get(k) is None else f"{m[k]:.4g}" if isinstance(m[k], float) else str(m[k]))
                                 for m in metrics]] for k in numbers]
     table = pd.DataFrame(rows, columns=["", *[f"#{r['id']} {r['kind']}" for r in chosen]])
-    return {"status": f"Comparing {len(chosen)} runs: {len(differing)} settings differ.", "curves": compare_curves(chosen),
+    return {"status": i18n.t("my_runs.status.comparing", runs=len(chosen), differing=len(differing)),
+            "curves": compare_curves(chosen),
             "comparison": table}
 
 
@@ -124,38 +132,44 @@ def delete(request: gr.Request, run_ids=None):
     """Delete the picked runs of this browser (their files go with the disk sweeper)."""
     ids = run_ids_of(run_ids)
     if not ids:
-        raise UserError("Pick a run in the menu first.")
+        raise UserError(i18n.t("my_runs.error.none_picked"))
     store, visitor = store_or_refusal(), run_store.visitor_of(request)
     deleted = [run_id for run_id in ids if runs.delete(store, run_id, visitor)]
     update = listing(request)
-    update["status"] = f"Deleted {len(deleted)} run{'s' * (len(deleted) != 1)}. " + update["status"]
-    return {**update, "curves": empty("Open a run to see its curves.")}
+    said = i18n.t("my_runs.status.deleted_one" if len(deleted) == 1 else "my_runs.status.deleted", runs=len(deleted))
+    update["status"] = f"{said} {update['status']}"
+    return {**update, "curves": empty(i18n.t("my_runs.curves.empty"))}
+
+
+def placeholder():
+    """The empty chart, saying what will appear there, in the visitor's language (drawn when the page opens)."""
+    return {"curves": empty(i18n.t("my_runs.curves.empty"))}
 
 
 # layout
 
 
 def build():
-    gr.Markdown("Every run you finish in any tab is kept here, for this browser, even after the app restarts. "
-                "Pick one to **Open** it again (curves, settings, results, downloads), several to **Compare**, "
-                "or **Delete** what you don't need.")
+    gr.Markdown(i18n.ui("my_runs.intro"))
     views = {}
     with gr.Row():
         # custom values allowed: a run that is not (yet) in this page's menu gets our sentence, not Gradio's
-        views["chosen"] = gr.Dropdown([], value=[], multiselect=True, allow_custom_value=True, label="Runs", scale=4,
-                                      info="One to open or delete, several to compare.")
-        refresh_button = gr.Button("Refresh", scale=1)
+        views["chosen"] = gr.Dropdown([], value=[], multiselect=True, allow_custom_value=True, label=i18n.ui("my_runs.chosen.label"),
+                                      scale=4, info=i18n.ui("my_runs.chosen.info"))
+        refresh_button = gr.Button(i18n.ui("my_runs.refresh.button"), scale=1)
     with gr.Row():
-        open_button = gr.Button("Open", variant="primary")
-        compare_button = gr.Button("Compare")
-        delete_button = gr.Button("Delete", variant="stop")
+        open_button = gr.Button(i18n.ui("my_runs.open.button"), variant="primary")
+        compare_button = gr.Button(i18n.ui("my_runs.compare.button"))
+        delete_button = gr.Button(i18n.ui("my_runs.delete.button"), variant="stop")
     views["status"] = gr.Markdown(elem_id="my-runs-status")
-    views["table"] = gr.Dataframe(pd.DataFrame(columns=COLUMNS), interactive=False, label="This browser's runs")
-    views["curves"] = gr.Plot(empty("Open a run to see its curves."), label="Curves")
+    views["table"] = gr.Dataframe(pd.DataFrame(columns=columns("en")), interactive=False,
+                                  label=i18n.ui("my_runs.table.label"))
+    views["curves"] = gr.Plot(label=i18n.ui("my_runs.curves.label"))
     with gr.Row():
-        views["details"] = gr.JSON(label="Settings and results")
-        views["downloads"] = gr.File(label="Downloads", file_count="multiple", interactive=False)
-    views["comparison"] = gr.Dataframe(interactive=False, label="Side by side")
+        views["details"] = gr.JSON(label=i18n.ui("my_runs.details.label"))
+        views["downloads"] = gr.File(label=i18n.ui("my_runs.downloads.label"), file_count="multiple",
+                                     interactive=False)
+    views["comparison"] = gr.Dataframe(interactive=False, label=i18n.ui("my_runs.comparison.label"))
     listed = {name: views[name] for name in ("table", "status", "chosen")}
     picked = {"run_ids": views["chosen"]}
     engine.listen(refresh_button.click, listing, outputs=listed, api_name="my_runs")
@@ -165,4 +179,6 @@ def build():
                   outputs={n: views[n] for n in ("status", "curves", "comparison")}, api_name="compare_runs")
     engine.listen(delete_button.click, delete, inputs=picked, outputs={**listed, "curves": views["curves"]},
                   api_name="delete_run")
-    return [(engine.named(listed)(listing), [], list(listed.values()), "select")]
+    # the empty chart says what will appear there in the visitor's language
+    return [(engine.named(listed)(listing), [], list(listed.values()), "select"),
+            (engine.named({"curves": views["curves"]})(placeholder), [], [views["curves"]])]

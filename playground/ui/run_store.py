@@ -72,10 +72,10 @@ def post(request, update: dict) -> str | None:
         run_id = runs.save(db.store(), **row)
         log.debug("run %s saved", run_id)
     except runs.NotStored as error:
-        return f"{shown} ⚠️ Not saved to My runs: {error}".strip()
+        return f"{shown} {i18n.t('run_store.status.not_saved', reason=error)}".strip()
     except Exception:  # noqa: BLE001: a bug in saving must not hide the run the visitor just trained
         log.exception("saving a %s run failed", job.kind)
-        return f"{shown} ⚠️ Not saved to My runs: something went wrong saving it; the host's log has the details."
+        return f"{shown} {i18n.t('run_store.status.not_saved', reason=i18n.t('run_store.status.failed'))}"
     return _posted(shown, row, run_id)
 
 

@@ -17,23 +17,18 @@ from pathlib import Path
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
 from playground.gpu import gpu_task
 from playground.guards import Deadline, check_upload
 from playground.speech.audio import load_audio
-from playground.speech.recognize import DEFAULT_MODEL, SpeechConfig, checked, load_recognizer, transcribe
+from playground.speech.recognize import SpeechConfig, checked, load_recognizer, transcribe
 from playground.speech.spectrogram import figure
 from playground.ui import jobs
 from playground.ui.controls import make_controls, read_controls
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "speech_example.wav"
 SETTINGS = ["model", "low_confidence", "chunk_seconds", "stride_seconds", "precision"]
-INTRO = f"""Speak into the microphone or upload a WAV, FLAC, OGG or MP3 file (any sample rate, mono or stereo),
-then press **Transcribe**. A CTC model (`{DEFAULT_MODEL}` by default: English, about 360 MB on first use) writes what it heard;
-the plot shows the waveform and log-mel spectrogram with each recognised word where the model placed it,
-orange when it was unsure."""
-
-
 # handlers
 
 
@@ -44,13 +39,15 @@ def marked_words(result, threshold: float):
 
 def status_line(result) -> str:
     if result.note == "silence":
-        return "🔇 The clip is silent, so there is nothing to transcribe: speak closer to the microphone or check its level."
-    speed = f"{1 / result.real_time_factor:.0f}× faster than real time" if result.real_time_factor < 1 else \
-        "slower than real time"
-    heard = f"{len(result.words)} word{'s' * (len(result.words) != 1)}" if result.words else "no words"
-    return (f"✅ {heard} in {result.audio_seconds:.1f} s of audio; recognised in {result.seconds:.2f} s "
-            f"(real-time factor **{result.real_time_factor:.3f}**, {speed}) on `{result.device}` with "
-            f"`{result.model}` in {result.precision or 'float32'}.")
+        return i18n.t("speech.status.silent")
+    speed = (i18n.t("speech.speed.faster", times=1 / result.real_time_factor) if result.real_time_factor < 1
+             else i18n.t("speech.speed.slower"))
+    words = len(result.words)
+    heard = i18n.t("speech.heard.one" if words == 1 else "speech.heard.many", words=words) if words else \
+        i18n.t("speech.heard.none")
+    return i18n.t("speech.status.done", heard=heard, audio=result.audio_seconds, seconds=result.seconds,
+                  factor=result.real_time_factor, speed=speed, device=result.device, model=result.model,
+                  precision=result.precision or "float32")
 
 
 def status_only(status: str):
@@ -77,20 +74,20 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
 
     def on_chunk(done, total):
         deadline.check()
-        progress(0.5 + 0.5 * done / total, desc=f"Recognising window {done} of {total}")
+        progress(0.5 + 0.5 * done / total, desc=i18n.t("speech.progress.window", done=done, total=total))
 
     try:
         config = checked(read_controls(SpeechConfig, SETTINGS, [model, low_confidence, chunk_seconds, stride_seconds,
                                                                 precision]))
         if audio is None:
-            raise UserError("No audio yet: record with the microphone or upload a WAV, FLAC, OGG or MP3 file first.")
+            raise UserError(i18n.t("speech.error.no_audio"))
         clip = load_audio(uploaded_path(audio), max_seconds=config.max_seconds or None)
         plot = figure(clip.samples, clip.rate)
-        yield "", None, plot, f"⏳ Loading `{config.model}`…", None
-        progress(0.05, desc=f"Loading {config.model} (the first use downloads it)")
+        yield "", None, plot, i18n.t("speech.status.loading", model=config.model), None
+        progress(0.05, desc=i18n.t("speech.progress.loading", model=config.model))
         deadline.start()
         recognizer = load_recognizer(config.model, config.device, config.precision)
-        progress(0.5, desc="Recognising")
+        progress(0.5, desc=i18n.t("speech.progress.recognising"))
         result = transcribe(recognizer, clip, config, on_chunk=on_chunk)
     except UserError as error:
         yield "", None, plot, f"⚠️ {error}", None
@@ -111,27 +108,27 @@ def build():
 
 
 def layout():
-    gr.Markdown(INTRO)
+    gr.Markdown(i18n.ui("speech.intro"))
     with gr.Row():
         with gr.Column(scale=2):
             audio = gr.Audio(sources=["microphone", "upload"], type="filepath",
-                             label="Speech (microphone, or a WAV, FLAC, OGG or MP3 file)",
+                             label=i18n.ui("speech.audio.label"),
                              elem_id="speech-audio")
             controls = make_controls(SpeechConfig, only=["model", "low_confidence", "precision"])
-            button = gr.Button("Transcribe", variant="primary")
-            with gr.Accordion("Long recordings", open=False):
+            button = gr.Button(i18n.ui("speech.transcribe.button"), variant="primary")
+            with gr.Accordion(i18n.ui("speech.long.label"), open=False):
                 controls.update(make_controls(SpeechConfig, only=["chunk_seconds", "stride_seconds"]))
             if EXAMPLE.is_file():
-                gr.Examples([[str(EXAMPLE)]], inputs=[audio], label="Example (synthetic syllables, not words)")
+                gr.Examples([[str(EXAMPLE)]], inputs=[audio], label=i18n.ui("speech.example.label"))
         with gr.Column(scale=3):
-            status = gr.Markdown("Record or upload a clip, then press **Transcribe**.", elem_id="speech-status")
-            transcript = gr.Textbox(label="Transcript", lines=2, interactive=False, buttons=["copy"],
-                                    elem_id="speech-transcript")
-            marked = gr.HighlightedText(label="Words (orange: the model was unsure)", color_map={"unsure": "orange"},
+            status = gr.Markdown(i18n.ui("speech.status.intro"), elem_id="speech-status")
+            transcript = gr.Textbox(label=i18n.ui("speech.transcript.label"), lines=2, interactive=False,
+                                    buttons=["copy"], elem_id="speech-transcript")
+            marked = gr.HighlightedText(label=i18n.ui("speech.marked.label"), color_map={"unsure": "orange"},
                                         show_legend=False, show_inline_category=False)
-            plot = gr.Plot(label="Waveform and log-mel spectrogram, with the recognised words")
-            with gr.Accordion("Word timings (JSON)", open=False):
-                timings = gr.JSON(label="Words with start, end (s) and confidence")
+            plot = gr.Plot(label=i18n.ui("speech.plot.label"))
+            with gr.Accordion(i18n.ui("speech.timings.panel"), open=False):
+                timings = gr.JSON(label=i18n.ui("speech.timings.label"))
     inputs = [audio] + [controls[name] for name in SETTINGS]
     # admission is jobs.limited's (per-kind slots and waiting line), so Gradio doesn't hold these back itself
     button.click(run_transcribe, inputs, [transcript, marked, plot, status, timings], api_name="transcribe",

@@ -5,6 +5,7 @@ Visitors never name a database: the tab watches only the studies in the storage 
 (PLAYGROUND_SWEEP_STORAGE), and its own smart sweeps keep their study in memory.
 """
 
+from playground import i18n
 from playground.errors import UserError
 from playground.sweep.smart_config import SmartConfig, app_storage
 
@@ -28,10 +29,9 @@ def watcher(study: str):
 
     storage = app_storage()
     if not storage:
-        raise UserError("This app has no study storage to watch: the host sets PLAYGROUND_SWEEP_STORAGE to a "
-                        "SQLite file or PostgreSQL URL that command-line workers share.")
+        raise UserError(i18n.t("sweep.error.no_storage"))
     if not str(study or "").strip():
-        raise UserError("Name the study to watch (the --study of the command-line workers).")
+        raise UserError(i18n.t("sweep.error.no_study"))
     return SmartSweep({}, {"storage": storage, "study": str(study).strip(), "join": True}, watch=True)
 
 

@@ -15,7 +15,7 @@ import functools
 
 import gradio as gr
 
-from playground import limits
+from playground import i18n, limits
 from playground.data import DATASETS, get_dataset
 from playground.errors import UserError
 from playground.models.registry import compatible_architectures
@@ -26,10 +26,7 @@ from playground.ui import data_upload, engine, sweep_smart
 from playground.ui.controls import make_controls
 
 KIND = "sweep"  # the engine's name for this tab's live job
-INTRO = """**The learning rate decides everything.** Pick a model and a dataset, list the values to try, and
-press **Run sweep**: every configuration trains with the same epochs and seed, and the best one is picked on
-*validation* accuracy (the test set only reports)."""
-ICONS = {"finished": "✅", "stopped": "⏹️ Stopped.", "out of time": "⏱️ Out of time."}
+ICONS = {"finished": "✅", "stopped": "⏹️", "out of time": "⏱️"}  # and, but for finished, sweep.status.<status>
 
 
 # helpers
@@ -40,7 +37,7 @@ def checked_settings(settings: dict) -> dict:
     optimizers = settings.get("optimizer")
     if isinstance(optimizers, (list, tuple)):
         if not optimizers:
-            raise UserError("Tick at least one optimizer.")
+            raise UserError(i18n.t("sweep.error.no_optimizer"))
         settings = {**settings, "optimizer": ",".join(optimizers)}
     return settings
 
@@ -49,9 +46,10 @@ def title_of(runner) -> str:
     if hasattr(runner, "title"):  # a smart sweep says what it does (its runs are chosen as it goes)
         return runner.title
     c = runner.config
-    capped = (f" (max runs keeps {len(runner.configurations)} of {len(runner.all_configurations)})"
+    capped = (i18n.t("sweep.title.capped", kept=len(runner.configurations), total=len(runner.all_configurations))
               if runner.skipped_by_budget else "")
-    return f"{c.search} search, {len(runner.configurations)} runs of **{c.model}** on **{c.dataset}**{capped}"
+    return i18n.t("sweep.title.text", search=c.search, runs=len(runner.configurations), model=c.model,
+                  dataset=c.dataset, capped=capped)
 
 
 def result_of(runner, job) -> str:
@@ -59,10 +57,10 @@ def result_of(runner, job) -> str:
 
     best = runner.summary["best"]
     if best is None:
-        result = "No run finished, so there is no best run."
+        result = i18n.t("sweep.result.none")
     else:
-        result = (f"Best: **{label(best)}**, validation accuracy {best['val_accuracy']:.3f}, test accuracy "
-                  f"**{best['test_accuracy']:.3f}** (highlighted).")
+        result = i18n.t("sweep.result.best", label=label(best), val=best["val_accuracy"],
+                        test=best["test_accuracy"])
     return result + (f" {job.deadline.message()}" if job.expired else "")
 
 
@@ -92,11 +90,12 @@ class Painter:
         from playground.sweep.results import curves_figure, label, parallel_coordinates, styled_table
 
         if "rows" not in view:  # an empty dict is not an update Gradio takes
-            return {"status": f"{view['title']}: starting…"}
+            return {"status": i18n.t("sweep.status.starting", title=view["title"])}
         rows = view["rows"]
         done = sum(r["status"] not in ("waiting", "running") for r in rows)
         running = [label(r) for r in rows if r["status"] == "running"]
-        update = {"status": f"{view['title']}: {done}/{len(rows)} done; training {', '.join(running) or '…'}",
+        update = {"status": i18n.t("sweep.status.progress", title=view["title"], done=done, runs=len(rows),
+                                   running=", ".join(running) or "…"),
                   "curves": curves_figure(view["curves"], rows), "results": styled_table(rows)}
         if view["finished"] > self.finished:
             self.finished = view["finished"]
@@ -110,7 +109,7 @@ def follow(request, runner):
     from playground.sweep.results import curves_figure, parallel_coordinates, styled_table, write_csv
 
     job = engine.Job(functools.partial(work, runner), kind=KIND, title=title_of(runner), subject=runner)
-    yield {"status": f"{job.title}: starting…", "results": styled_table(runner.rows),
+    yield {"status": i18n.t("sweep.status.starting", title=job.title), "results": styled_table(runner.rows),
            "download": gr.update(value=None, visible=False)}
     job = yield from engine.follow(request, job, Painter(runner))
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
@@ -118,7 +117,10 @@ def follow(request, runner):
     if job.state == "failed":
         raise UserError(job.error)
     csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")
-    yield {"status": f"{ICONS[runner.summary['status']]} {job.title}. {result_of(runner, job)}",
+    status = runner.summary["status"]
+    said = i18n.t(f"sweep.status.{status.replace(' ', '_')}")
+    icon = ICONS[status] if status == "finished" else f"{ICONS[status]} {said}"
+    yield {"status": i18n.t("sweep.status.result", icon=icon, title=job.title, result=result_of(runner, job)),
            "curves": curves_figure(runner.curves, runner.rows), "results": styled_table(runner.rows),
            "coordinates": parallel_coordinates(runner.rows), "importance": sweep_smart.importance_plot(runner),
            "download": gr.update(value=str(csv_path), visible=True)}
@@ -151,47 +153,48 @@ def stop(request: gr.Request):
 # layout
 
 
-def build():
+def placeholders():
+    """The empty charts, saying what will appear there, in the visitor's language (drawn when the page opens)."""
     from playground.plots.style import empty
 
+    return {name: empty(i18n.t(f"sweep.{name}.empty")) for name in ("curves", "coordinates", "importance")}
+
+
+def build():
     views = {}  # name -> component: what handlers update
     with gr.Row(elem_id="sweep-tab"):
         with gr.Column(scale=4, min_width=320):
-            gr.Markdown(INTRO)
+            gr.Markdown(i18n.ui("sweep.intro"))
             controls = {  # name -> component: the inputs (= API parameters)
-                "dataset": gr.Dropdown(list(DATASETS), value=SweepConfig.dataset, label="Dataset",
-                                       info="Any dataset of the Train tab."),
+                "dataset": gr.Dropdown(list(DATASETS), value=SweepConfig.dataset, label=i18n.ui("sweep.dataset.label"),
+                                       info=i18n.ui("sweep.dataset.info")),
                 "model": gr.Dropdown(compatible_architectures(DATASETS[SweepConfig.dataset].kind),
-                                     value=SweepConfig.model, label="Model",
-                                     info="The architectures that fit this dataset."),
+                                     value=SweepConfig.model, label=i18n.ui("sweep.model.label"),
+                                     info=i18n.ui("sweep.model.info")),
             }
             controls |= make_controls(SweepConfig, only=["lr"])
             controls["optimizer"] = gr.CheckboxGroup(list(OPTIMIZERS), value=[SweepConfig.optimizer],
-                                                     label="Optimizers", info="Each ticked optimizer is tried.")
+                                                     label=i18n.ui("sweep.optimizer.label"),
+                                                     info=i18n.ui("sweep.optimizer.info"))
             controls |= make_controls(SweepConfig, only=["batch_size", "dropout", "hidden_size", "search", "samples",
                                                          "epochs"])
             controls |= make_controls(SmartConfig, only=["pruner"])
-            with gr.Accordion("Budget and hardware", open=True):
+            with gr.Accordion(i18n.ui("sweep.budget.label"), open=True):
                 controls |= make_controls(SweepConfig, only=["max_runs", "max_minutes", "parallel", "seed",
                                                              "device"])
-            with gr.Accordion("Watch a study", open=False):
-                study_box = gr.Textbox(label="Study to watch", info="The --study of command-line workers sharing "
-                                       "this app's study storage (PLAYGROUND_SWEEP_STORAGE).")
-                watch_button = gr.Button("Watch")
+            with gr.Accordion(i18n.ui("sweep.watch.panel"), open=False):
+                study_box = gr.Textbox(label=i18n.ui("sweep.study.label"), info=i18n.ui("sweep.study.info"))
+                watch_button = gr.Button(i18n.ui("sweep.watch.button"))
         with gr.Column(scale=7):
             with gr.Row():
-                run_button = gr.Button("Run sweep", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-            views["status"] = gr.Markdown("List the values to try and press **Run sweep**.", elem_id="sweep-status")
-            views["curves"] = gr.Plot(empty("Every run's validation curve appears here as it trains."),
-                                      label="Validation accuracy per run")
-            views["results"] = gr.Dataframe(label="Results (click a column to sort; best run highlighted)",
-                                            interactive=False)
-            views["coordinates"] = gr.Plot(empty("The parallel-coordinates chart appears when runs finish."),
-                                           label="Parallel coordinates")
-            views["importance"] = gr.Plot(empty("Which settings mattered appears after a smart search."),
-                                          label="Which settings mattered")
-            views["download"] = gr.File(label="Results (CSV)", interactive=False, visible=False)
+                run_button = gr.Button(i18n.ui("sweep.run.button"), variant="primary", scale=3)
+                stop_button = gr.Button(i18n.ui("sweep.stop.button"), variant="stop", scale=1)
+            views["status"] = gr.Markdown(i18n.ui("sweep.status.intro"), elem_id="sweep-status")
+            views["curves"] = gr.Plot(label=i18n.ui("sweep.curves.label"))
+            views["results"] = gr.Dataframe(label=i18n.ui("sweep.results.label"), interactive=False)
+            views["coordinates"] = gr.Plot(label=i18n.ui("sweep.coordinates.label"))
+            views["importance"] = gr.Plot(label=i18n.ui("sweep.importance.label"))
+            views["download"] = gr.File(label=i18n.ui("sweep.download.label"), interactive=False, visible=False)
     engine.listen(controls["dataset"].change, on_dataset, inputs={"dataset": controls["dataset"]},
                   outputs={"model": controls["model"]}, api_visibility="private")
     # the API returns them in this order; admission is the engine's (the training slots every tab shares)
@@ -200,4 +203,6 @@ def build():
                   concurrency_limit=None)
     engine.listen(stop_button.click, stop, api_name="sweep_stop", queue=False)
     # offer the datasets this visitor uploaded in the Train tab
-    return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select")]
+    charts = {name: views[name] for name in ("curves", "coordinates", "importance")}
+    return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select"),
+            (engine.named(charts)(placeholders), [], list(charts.values()))]

@@ -14,32 +14,15 @@ import functools
 
 import gradio as gr
 
+from playground import i18n
 from playground.errors import UserError
-from playground.transfer.config import STRATEGIES, STRATEGY_NAMES, TransferConfig, parse_shots
+from playground.transfer.config import STRATEGY_NAMES, TransferConfig, parse_shots
 from playground.transfer.tasks import TASKS
 from playground.ui import engine
 from playground.ui.controls import make_controls
 
 KIND = "transfer"  # the engine's name for this tab's live job
 DEFAULT_SHOTS_LIST = "1,5,20,100"
-INTRO = """**Does a pretrained network learn a new task from a handful of examples?** A small CNN is pretrained on
-the *source* task; then each strategy learns the *target* task from only K labelled images per class, with the
-same images, epochs and learning rate. Defaults: pretrained on circles, squares, triangles, crosses and rings;
-tested on diamonds, bars, x's and frames it has never seen."""
-MEASURED = """Mean test accuracy over seeds 0, 1, 2 with these defaults (`benchmarks/transfer_study.py`):
-
-| K | scratch | frozen | fine-tune | slower backbone |
-|---|---|---|---|---|
-| 1 | 0.236 | **0.646** | 0.356 | 0.618 |
-| 5 | 0.371 | 0.812 | 0.729 | **0.824** |
-| 20 | 0.889 | 0.884 | **0.973** | 0.958 |
-| 100 | 0.995 | 0.926 | **0.997** | 0.993 |
-
-Transfer helps most with few examples and stops mattering by K=100. On the 8x8 digits (0-4 -> 5-9) it does
-**not** help: scratch wins at K=1 (0.648 vs 0.530) and K=5 (0.859 vs 0.809); those images are too easy and
-the features too shallow for pretraining to matter."""
-
-
 # helpers: plain values in, so tests can call them without a browser
 
 
@@ -48,13 +31,28 @@ def checked_settings(settings: dict) -> dict:
     strategies = settings.get("strategies")
     if isinstance(strategies, (list, tuple)):
         if not strategies:
-            raise UserError("Tick at least one strategy to compare.")
+            raise UserError(i18n.t("transfer.error.no_strategy"))
         settings = {**settings, "strategies": ",".join(strategies)}
     return settings
 
 
+def task_text(name: str) -> str:
+    """A task's description in the visitor's language (a task registered without words of its own: as written)."""
+    key = f"transfer.task.{name}"
+    return i18n.t(key) if key in i18n.catalogue(i18n.DEFAULT) else TASKS[name].description
+
+
+def strategy_title(name: str) -> str:
+    return i18n.t(f"transfer.strategy.{name}.title")
+
+
 def describe_tasks(source: str, target: str) -> str:
-    return f"**Source** {source}: {TASKS[source].description}  \n**Target** {target}: {TASKS[target].description}"
+    return i18n.t("transfer.tasks.text", source=source, source_text=task_text(source), target=target,
+                  target_text=task_text(target))
+
+
+def table_headers(lang: str | None = None) -> list[str]:
+    return [i18n.t(f"transfer.table.{column}", lang=lang) for column in ("shots", "strategy", "accuracy", "gain")]
 
 
 def status_of(event, experiment, shots: int) -> str:
@@ -62,20 +60,21 @@ def status_of(event, experiment, shots: int) -> str:
 
     phase = getattr(event, "strategy", "")
     if isinstance(event, ResultEvent):
-        return f"K={shots}: **{STRATEGIES[phase].title}** reached test accuracy {event.test_accuracy:.3f}…"
+        return i18n.t("transfer.status.result", shots=shots, strategy=strategy_title(phase),
+                      accuracy=event.test_accuracy)
     if phase == PRETRAIN_PHASE:
-        return f"Pretraining on **{experiment.config.source}**…"
-    return f"K={shots}: training **{STRATEGIES[phase].title}**…" if phase else "…"
+        return i18n.t("transfer.status.pretraining", source=experiment.config.source)
+    return i18n.t("transfer.status.training", shots=shots, strategy=strategy_title(phase)) if phase else "…"
 
 
 def closing_status(experiment, job) -> str:
     from playground.transfer.results import verdict
 
     summary = experiment.summary
-    icon = "✅" if summary["status"] == "finished" else "⏹️ Stopped."
+    icon = "✅" if summary["status"] == "finished" else i18n.t("transfer.status.stopped")
     source = summary.get("source_test_accuracy")
-    pretrained = f"Backbone: {summary.get('backbone')}" + (f" (source test accuracy {source:.3f})."
-                                                           if source is not None else ".")
+    pretrained = (i18n.t("transfer.status.backbone", backbone=summary.get("backbone")) if source is None else
+                  i18n.t("transfer.status.backbone_scored", backbone=summary.get("backbone"), accuracy=source))
     status = f"{icon} {pretrained}  \n" + "  \n".join(verdict(experiment.results))
     return status + (f"  \n{job.deadline.message()}" if job.expired else "")
 
@@ -90,7 +89,7 @@ def work(experiment, job):
 
     shots = experiment.shots_list[0]
     job.publish(history=experiment.history, pretrain_history=experiment.pretrain_history, results={}, shots=shots,
-                line="Starting…")
+                line=i18n.t("transfer.status.starting"))
     for event in experiment.events(job.flag):
         shots = event.shots if isinstance(event, ResultEvent) else (getattr(event, "shots", shots) or shots)
         # pretrain_history: the attribute is replaced when the backbone comes from the cache
@@ -106,7 +105,7 @@ def views_of(experiment, view: dict, with_curve: bool) -> dict:
     from playground.transfer.plots import accuracy_vs_shots, results_rows, strategy_curves
 
     shown = {"curves": strategy_curves(view["history"], view["pretrain_history"], view["shots"]),
-             "table": results_rows(view["results"])}
+             "table": {"headers": table_headers(), "data": results_rows(view["results"])}}
     if with_curve:
         shown["shots_plot"] = accuracy_vs_shots(view["results"], 1 / experiment.target.num_classes)
     return shown
@@ -119,11 +118,11 @@ def follow(request, experiment, with_curve: bool):
 
     def render(view: dict) -> dict:
         if "shots" not in view:  # nothing published yet (an empty dict is not an update Gradio takes)
-            return {"status": "Starting…"}
+            return {"status": i18n.t("transfer.status.starting")}
         return {"status": view["line"], **views_of(experiment, view, with_curve)}
 
     job = engine.Job(functools.partial(work, experiment), kind=KIND, title="transfer", subject=experiment)
-    yield {"status": "Starting…", "downloads": gr.update(value=None, visible=False)}
+    yield {"status": i18n.t("transfer.status.starting"), "downloads": gr.update(value=None, visible=False)}
     job = yield from engine.follow(request, job, render)
     if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
         return
@@ -172,50 +171,50 @@ def preview(source=TransferConfig.source, target=TransferConfig.target):
 # layout
 
 
-def build():
+def placeholders():
+    """The empty charts, saying what will appear there, in the visitor's language (drawn when the page opens)."""
     from playground.transfer.plots import accuracy_vs_shots, strategy_curves
 
+    return {"curves": strategy_curves([], [], None), "shots_plot": accuracy_vs_shots({})}
+
+
+def build():
     controls, views = {}, {}  # name -> component: the inputs (= API parameters) and what handlers update
     with gr.Row(elem_id="transfer-tab"):
         with gr.Column(scale=4, min_width=320):
-            gr.Markdown(INTRO)
-            with gr.Accordion("What to expect (measured)", open=False):
-                gr.Markdown(MEASURED)
+            gr.Markdown(i18n.ui("transfer.intro"))
+            with gr.Accordion(i18n.ui("transfer.expect.label"), open=False):
+                gr.Markdown(i18n.ui("transfer.expect.text"))
             controls |= make_controls(TransferConfig, only=["source", "target"])
             views["tasks_text"] = gr.Markdown(describe_tasks(TransferConfig.source, TransferConfig.target))
             controls |= make_controls(TransferConfig, only=["shots", "epochs", "pretrain_epochs"])
             controls["strategies"] = gr.CheckboxGroup(
-                [(STRATEGIES[n].title, n) for n in STRATEGY_NAMES], value=list(STRATEGY_NAMES), label="Strategies",
-                info="Same K-shot images, epochs and learning rate for each; only the starting point and what may "
-                     "learn differ.")
-            gr.Markdown("\n".join(f"- **{s.title}**: {s.description}" for s in STRATEGIES.values()))
-            with gr.Accordion("Training settings", open=False):
+                [(i18n.ui(f"transfer.strategy.{n}.title"), n) for n in STRATEGY_NAMES], value=list(STRATEGY_NAMES),
+                label=i18n.ui("transfer.strategies.label"), info=i18n.ui("transfer.strategies.info"))
+            gr.Markdown(i18n.ui("transfer.strategies.text"))
+            with gr.Accordion(i18n.ui("transfer.settings.label"), open=False):
                 controls |= make_controls(TransferConfig, only=["lr", "backbone_lr_scale", "batch_size", "seed",
                                                                 "device"])
-            with gr.Accordion("Pretrained backbone from Hugging Face (optional)", open=False):
-                gr.Markdown("A model id such as `microsoft/resnet-18` or `google/vit-base-patch16-224`, or a local "
-                            "folder: its pretrained weights replace the small CNN and the source task. Needs the "
-                            "model downloaded or the internet; it is slow on a CPU at full image size.")
+            with gr.Accordion(i18n.ui("transfer.backbone.label"), open=False):
+                gr.Markdown(i18n.ui("transfer.backbone.text"))
                 controls |= make_controls(TransferConfig, only=["backbone", "image_size"])
         with gr.Column(scale=7):
             with gr.Row():
-                train_button = gr.Button("Train all strategies", variant="primary", scale=3)
-                stop_button = gr.Button("Stop", variant="stop", scale=1)
-            views["status"] = gr.Markdown("Press **Train all strategies** to compare them at one K, or **Accuracy vs "
-                                          "K** below to see where transfer helps most.", elem_id="transfer-status")
-            views["curves"] = gr.Plot(strategy_curves([], [], None), label="Live curves")
-            views["table"] = gr.Dataframe(headers=["K", "strategy", "test accuracy", "vs scratch"], label="Results",
+                train_button = gr.Button(i18n.ui("transfer.train.button"), variant="primary", scale=3)
+                stop_button = gr.Button(i18n.ui("transfer.stop.button"), variant="stop", scale=1)
+            views["status"] = gr.Markdown(i18n.ui("transfer.status.intro"), elem_id="transfer-status")
+            views["curves"] = gr.Plot(label=i18n.ui("transfer.curves.label"))
+            views["table"] = gr.Dataframe(headers=table_headers("en"), label=i18n.ui("transfer.table.label"),
                                           interactive=False)
             with gr.Row(equal_height=True):
-                shots_list = gr.Textbox(DEFAULT_SHOTS_LIST, label="K values for the chart",
-                                        info="Comma-separated shots per class, 1 to 100 (1,5,20,100 takes a few "
-                                             "minutes on a CPU).", scale=3)
-                curve_button = gr.Button("Accuracy vs K", variant="secondary", scale=1)
-            views["shots_plot"] = gr.Plot(accuracy_vs_shots({}), label="Test accuracy against K")
+                shots_list = gr.Textbox(DEFAULT_SHOTS_LIST, label=i18n.ui("transfer.shots_list.label"),
+                                        info=i18n.ui("transfer.shots_list.info"), scale=3)
+                curve_button = gr.Button(i18n.ui("transfer.curve.button"), variant="secondary", scale=1)
+            views["shots_plot"] = gr.Plot(label=i18n.ui("transfer.shots_plot.label"))
             with gr.Row():
-                views["source_preview"] = gr.Plot(label="Source task")
-                views["target_preview"] = gr.Plot(label="Target task")
-            views["downloads"] = gr.File(label="Downloads: results and curves (CSV)", file_count="multiple",
+                views["source_preview"] = gr.Plot(label=i18n.ui("transfer.source_preview.label"))
+                views["target_preview"] = gr.Plot(label=i18n.ui("transfer.target_preview.label"))
+            views["downloads"] = gr.File(label=i18n.ui("transfer.downloads.label"), file_count="multiple",
                                          interactive=False, visible=False)
     # the API returns them in this order; admission is the engine's (the training slots every tab shares)
     outputs = {name: views[name] for name in ("status", "curves", "table", "shots_plot", "downloads")}
@@ -230,4 +229,8 @@ def build():
         engine.listen(box.change, on_tasks, inputs=tasks, outputs={"tasks_text": views["tasks_text"]},
                       api_visibility="private")
         engine.listen(box.change, preview, inputs=tasks, outputs=previews, api_visibility="private")
-    return [(engine.named(previews)(preview), [], list(previews.values()))]
+    # the tasks' words (made on the server) and the previews are drawn in the visitor's language when the page opens
+    charts = {name: views[name] for name in ("curves", "shots_plot")}
+    return [(engine.named(previews)(preview), [], list(previews.values())),
+            (engine.named(charts)(placeholders), [], list(charts.values())),
+            (engine.named({"tasks_text": views["tasks_text"]})(on_tasks), list(tasks.values()), [views["tasks_text"]])]
