@@ -26,15 +26,17 @@ def grid_probabilities(model, splits, resolution: int = 70):
     return xs.numpy(), ys.numpy(), probabilities.reshape(resolution, resolution, -1)
 
 
-def decision_boundary(model, splits, *, title: str = "Decision boundary (test points on top)") -> go.Figure:
+def decision_boundary(model, splits, *, title: str | None = None) -> go.Figure:
     return boundary_figure(*grid_probabilities(model, splits), splits, title=title)
 
 
-def boundary_figure(xs, ys, probabilities, splits, *, title: str = "Decision boundary (test points on top)"):
+def boundary_figure(xs, ys, probabilities, splits, *, title: str | None = None):
     """The picture of `grid_probabilities`' arrays: colour = predicted class, faded where the net is unsure.
     A plain `Chart` (chart.py): it is redrawn while a run trains and when a replay slider moves."""
+    from playground import i18n
     from playground.plots import chart
 
+    title = i18n.t("plots.boundary.title") if title is None else title
     probabilities = np.asarray(probabilities, dtype=np.float32)
     classes = splits.classes
     predicted = probabilities.argmax(-1)

@@ -5,12 +5,13 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from playground import i18n
 from playground.plots.style import COLOURS, png_image, style
 
 
 def dataset_preview(splits) -> go.Figure:
     if splits.kind == "image":
-        return image_grid(splits.x_train, splits.y_train, splits.classes, title=f"{splits.name}: training images")
+        return image_grid(splits.x_train, splits.y_train, splits.classes, title=i18n.t("plots.preview.images", dataset=splits.name))
     if splits.kind == "sequence":
         return sequence_preview(splits)
     return point_scatter(splits)
@@ -21,12 +22,12 @@ def point_scatter(splits) -> go.Figure:
     names = splits.feature_names or []
     if x.shape[1] == 2:
         xy, axes = x, (names[0] if names else "x1", names[1] if len(names) > 1 else "x2")
-        title = f"{splits.name}: training points"
+        title = i18n.t("plots.preview.points", dataset=splits.name)
     else:
         from sklearn.decomposition import PCA
 
         xy, axes = PCA(n_components=2, random_state=0).fit_transform(x), ("PCA 1", "PCA 2")
-        title = f"{splits.name}: {x.shape[1]} features seen through PCA"
+        title = i18n.t("plots.preview.pca", dataset=splits.name, features=x.shape[1])
     fig = go.Figure()
     for index, name in enumerate(splits.classes):
         mask = y == index
@@ -89,7 +90,8 @@ def sequence_preview(splits, per_class: int = 3) -> go.Figure:
             fig.add_scatter(y=series, mode="lines", line=dict(color=COLOURS[c % len(COLOURS)], width=1.5),
                             showlegend=False, row=1, col=c + 1)
     fig.update_xaxes(showticklabels=False)
-    label = "mean of each step's features" if x.shape[2] > 1 else "value"
-    fig = style(fig, title=f"{splits.name}: {per_class} sequences per class ({label} over time)", height=300)
+    label = i18n.t("plots.preview.sequence_mean" if x.shape[2] > 1 else "plots.preview.sequence_value")
+    fig = style(fig, title=i18n.t("plots.preview.sequences", dataset=splits.name, per_class=per_class, label=label),
+                height=300)
     fig.update_annotations(font_size=10)
     return fig

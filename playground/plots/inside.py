@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from playground import i18n
 from playground.plots.style import COLOURS, style
 
 # blue (negative) - white (zero) - orange (positive), and a dark-to-bright scale for non-negative maps
@@ -71,13 +72,12 @@ def neuron_thumbnails(maps: dict, *, limit: int = 32):
     for index, layer in enumerate(maps["layers"]):
         count = layer.shape[-1]
         rows.append([tile(layer[::-1, :, n], 64) for n in range(min(count, limit))])  # y axis points up
-        labels.append(f"layer {index + 1}<br>({min(count, limit)} of {count})" if count > limit
-                      else f"layer {index + 1}<br>({count} neurons)")
+        labels.append(i18n.t("plots.inside.layer_some", layer=index + 1, shown=limit, count=count) if count > limit
+                      else i18n.t("plots.inside.layer_all", layer=index + 1, count=count))
     output = maps["output"]
     rows.append([tile(output[::-1, :, n], 64) for n in range(output.shape[-1])])
-    labels.append("output")
-    return mosaic(rows, labels, per_row=12,
-                  title="Each neuron's activation over the plane (blue < 0 < orange; dark→bright ≥ 0)")
+    labels.append(i18n.t("plots.inside.output"))
+    return mosaic(rows, labels, per_row=12, title=i18n.t("plots.inside.neurons_title"))
 
 
 def feature_map_grid(layers: list[dict], image, *, limit: int = 32, title: str | None = None):
@@ -86,21 +86,28 @@ def feature_map_grid(layers: list[dict], image, *, limit: int = 32, title: str |
     picture = np.repeat(picture, 3, axis=0) if picture.shape[0] == 1 else picture[:3]
     scale = max(1, 64 // picture.shape[1])
     rows = [[(picture.transpose(1, 2, 0) * 255).astype(np.uint8).repeat(scale, 0).repeat(scale, 1)]]
-    labels = ["input"]
+    labels = [i18n.t("plots.inside.input")]
     for layer in layers:
         maps = np.asarray(layer["maps"])
         shown = min(len(maps), limit)
         rows.append([tile(maps[c], 64) for c in range(shown)])
         labels.append(f"{layer['layer']}<br>{len(maps)}×{maps.shape[1]}×{maps.shape[2]}")
     return mosaic(rows, labels, per_row=8,
-                  title=title or "Feature maps after each convolution (each map on its own scale)")
+                  title=title or i18n.t("plots.inside.feature_maps_title"))
+
+
+def state_name(name: str) -> str:
+    """A recurrent state's or gate's name (inspect/rnn_states.py) in the visitor's language."""
+    key = f"plots.inside.states.{name.replace(' ', '_')}"
+    return i18n.t(key) if key in i18n.catalogue(i18n.DEFAULT) else name
 
 
 def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -> go.Figure:
     """The input over time on top, then one heatmap per state or gate: time across, unit down."""
     names = list(states)
     fig = make_subplots(rows=len(names) + 1, cols=1, shared_xaxes=True, vertical_spacing=0.03,
-                        subplot_titles=["input", *names], row_heights=[0.6] + [1.0] * len(names))
+                        subplot_titles=[i18n.t("plots.inside.input"), *map(state_name, names)],
+                        row_heights=[0.6] + [1.0] * len(names))
     sequence = np.asarray(sequence)
     for f in range(min(sequence.shape[1], 8)):
         fig.add_scatter(y=sequence[:, f], mode="lines", line=dict(width=1.2, color=COLOURS[f % len(COLOURS)]),
@@ -111,12 +118,14 @@ def recurrent_heatmaps(states: dict[str, np.ndarray], sequence, *, title: str) -
         gate = "gate" in name
         # gates lie in [0, 1]; states in [-1, 1], except the LSTM's cell state, which is unbounded
         extent = max(1.0, float(np.abs(values).max())) if name == "cell state" else 1.0
-        bar = dict(len=0.25, y=0.85, title="state") if row == 2 else dict(len=0.25, y=0.45, title="gate")
+        bar = (dict(len=0.25, y=0.85, title=i18n.t("plots.inside.state")) if row == 2
+               else dict(len=0.25, y=0.45, title=i18n.t("plots.inside.gate")))
         fig.add_heatmap(z=values, colorscale="Viridis" if gate else "RdBu_r", zmin=0 if gate else -extent,
                         zmax=extent, showscale=row == 2 or name == first_gate, colorbar=bar,
-                        hovertemplate=f"{name}<br>step %{{x}}, unit %{{y}}: %{{z:.2f}}<extra></extra>", row=row, col=1)
-        fig.update_yaxes(title_text="unit", showgrid=False, row=row, col=1)
-    fig.update_xaxes(title_text="time step", row=len(names) + 1, col=1)
+                        hovertemplate=f"{state_name(name)}<br>{i18n.t('plots.inside.state_hover')}<extra></extra>",
+                        row=row, col=1)
+        fig.update_yaxes(title_text=i18n.t("plots.inside.unit"), showgrid=False, row=row, col=1)
+    fig.update_xaxes(title_text=i18n.t("plots.inside.time_step"), row=len(names) + 1, col=1)
     fig = style(fig, title=title, height=150 + 130 * len(names))
     fig.update_annotations(font_size=11)
     return fig
@@ -132,7 +141,8 @@ def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title
     start = {r["layer"]: r for r in initial or []}
     cells = chart.grid(max(1, len(rows)), 2, horizontal_spacing=0.08, vertical_spacing=0.06)
     layout = chart.layout(title=title, height=90 + 120 * len(rows), axes=0, bargap=0, margin=dict(l=55, r=60, t=50, b=45))
-    annotations = [chart.title_over(cells[0][0], "weights", 11), chart.title_over(cells[0][1], "gradients (last batch)", 11)]
+    annotations = [chart.title_over(cells[0][0], i18n.t("plots.inside.weights"), 11),
+                   chart.title_over(cells[0][1], i18n.t("plots.inside.gradients"), 11)]
     data = []
     for row, (left, right) in zip(rows, cells):
         annotations.append(chart.title_right_of(right, f"{row['layer']} {'×'.join(map(str, row['shape']))}", 11))
@@ -150,7 +160,7 @@ def histogram_grid(rows: list[dict], initial: list[dict] | None = None, *, title
         if first and first["counts"]:
             edges = np.asarray(first["edges"])
             data.append(dict(type="scatter", x=(edges[:-1] + edges[1:]) / 2, y=first["counts"], mode="lines",
-                             showlegend=row is rows[0], name="weights at the start",
+                             showlegend=row is rows[0], name=i18n.t("plots.inside.weights_start"),
                              line=dict(color="#6b7280", width=1.5, shape="hvh"),
                              xaxis=f"x{left['axis']}", yaxis=f"y{left['axis']}"))
     layout["annotations"] = annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from playground import i18n
 from playground.plots.style import empty, style
 
 X_NAMES = ("epoch", "step", "run")
@@ -40,7 +41,7 @@ def series(history: list) -> tuple[str, dict[str, tuple[list, list]]]:
 def run_curves(run: dict) -> go.Figure:
     x_name, curves = series(run.get("history") or [])
     if not curves:
-        return empty("This run kept no per-epoch history.")
+        return empty(i18n.t("plots.past_runs.no_history"))
     fig = go.Figure([go.Scatter(x=xs, y=ys, mode="lines+markers", name=name) for name, (xs, ys) in curves.items()])
     fig.update_xaxes(title_text=x_name)
     return style(fig, title=f"#{run['id']} {run.get('title', '')}")
@@ -55,6 +56,6 @@ def compare_curves(chosen: list[dict]) -> go.Figure:
         for name, (xs, ys) in shown.items():
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"#{run['id']} {name}"))
     if not fig.data:
-        return empty("These runs kept no per-epoch history.")
+        return empty(i18n.t("plots.past_runs.none_history"))
     fig.update_xaxes(title_text=x_name)
-    return style(fig, title="Held-out curves, side by side")
+    return style(fig, title=i18n.t("plots.past_runs.compare_title"))

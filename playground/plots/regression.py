@@ -3,6 +3,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from playground import i18n
 from playground.plots.style import COLOURS, style
 
 
@@ -20,14 +21,15 @@ def predicted_vs_true(model, splits) -> go.Figure:
     guess = predictions(model, splits)
     low, high = float(min(truth.min(), guess.min())), float(max(truth.max(), guess.max()))
     fig = go.Figure()
-    fig.add_scatter(x=[low, high], y=[low, high], mode="lines", name="perfect", line=dict(color="#9ca3af", dash="dash"))
-    fig.add_scatter(x=truth, y=guess, mode="markers", name="test examples",
+    fig.add_scatter(x=[low, high], y=[low, high], mode="lines", name=i18n.t("plots.regression.perfect"),
+                    line=dict(color="#9ca3af", dash="dash"))
+    fig.add_scatter(x=truth, y=guess, mode="markers", name=i18n.t("plots.regression.examples"),
                     marker=dict(size=7, color=COLOURS[0], opacity=0.7, line=dict(width=0.5, color="white")),
-                    hovertemplate="true %{x:.3g}, predicted %{y:.3g}<extra></extra>")
+                    hovertemplate=i18n.t("plots.regression.hover") + "<extra></extra>")
     target = splits.classes[0]
-    fig.update_xaxes(title_text=f"true {target}")
-    fig.update_yaxes(title_text=f"predicted {target}")
-    return style(fig, title="Predicted vs true (test split)", height=400)
+    fig.update_xaxes(title_text=i18n.t("plots.regression.true", target=target))
+    fig.update_yaxes(title_text=i18n.t("plots.regression.predicted", target=target))
+    return style(fig, title=i18n.t("plots.regression.title"), height=400)
 
 
 def surface_grid(model, splits, resolution: int = 60):
@@ -56,13 +58,13 @@ def surface_figure(xs, ys, surface, splits, title: str | None = None):
     low, high = float(truth.min()), float(truth.max())
     x_test = splits.x_test.numpy()
     data = [dict(type="heatmap", x=xs, y=ys, z=surface, colorscale=scale, zmin=low, zmax=high, opacity=0.85,
-                 colorbar=dict(title=dict(text=splits.classes[0])), hovertemplate="predicted %{z:.3g}<extra></extra>"),
-            dict(type="scatter", x=x_test[:, 0], y=x_test[:, 1], mode="markers", name="test points (true value)",
+                 colorbar=dict(title=dict(text=splits.classes[0])), hovertemplate=i18n.t("plots.regression.surface_hover") + "<extra></extra>"),
+            dict(type="scatter", x=x_test[:, 0], y=x_test[:, 1], mode="markers",
+                 name=i18n.t("plots.regression.test_points"),
                  marker=dict(size=7, color=truth, colorscale=scale, cmin=low, cmax=high,
                              line=dict(width=1, color="#374151")))]
     names = splits.feature_names or ["x1", "x2"]
-    layout = chart.layout(title=title or "Learnt surface (test points on top, coloured by their true value)",
-                          height=420)
+    layout = chart.layout(title=title or i18n.t("plots.regression.surface_title"), height=420)
     layout["xaxis"].update(title=dict(text=names[0]), range=[float(xs[0]), float(xs[-1])])
     layout["yaxis"].update(title=dict(text=names[1]), range=[float(ys[0]), float(ys[-1])])
     return chart.Chart(data, layout)
@@ -70,27 +72,37 @@ def surface_figure(xs, ys, surface, splits, title: str | None = None):
 
 def metrics_rows(summary: dict) -> list[list]:
     """[metric, value] rows for the regression results table."""
-    names = [("test_r2", "R²"), ("test_mae", "Mean absolute error"), ("test_rmse", "Root mean squared error"),
-             ("test_mse", "Mean squared error"), ("test_loss", f"Training loss ({summary.get('loss', 'mse')})")]
-    rows = [[label, "n/a" if summary.get(key) is None else round(summary[key], 4)] for key, label in names]
-    rows += [["Epochs run", summary.get("epochs_run")], ["Seconds", round(summary.get("seconds", 0.0), 2)],
-             ["Device", summary.get("device")], ["Parameters", summary.get("parameters")]]
-    return rows
+    names = [(key, i18n.t(f"plots.metrics.{key}")) for key in ("test_r2", "test_mae", "test_rmse", "test_mse")]
+    names.append(("test_loss", i18n.t("plots.metrics.training_loss", loss=summary.get("loss", "mse"))))
+    rows = [[label, i18n.t("plots.metrics.na") if summary.get(key) is None else round(summary[key], 4)]
+            for key, label in names]
+    return rows + run_rows(summary)
+
+
+def run_rows(summary: dict) -> list[list]:
+    """The rows every results table ends with: epochs run, seconds, device, parameters."""
+    return [[i18n.t("plots.metrics.epochs_run"), summary.get("epochs_run")],
+            [i18n.t("plots.metrics.seconds"), round(summary.get("seconds", 0.0), 2)],
+            [i18n.t("plots.metrics.device"), summary.get("device")],
+            [i18n.t("plots.metrics.parameters"), summary.get("parameters")]]
 
 
 def target_preview(splits) -> go.Figure:
     """The training points coloured by their target: the plane for 2-D data, two PCA axes otherwise."""
     x, y = splits.x_train.reshape(len(splits.x_train), -1).numpy(), splits.to_units(splits.y_train.numpy())
     names = splits.feature_names or ["x1", "x2"]
+    target = splits.classes[0]
     if x.shape[1] == 2:
-        xy, axes, title = x, (names[0], names[1]), f"{splits.name}: training points, coloured by {splits.classes[0]}"
+        xy, axes = x, (names[0], names[1])
+        title = i18n.t("plots.regression.preview_plane", dataset=splits.name, target=target)
     elif x.shape[1] == 1:
-        xy, axes, title = np.hstack([x, y[:, None]]), (names[0], splits.classes[0]), f"{splits.name}: training points"
+        xy, axes = np.hstack([x, y[:, None]]), (names[0], target)
+        title = i18n.t("plots.preview.points", dataset=splits.name)
     else:
         from sklearn.decomposition import PCA
 
         xy, axes = PCA(n_components=2, random_state=0).fit_transform(x), ("PCA 1", "PCA 2")
-        title = f"{splits.name}: {x.shape[1]} features seen through PCA, coloured by {splits.classes[0]}"
+        title = i18n.t("plots.regression.preview_pca", dataset=splits.name, features=x.shape[1], target=target)
     fig = go.Figure(go.Scatter(x=xy[:, 0], y=xy[:, 1], mode="markers",
                                marker=dict(size=7, color=y, colorscale="RdBu_r", colorbar=dict(title=splits.classes[0]),
                                            line=dict(width=0.5, color="white")),

@@ -3,8 +3,8 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from playground import i18n
 from playground.plots.data_preview import image_grid, tile_layout
-from playground.plots.style import style
 
 
 def confusion_matrix(matrix, classes):
@@ -17,22 +17,23 @@ def confusion_matrix(matrix, classes):
     text = [[f"{matrix[i, j]}" for j in range(len(classes))] for i in range(len(classes))]
     heatmap = dict(type="heatmap", z=share.tolist(), x=list(classes), y=list(classes), text=text,
                    texttemplate="%{text}", colorscale=chart.colourscale("Blues"), zmin=0, zmax=1,
-                   colorbar=dict(title=dict(text="share<br>of row")),
-                   hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>")
-    layout = chart.layout(title="Confusion matrix (test split)", height=max(320, 40 * len(classes) + 120))
-    layout["xaxis"].update(title=dict(text="predicted class"), type="category", showgrid=False)
-    layout["yaxis"].update(title=dict(text="true class"), type="category", autorange="reversed", showgrid=False)
+                   colorbar=dict(title=dict(text=i18n.t("plots.confusion.share"))),
+                   hovertemplate=i18n.t("plots.confusion.hover") + "<extra></extra>")
+    layout = chart.layout(title=i18n.t("plots.confusion.title"), height=max(320, 40 * len(classes) + 120))
+    layout["xaxis"].update(title=dict(text=i18n.t("plots.confusion.predicted")), type="category", showgrid=False)
+    layout["yaxis"].update(title=dict(text=i18n.t("plots.confusion.true")), type="category", autorange="reversed",
+                           showgrid=False)
     return chart.Chart([heatmap], layout)
 
 
 def metrics_rows(summary: dict) -> list[list]:
     """[metric, value] rows for a table; ROC AUC may be undefined (a class missing from the test split)."""
-    names = [("test_accuracy", "Accuracy"), ("test_precision", "Precision (macro)"), ("test_recall", "Recall (macro)"),
-             ("test_f1", "F1 (macro)"), ("test_roc_auc", "ROC AUC"), ("test_loss", "Cross-entropy loss")]
-    rows = [[label, "n/a" if summary.get(key) is None else round(summary[key], 4)] for key, label in names]
-    rows += [["Epochs run", summary.get("epochs_run")], ["Seconds", round(summary.get("seconds", 0.0), 2)],
-             ["Device", summary.get("device")], ["Parameters", summary.get("parameters")]]
-    return rows
+    from playground.plots.regression import run_rows
+
+    names = ("test_accuracy", "test_precision", "test_recall", "test_f1", "test_roc_auc", "test_loss")
+    rows = [[i18n.t(f"plots.metrics.{key}"), i18n.t("plots.metrics.na") if summary.get(key) is None
+             else round(summary[key], 4)] for key in names]
+    return rows + run_rows(summary)
 
 
 def misclassified(model, splits, limit: int = 24) -> go.Figure | None:
@@ -49,8 +50,8 @@ def misclassified(model, splits, limit: int = 24) -> go.Figure | None:
     # one row per true class, each tile captioned by what the model said
     images, labels = splits.x_test[wrong], splits.y_test[wrong]
     fig = image_grid(images, labels, splits.classes, per_class=8,
-                     title=f"Misclassified test images ({int((predicted != splits.y_test).sum())} of "
-                           f"{len(splits.y_test)}): row = true class, caption = prediction")
+                     title=i18n.t("plots.misclassified.title", wrong=int((predicted != splits.y_test).sum()),
+                                  total=len(splits.y_test)))
     _caption(fig, images, labels, predicted[wrong].numpy(), splits.classes)
     return fig
 
