@@ -60,6 +60,8 @@ def figure(samples: np.ndarray, rate: int = 16_000, words=(), *, low_confidence:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
+    from playground import i18n
+
     duration = len(samples) / rate
     decibels, times, centres = log_mel(samples, rate)
     decibels, times = pool_columns(decibels, times)
@@ -70,7 +72,7 @@ def figure(samples: np.ndarray, rate: int = 16_000, words=(), *, low_confidence:
                              fillcolor="rgba(59, 110, 168, 0.55)", hoverinfo="skip", name="waveform"), row=1, col=1)
     fig.add_trace(go.Heatmap(z=np.round(decibels, 1), x=times, y=np.round(centres), colorscale="Magma",
                              colorbar=dict(title=dict(text="dB"), len=0.7, y=0.36, thickness=12), name="log-mel",
-                             hovertemplate="%{x:.2f} s, %{y:.0f} Hz: %{z:.0f} dB<extra></extra>"), row=2, col=1)
+                             hovertemplate=i18n.t("speech.plot.hover") + "<extra></extra>"), row=2, col=1)
     for word in words:
         unsure = word.confidence < low_confidence
         for row in (1, 2):
@@ -79,12 +81,12 @@ def figure(samples: np.ndarray, rate: int = 16_000, words=(), *, low_confidence:
         fig.add_annotation(x=(word.start + word.end) / 2, y=1.0, xref="x", yref="paper", yanchor="bottom",
                            text=word.word, showarrow=False, textangle=-40 if len(words) > 12 else 0,
                            font=dict(size=12, color="#e65100" if unsure else "#1b5e20"),
-                           hovertext=f"{word.word}: {word.start:.2f}-{word.end:.2f} s, "
-                                     f"confidence {word.confidence:.0%}")
+                           hovertext=i18n.t("speech.plot.word", word=word.word, start=word.start, end=word.end,
+                                            confidence=word.confidence))
     fig.update_xaxes(range=[0, duration], row=1, col=1)
-    fig.update_xaxes(range=[0, duration], title_text="time (s)", row=2, col=1)
-    fig.update_yaxes(range=[-1.05, 1.05], showticklabels=False, title_text="wave", row=1, col=1)
-    fig.update_yaxes(title_text="mel band (Hz)", row=2, col=1)
+    fig.update_xaxes(range=[0, duration], title_text=i18n.t("speech.plot.time"), row=2, col=1)
+    fig.update_yaxes(range=[-1.05, 1.05], showticklabels=False, title_text=i18n.t("speech.plot.wave"), row=1, col=1)
+    fig.update_yaxes(title_text=i18n.t("speech.plot.mel"), row=2, col=1)
     fig.update_layout(template="plotly_white", height=430, showlegend=False, title=title or None,
                       margin=dict(l=60, r=20, t=70 if words else 30, b=40))
     return fig

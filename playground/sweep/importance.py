@@ -6,6 +6,7 @@ study needs a few of them, with something that varied, before it says anything.
 
 import plotly.graph_objects as go
 
+from playground import i18n
 from playground.plots.style import empty, style
 
 MIN_FINISHED = 3
@@ -29,11 +30,11 @@ def importances(study) -> dict[str, float] | None:
 
 def importance_figure(found: dict[str, float] | None) -> go.Figure:
     if not found:
-        return empty(f"Which settings mattered appears after a smart search with {MIN_FINISHED} or more finished runs.")
+        return empty(i18n.t("sweep.plot.importance_empty", runs=MIN_FINISHED))
     names = list(found)[::-1]  # the most important on top
     fig = go.Figure(go.Bar(x=[found[n] for n in names], y=[NAMES.get(n, n) for n in names], orientation="h",
                            marker_color="#2563eb", text=[f"{found[n]:.0%}" for n in names], textposition="auto"))
-    fig.update_xaxes(title_text="importance (share of the variation in validation accuracy)", range=[0, 1])
-    fig = style(fig, title="Which settings mattered (Optuna, finished runs)", height=120 + 40 * len(names))
+    fig.update_xaxes(title_text=i18n.t("sweep.plot.importance_axis"), range=[0, 1])
+    fig = style(fig, title=i18n.t("sweep.plot.importance_title"), height=120 + 40 * len(names))
     fig.update_layout(margin=dict(l=110))  # room for "learning rate"
     return fig

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from playground import i18n
 from playground.plots.style import COLOURS, empty, style
 from playground.sweep.space import SWEPT
 
@@ -58,7 +59,7 @@ def rounded(rows: list[dict]) -> list[dict]:
 def curves_figure(curves: dict[int, list[dict]], rows: list[dict], metric: str = "val_accuracy") -> go.Figure:
     """Validation accuracy per epoch, one line per run, overlaid; the legend names each run's settings."""
     if not curves:
-        return empty("Curves appear here as the runs train.")
+        return empty(i18n.t("sweep.plot.curves_empty"))
     fig = go.Figure()
     by_run = {r["run"]: r for r in rows}
     for run, history in sorted(curves.items()):
@@ -68,12 +69,18 @@ def curves_figure(curves: dict[int, list[dict]], rows: list[dict], metric: str =
                         name=label(row) + (f" ({row['state']})" if pruned else ""), marker=dict(size=4),
                         line=dict(width=1 if pruned else 2, dash="dot" if pruned else None,
                                   color=PRUNED if pruned else COLOURS[(run - 1) % len(COLOURS)]))
-    fig.update_xaxes(title_text="epoch")
-    fig.update_yaxes(title_text=metric.replace("_", " "), range=[0, 1.02] if "accuracy" in metric else None)
-    fig = style(fig, title="Validation accuracy of every run", height=380)
+    fig.update_xaxes(title_text=i18n.t("plots.axis.epoch"))
+    fig.update_yaxes(title_text=metric_name(metric), range=[0, 1.02] if "accuracy" in metric else None)
+    fig = style(fig, title=i18n.t("sweep.plot.curves_title"), height=380)
     fig.update_layout(legend=dict(orientation="v", x=1.02, y=1, yanchor="top", font=dict(size=10)),
                       margin=dict(r=230))
     return fig
+
+
+def metric_name(name: str) -> str:
+    """A setting's or score's name on an axis, in the visitor's language (as written when the catalogue lacks it)."""
+    key = f"sweep.plot.name.{name}"
+    return i18n.t(key) if key in i18n.catalogue(i18n.DEFAULT) else name.replace("_", " ")
 
 
 SHORT = {"lr": "lr", "batch_size": "batch", "dropout": "dropout", "hidden_size": "hidden"}
@@ -89,7 +96,7 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
     """Each finished run is one line across the settings to its test accuracy, coloured by validation accuracy."""
     done = [r for r in rows if r.get("val_accuracy") is not None and r.get("test_accuracy") is not None]
     if not done:
-        return empty("The parallel-coordinates chart appears when runs finish.")
+        return empty(i18n.t("sweep.coordinates.empty"))
     dimensions = []
     for name in SWEPT:
         if not any(name in r for r in done):
@@ -97,22 +104,22 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
         values = [r[name] for r in done]
         if name == "optimizer":
             names = sorted(set(values))
-            dimensions.append(dict(label="optimizer", values=[names.index(v) for v in values],
+            dimensions.append(dict(label=i18n.t("sweep.plot.optimizer"), values=[names.index(v) for v in values],
                                    tickvals=list(range(len(names))), ticktext=names))
         elif name == "lr":
             logs = [math.log10(v) for v in values]
             ticks = sorted(set(round(v) for v in logs)) or [0]
-            dimensions.append(dict(label="learning rate (log10)", values=logs, tickvals=ticks,
+            dimensions.append(dict(label=i18n.t("sweep.plot.lr"), values=logs, tickvals=ticks,
                                    ticktext=[f"{10 ** t:g}" for t in ticks]))
         else:
-            dimensions.append(dict(label=name.replace("_", " "), values=values))
+            dimensions.append(dict(label=metric_name(name), values=values))
     for metric in ("val_accuracy", "test_accuracy"):  # axes span the runs' own range, so close runs separate
-        dimensions.append(dict(label=metric.replace("_", " "), values=[r[metric] for r in done]))
+        dimensions.append(dict(label=metric_name(metric), values=[r[metric] for r in done]))
     colour = [r["val_accuracy"] for r in done]
     fig = go.Figure(go.Parcoords(dimensions=dimensions, line=dict(
         color=colour, colorscale="Viridis", cmin=min(colour), cmax=max(colour) if max(colour) > min(colour)
-        else min(colour) + 1e-3, showscale=True, colorbar=dict(title=dict(text="val acc"), thickness=12, x=1.08))))
-    fig = style(fig, title="Settings → accuracy (one line per run; brighter is better)", height=380)
+        else min(colour) + 1e-3, showscale=True, colorbar=dict(title=dict(text=i18n.t("sweep.plot.val_acc")), thickness=12, x=1.08))))
+    fig = style(fig, title=i18n.t("sweep.plot.coordinates_title"), height=380)
     fig.update_layout(margin=dict(l=70, r=110, t=80, b=30))
     return fig
 

@@ -26,6 +26,7 @@ from playground.text.tokens import IncrementalDecoder, prompt_tokens
 from playground.libraries import import_transformers
 
 MAX_NEW_TOKENS = 512
+DEFAULT_PROMPT = "The best thing about learning to program is"  # model-facing: GPT-2 reads English
 
 
 @dataclass

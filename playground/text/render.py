@@ -40,17 +40,19 @@ def probability_colour(probability: float) -> str:
 
 def probability_html(prompt: str, steps: list[dict], *, selected: int | None = None) -> str:
     """The prompt in grey, then each generated token on a background from red (unlikely) to green (certain)."""
+    from playground import i18n
+
     spans = []
     for i, step in enumerate(steps):
-        tip = f'step {i + 1} · id {step["id"]} · p = {step["probability"]:.1%}'
+        tip = i18n.t("text.render.tip", step=i + 1, id=step["id"], probability=step["probability"])
         text = step["piece"] if not step["special"] else f'⟨{step["token"]}⟩'
         border = "outline:2px solid #2563eb;" if i == selected else ""
         spans.append(f'<span title="{escape(tip)}" style="background:{probability_colour(step["probability"])};'
                      f'color:#111;border-radius:3px;{border}">{escape(text)}</span>')
     legend = "".join(f'<span style="background:{probability_colour(p)};color:#111;padding:0 6px;border-radius:3px;'
                      f'margin-right:4px">{p:.0%}</span>' for p in (0.02, 0.1, 0.3, 0.6, 0.9))
-    return (f'<div style="font-size:.85em;margin-bottom:6px">Probability the model gave each token: {legend}'
-            f'(hover a token for its step and exact value)</div>'
+    return (f'<div style="font-size:.85em;margin-bottom:6px">{escape(i18n.t("text.render.legend"))} {legend}'
+            f'{escape(i18n.t("text.render.hover"))}</div>'
             f'<div style="white-space:pre-wrap;font-family:monospace;line-height:1.6;padding:8px;'
             f'border:1px solid #ddd;border-radius:6px"><span style="color:#888">{escape(prompt)}</span>'
             f'{"".join(spans)}</div>')
@@ -59,6 +61,8 @@ def probability_html(prompt: str, steps: list[dict], *, selected: int | None = N
 def candidates_figure(step: dict | None, index: int):
     """Horizontal bars: the likeliest next tokens at one step, the one that came out in blue."""
     import plotly.graph_objects as go
+
+    from playground import i18n
 
     figure = go.Figure()
     if step:
@@ -69,12 +73,12 @@ def candidates_figure(step: dict | None, index: int):
                        text=[f"{c['probability']:.1%}" for c in candidates], textposition="outside",
                        hovertemplate="%{y}: %{x:.2%}<extra></extra>")
         chosen = visible(step["token"] if step["special"] else step["piece"])
-        title = f"Step {index + 1}: likeliest next tokens (chosen: '{chosen}', {step['probability']:.1%})"
+        title = i18n.t("text.render.chart_title", step=index + 1, chosen=chosen, probability=step["probability"])
     else:
-        title = "Generate some text to see the model's next-token candidates"
+        title = i18n.t("text.render.chart_empty")
     top = max((c["probability"] for c in step["candidates"]), default=1.0) if step else 1.0
     figure.update_layout(template="none", title=dict(text=title, font_size=14), height=360,
                          margin=dict(l=140, r=30, t=40, b=40),
-                         xaxis=dict(title="probability", tickformat=".0%", range=[0, top * 1.18]),  # room for labels
+                         xaxis=dict(title=i18n.t("text.render.probability"), tickformat=".0%", range=[0, top * 1.18]),  # room for labels
                          yaxis=dict(automargin=True))
     return figure

@@ -26,7 +26,7 @@ from playground.ui import data_upload, engine, sweep_smart
 from playground.ui.controls import make_controls
 
 KIND = "sweep"  # the engine's name for this tab's live job
-ICONS = {"finished": "✅", "stopped": "⏹️", "out of time": "⏱️"}  # and, but for finished, sweep.status.<status>
+ICONS = {"finished": "✅", "stopped": "⏹️", "out_of_time": "⏱️"}  # by status; but for finished, sweep.status.<status>
 
 
 # helpers
@@ -117,8 +117,8 @@ def follow(request, runner):
     if job.state == "failed":
         raise UserError(job.error)
     csv_path = write_csv(runner.rows, new_run_dir("sweep") / "sweep.csv")
-    status = runner.summary["status"]
-    said = i18n.t(f"sweep.status.{status.replace(' ', '_')}")
+    status = runner.summary["status"].replace(" ", "_")
+    said = i18n.t(f"sweep.status.{status}")
     icon = ICONS[status] if status == "finished" else f"{ICONS[status]} {said}"
     yield {"status": i18n.t("sweep.status.result", icon=icon, title=job.title, result=result_of(runner, job)),
            "curves": curves_figure(runner.curves, runner.rows), "results": styled_table(runner.rows),

@@ -18,7 +18,7 @@ from playground import hub, i18n, limits
 from playground.errors import UserError
 from playground.gpu import gpu_task
 from playground.precision import PRECISION_CHOICES
-from playground.text.generate import GenerationConfig, check_prompt, generate_stream
+from playground.text.generate import DEFAULT_PROMPT, GenerationConfig, check_prompt, generate_stream
 from playground.text.loading import SUGGESTED_MODELS, cache_kind, load_model
 from playground.text.render import candidates_figure, probability_html, prompt_tokens_html
 from playground.ui import jobs, sessions, text_attention, text_train
@@ -29,7 +29,6 @@ MORE_SETTINGS = ["repetition_penalty", "num_beams", "num_sequences", "seed", "to
 SETTINGS = MAIN_SETTINGS + MORE_SETTINGS
 SAMPLING_ONLY = ["temperature", "top_k", "top_p"]
 TEXT_SECONDS, CHART_SECONDS = 0.1, 0.5  # how often a stream updates the page: text, and the (re-sent) chart
-DEFAULT_PROMPT = "The best thing about learning to program is"
 
 
 # handlers
@@ -138,6 +137,11 @@ def stop(request: gr.Request):
     sessions.stop(request, "generate")
 
 
+def empty_chart():
+    """The candidates chart before any generation, saying what will appear there (in the visitor's language)."""
+    return candidates_figure(None, 0)
+
+
 def on_greedy(greedy: bool):
     return [gr.update(interactive=not greedy)] * len(SAMPLING_ONLY)
 
@@ -180,7 +184,7 @@ def build():
                                          info=i18n.ui("text.sequence.info"))
                     step = gr.Slider(1, 2, value=1, step=1, label=i18n.ui("text.step.label"), visible=False,
                                      info=i18n.ui("text.step.info"))
-                chart = gr.Plot(candidates_figure(None, 0), label=i18n.ui("text.chart.label"))
+                chart = gr.Plot(label=i18n.ui("text.chart.label"))
     insight = gr.State()
     text_attention.build(model, text)
     text_train.build(model)
@@ -198,3 +202,5 @@ def build():
     for slider in (sequence, step):
         slider.change(inspect_step, [insight, sequence, step], [coloured, chart], api_visibility="private",
                       trigger_mode="always_last")
+    # the empty chart's words in the visitor's language, when the page opens
+    return [(empty_chart, [], [chart])]
