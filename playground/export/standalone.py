@@ -56,7 +56,7 @@ def train(model, data, config, loss_fn, segments, device):
         if epoch > 0:  # a continued run restarts its schedule from the initial learning rate
             for group in optimizer.param_groups:
                 group["lr"] = group.get("initial_lr", group["lr"])
-        schedule = make_schedule(optimizer, config, steps_per_epoch, segment)  # noqa: F821
+        schedule = make_schedule(optimizer, config, steps_per_epoch, segment, warm_up=epoch == 0)  # noqa: F821
         model.train()
         for epoch in range(epoch + 1, epoch + segment + 1):
             order = torch.randperm(n, generator=generator).to(device)

@@ -42,10 +42,35 @@ class RegressionEpochEvent(EpochEvent):
         return "epoch"
 
 
-class Classification:
+class PlaneOfTwoInputs:
+    """The picture of 2-D data, shared by every task: `plane` asks the model for small arrays (a live job keeps
+    them per epoch for replay), `draw_plane` draws them without the model. A task names its two functions in
+    `plane_plots` (imported when first used: plotly is slow to load) and the arrays' dtype and default title."""
+
+    plane_dtype, plane_title = "float32", None  # None: the figure's own default title
+
+    @staticmethod
+    def plane_plots():
+        """(grid function: asks the model, figure function: draws its arrays)."""
+        raise NotImplementedError
+
+    @classmethod
+    def plane(cls, model, splits) -> dict:
+        grid, _ = cls.plane_plots()
+        xs, ys, values = grid(model, splits)
+        return {"xs": xs, "ys": ys, "values": values.astype(cls.plane_dtype)}
+
+    @classmethod
+    def draw_plane(cls, plane: dict, splits, title: str | None = None):
+        _, figure = cls.plane_plots()
+        return figure(plane["xs"], plane["ys"], plane["values"], splits, title=title or cls.plane_title)
+
+
+class Classification(PlaneOfTwoInputs):
     name = "classification"
     score, score_name = "accuracy", "accuracy"  # history column suffix; how it reads
     plane_name = "Decision boundary"  # the picture of 2-D data
+    plane_dtype, plane_title = "float16", "Decision boundary (test points on top)"  # its arrays, its figure
     history_columns = ["epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr", "seconds"]
 
     def __init__(self, splits, settings: dict | None = None):
@@ -100,19 +125,11 @@ class Classification:
         return figure
 
     @staticmethod
-    def plane(model, splits) -> dict:
-        """Class probabilities over a grid of the plane (2-D data), as small arrays a replay can keep."""
-        from playground.plots.boundary import grid_probabilities
+    def plane_plots():
+        """Class probabilities over a grid of the plane, and their picture (colour = predicted class)."""
+        from playground.plots.boundary import boundary_figure, grid_probabilities
 
-        xs, ys, probabilities = grid_probabilities(model, splits)
-        return {"xs": xs, "ys": ys, "values": probabilities.astype("float16")}
-
-    @staticmethod
-    def draw_plane(plane: dict, splits, title: str | None = None):
-        from playground.plots.boundary import boundary_figure
-
-        return boundary_figure(plane["xs"], plane["ys"], plane["values"], splits,
-                               title=title or "Decision boundary (test points on top)")
+        return grid_probabilities, boundary_figure
 
     @staticmethod
     def final_plots(model, splits, summary: dict) -> dict:
@@ -124,7 +141,7 @@ class Classification:
                 "mistakes": results.misclassified(model, splits)}
 
 
-class Regression:
+class Regression(PlaneOfTwoInputs):
     name = "regression"
     score, score_name = "r2", "R²"
     plane_name = "Learnt surface"
@@ -188,18 +205,11 @@ class Regression:
         return target_preview(splits)
 
     @staticmethod
-    def plane(model, splits) -> dict:
-        """The prediction over a grid of the plane (2-D data), in the target's units."""
-        from playground.plots.regression import surface_grid
+    def plane_plots():
+        """The prediction over a grid of the plane, in the target's units, and its picture."""
+        from playground.plots.regression import surface_figure, surface_grid
 
-        xs, ys, surface = surface_grid(model, splits)
-        return {"xs": xs, "ys": ys, "values": surface.astype("float32")}
-
-    @staticmethod
-    def draw_plane(plane: dict, splits, title: str | None = None):
-        from playground.plots.regression import surface_figure
-
-        return surface_figure(plane["xs"], plane["ys"], plane["values"], splits, title=title)
+        return surface_grid, surface_figure
 
     @staticmethod
     def final_plots(model, splits, summary: dict) -> dict:

@@ -42,14 +42,27 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     return optimizers[config.optimizer](params, lr=lr, weight_decay=decay)
 
 
-def make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int, epochs: int | None = None):
-    """The schedule over `epochs` (the config's by default) of `steps_per_epoch` steps."""
+def make_schedule(optimizer, config: TrainConfig, steps_per_epoch: int, epochs: int | None = None, *,
+                  warm_up: bool = True):
+    """The schedule over `epochs` (the config's by default) of `steps_per_epoch` steps, stepped once a step.
+    With `config.warmup` epochs (and `warm_up`: a continued run has warmed up already) the rate first climbs
+    linearly from lr/W to lr over W = warmup * steps_per_epoch steps, and the schedule then spans the rest."""
     total = (epochs or config.epochs) * steps_per_epoch
+    warm_steps = round(config.warmup * steps_per_epoch) if warm_up else 0
+    lr_scheduler = torch.optim.lr_scheduler
+    rest = max(1, total - warm_steps)
     if config.schedule == "step":
-        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, total // 3), gamma=0.5)
-    if config.schedule == "cosine":
-        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, total))
-    return None
+        after = lr_scheduler.StepLR(optimizer, step_size=max(1, rest // 3), gamma=0.5)
+    elif config.schedule == "cosine":
+        after = lr_scheduler.CosineAnnealingLR(optimizer, T_max=rest)
+    else:
+        after = None
+    if warm_steps == 0:
+        return after
+    warm = lr_scheduler.LinearLR(optimizer, start_factor=1.0 / warm_steps, total_iters=warm_steps)
+    if after is None:
+        return warm  # it stays at the full rate once the climb is over
+    return lr_scheduler.SequentialLR(optimizer, [warm, after], milestones=[warm_steps])
 
 
 def l1_penalty(model: nn.Module) -> torch.Tensor:
@@ -85,7 +98,8 @@ class Trainer:
         if self.epoch > 0:
             for group in self.optimizer.param_groups:
                 group["lr"] = group.get("initial_lr", group["lr"])
-        self.schedule = make_schedule(self.optimizer, self.config, self.steps_per_epoch, epochs)
+        self.schedule = make_schedule(self.optimizer, self.config, self.steps_per_epoch, epochs,
+                                      warm_up=self.epoch == 0)
 
     def run(self, epochs: int | None = None, stop: threading.Event | None = None):
         """Train `epochs` more epochs (default: the config's), yielding StepEvent/EpochEvent and one DoneEvent."""
