@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import numpy as np
+import torch
 
 from playground.training.run import Run
 from playground.ui import engine, train_stream
@@ -32,3 +33,45 @@ def test_replay_at_epoch_1_shows_the_attention_of_epoch_1_not_the_last():
     assert [tuple(layer.shape) for layer in recorded["layers"]] == \
         [(run.model_config.heads, len(recorded["labels"]), len(recorded["labels"]))] * run.model_config.layers
     engine.forget("attention-replay")
+
+
+def test_the_replay_follows_the_example_the_visitor_picked():
+    """Train with test example 5 in the box: every snapshot is example 5's attention, the replay draws it, and
+    the last one is exactly what the trained model gives for example 5. Moving the box while it trains moves the
+    snapshots that follow; out-of-range numbers stay within the test split and garbage gets one sentence."""
+    import pytest
+
+    from playground.errors import UserError
+    from playground.inspect.attention import attention_maps
+    from playground.ui import train_attention
+
+    request = SimpleNamespace(session_hash="attention-replay-example")
+    settings = {"dim": 8, "heads": 2, "ff_dim": 8}
+    run = Run("transformer", "pointer", model_settings=settings, train_settings={"lr": 0.002, "epochs": 30})
+    moved = False
+    for _ in train_stream.follow(request, train_stream.train_job(run, example=5), run):
+        job = engine.current(request, "train")  # None until the job is under way
+        if not moved and job is not None and 1 in job.snapshots.epochs():
+            train_stream.look_at(request, 7)  # the visitor types 7 while it trains
+            moved = True
+    assert moved
+    recorded = {epoch: job.snapshots.at(epoch)[1]["attention"]["example"] for epoch in job.snapshots.epochs()}
+    assert recorded[0] == recorded[1] == 5 and recorded[30] == 7, recorded
+    moved_at = min(e for e, example in recorded.items() if example == 7)
+    assert all(example == (5 if e < moved_at else 7) for e, example in recorded.items())
+
+    last = job.snapshots.at(30)[1]["attention"]
+    expected = attention_maps(run.model, run.splits.x_test[7])
+    assert last["labels"] == expected["labels"]
+    assert all(torch.equal(a, b) for a, b in zip(last["layers"], expected["layers"]))
+    replayed = train_stream.replay(request, 1)["inside"]
+    assert replayed.layout.title.text.startswith("Attention for test sequence 5 ")
+    assert train_stream.replay(request, 30)["inside"].layout.title.text.startswith("Attention for test sequence 7 ")
+    drawn = heatmaps(train_attention.draw(job.snapshots.at(1)[1]["attention"], 1))
+    assert all(np.array_equal(a, b) for a, b in zip(heatmaps(replayed), drawn))
+
+    train_stream.look_at(request, 10**9)
+    assert job.example == len(run.splits.y_test) - 1
+    with pytest.raises(UserError, match="whole number"):
+        train_stream.look_at(request, "seven")
+    engine.forget("attention-replay-example")

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from playground import config as cfg
-from playground.data import load_dataset
+from playground.data import get_dataset, load_dataset
 from playground.errors import UserError
 from playground.export import sources
 from playground.export.script import HEADER
@@ -119,19 +119,23 @@ def test_sweeps_vary_the_model_width():
     assert hidden_field("transformer") == "dim"
 
 
-def test_trained_on_pointer_a_head_looks_at_the_pointed_step():
-    """The suggested settings (lr 0.002, 10 epochs) learn the task; on held-out data one head of the path from
-    the input to [CLS] looks hardest at the pointed step. Which path is a matter of training: either [CLS] looks
-    there in the last layer, or the pointer token (step 0) looks there in the first and [CLS] reads it later
-    (seed 0 takes the second). Both are measured; the assertion is on their union."""
-    run = Run("transformer", "pointer", train_settings={"lr": 0.002, "epochs": 10})
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_trained_on_pointer_a_last_layer_head_of_cls_looks_at_the_pointed_step(seed):
+    """The issue's check, as written: with the settings the `pointer` dataset suggests (sinusoidal positions,
+    lr 0.002, 10 epochs), on held-out sequences at least one head of the last layer puts the largest share of
+    [CLS]'s attention on the pointed step, for most of them (measured: all of them, 12 seeds of 12;
+    benchmarks/measure_pointer_route.py). With learned positions the pointer step itself looks there in layer 1
+    instead and [CLS] reads it in layer 2 (0 seeds of 10 take the last-layer route): the dataset's description
+    says so."""
+    suggested = get_dataset("pointer").suggested
+    assert suggested["model"] == "transformer"
+    run = Run("transformer", "pointer", model_settings=suggested["model_settings"],
+              train_settings={**suggested["train_settings"], "seed": seed})
     list(run.events())
     assert run.summary["test_accuracy"] >= 0.95
     x = run.splits.x_test
     pointed = x[:, 0].argmax(1) + 1  # the token index of the pointed step, [CLS] being token 0
-    from_cls = heads_looking_at(run.model, x, pointed, layer=-1, query=0)
-    from_pointer = heads_looking_at(run.model, x, pointed, layer=0, query=1)
-    assert (from_cls | from_pointer).float().mean() >= 0.8
+    assert heads_looking_at(run.model, x, pointed, layer=-1, query=0).float().mean() >= 0.8
     result = attention_maps(run.model, x[0])
     assert summary_rows(result).shape == (2, 4, 9)
 

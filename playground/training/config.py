@@ -33,10 +33,10 @@ class TrainConfig:
     schedule: str = param("none", "Learning-rate schedule: 'step' halves it every third of the run, 'cosine' "
                           "glides it to zero.", choices=SCHEDULES, label="LR schedule")
     warmup: float = param(0.0, "Learning-rate warm-up: over this many epochs at the start the rate climbs in a "
-                          "straight line from almost zero to the one set, then the schedule above takes over. "
-                          "Transformers often want it: full-size first steps, taken before Adam has measured its "
-                          "gradients, can throw the attention somewhere it never comes back from. A continued "
-                          "run doesn't warm up again.", low=0.0, high=100.0, step=0.5, label="Warm-up epochs")
+                          "straight line from almost zero to the one set, then the schedule above runs over the "
+                          "rest. Transformers are usually trained with one: full-size first steps, taken before "
+                          "Adam has measured the gradients, can be too big. A continued run doesn't warm up again.",
+                          low=0.0, high=100.0, step=0.5, label="Warm-up epochs")
     seed: int = param(0, "Random seed: the same seed gives the same curves and the same final numbers.",
                       low=0, high=2**31 - 1)
     device: str = param("auto", "Where to train: 'auto' takes the GPU when there is one.", choices=DEVICE_CHOICES)

@@ -130,6 +130,7 @@ class Job:
         self.work, self.kind, self.slot, self.title = work, kind, slot, title
         self.subject = subject  # what the work trains (a Run): handlers may read its plain data, never its weights
         self.viewing: int | None = None  # the epoch the visitor replays while it trains (None: follow live)
+        self.example = 0  # the test example the visitor looks inside: one-example views (live, replay) follow it
         self.state = "queued"
         self.flag = threading.Event()  # stop: Stop button, job-time limit, a newer job, the visitor leaving
         self.deadline = None  # guards.Deadline once running: `job.deadline.expired` says the time limit stopped it

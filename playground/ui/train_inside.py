@@ -13,6 +13,7 @@ import weakref
 import gradio as gr
 
 from playground import i18n
+from playground.errors import UserError
 from playground.plots import inside
 from playground.plots.style import empty
 
@@ -91,8 +92,16 @@ def look_inside(run, example=0):
     draw = view_for(run)
     if draw is None:
         return empty(i18n.t("inside.empty.no_view"))
-    example = int(min(max(int(example or 0), 0), len(run.splits.y_test) - 1))
-    return draw(run, example)
+    return draw(run, chosen_example(run, example))
+
+
+def chosen_example(run, example) -> int:
+    """The test example number from the box, kept within the test split (an empty box is example 0)."""
+    try:
+        number = int(float(example or 0))
+    except (TypeError, ValueError, OverflowError):
+        raise UserError(i18n.t("errors.train.example_number", value=str(example)[:40])) from None
+    return min(max(number, 0), len(run.splits.y_test) - 1)
 
 
 def remember_start(run) -> None:
@@ -108,7 +117,7 @@ def histograms(run):
     return draw_live(run, live_state(run, neurons=False))["histograms"]
 
 
-def live_state(run, *, neurons: bool = True) -> dict:
+def live_state(run, *, neurons: bool = True, example: int = 0) -> dict:
     """What the live views need, read from the model: call it only between steps (the worker does)."""
     from playground.inspect.histograms import weight_histograms
 
@@ -118,7 +127,7 @@ def live_state(run, *, neurons: bool = True) -> dict:
     if neurons and _has_attention(run):  # one test example through the model: cheap too
         from playground.ui import train_attention
 
-        state["attention"] = train_attention.read(run, 0)
+        state["attention"] = train_attention.read(run, example)
     return state
 
 

@@ -2,9 +2,11 @@
 
 Train, Step and Continue all make a `train_job` and follow it with the engine
 (engine.py): the worker trains the run and, after each epoch, records the
-2-D data plot's arrays or a Transformer's attention maps for test example 0
-(a replay snapshot) and now and then the weights' histograms; the painter turns what was published into the status, the curves,
-the data plot and the replay slider a few times a second. "Run until I stop"
+2-D data plot's arrays or a Transformer's attention maps for the test example
+the visitor picked (`job.example`, which the example box moves while it
+trains: a replay snapshot) and now and then the weights' histograms; the
+painter turns what was published into the status, the curves, the data plot
+and the replay slider a few times a second. "Run until I stop"
 goes on segment after segment (each as long as the epochs setting, like
 pressing Continue) until Stop, the job-time limit or the host's epoch limit.
 """
@@ -34,11 +36,14 @@ def title_of(run) -> str:
                   device=run.device)
 
 
-def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None) -> engine.Job:
-    """The job that trains `run` for `epochs` more (its setting by default), or on and on with `until_stop`.
-    Continuing the run of `previous` (an ended job) keeps its replay snapshots."""
+def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None,
+              example: int = 0) -> engine.Job:
+    """The job that trains `run` for `epochs` more (its setting by default), or on and on with `until_stop`,
+    showing test example `example` inside. Continuing the run of `previous` (an ended job) keeps its replay
+    snapshots."""
     job = engine.Job(functools.partial(_work, run, epochs, until_stop), kind="train", slot="train",
                      title=title_of(run), subject=run)
+    job.example = example
     if previous is not None and previous.subject is run:
         job.snapshots = previous.snapshots
     return job
@@ -54,13 +59,21 @@ def _segment(trained: int, wanted: int) -> tuple[int, str]:
         return max(0, most - trained), i18n.t("train.note.epoch_limit", most=most, env=limits.LIMITS["epochs"].env)
 
 
-def _snapshot(run, two_d: bool) -> dict:
+def _snapshot(run, two_d: bool, example: int) -> dict:
     """What the replay keeps of the model now (read here, between epochs): the data plot of 2-D data, and a
-    Transformer's attention for test example 0 (the one the live view shows)."""
+    Transformer's attention for test example `example` (the one the visitor picked: a few small arrays, where
+    the weights themselves could be millions of numbers an epoch)."""
     record = {"plane": run.problem.plane(run.model, run.splits)} if two_d else {}
     if train_attention.fits(run):
-        record["attention"] = train_attention.read(run, 0)
+        record["attention"] = train_attention.read(run, example)
     return record
+
+
+def look_at(request, example) -> None:
+    """The example box moved: the running job's live view and its next replay snapshots follow it."""
+    job = engine.current(request, "train")
+    if job is not None and job.subject is not None:
+        job.example = train_inside.chosen_example(job.subject, example)
 
 
 def _work(run, epochs, until_stop, job):
@@ -71,7 +84,7 @@ def _work(run, epochs, until_stop, job):
     train_inside.remember_start(run)
     job.publish(history=run.history, steps=run.steps, until_stop=until_stop, limit_note="")
     if (two_d or train_attention.fits(run)) and not run.history:
-        job.record(0, **_snapshot(run, two_d))  # the replay starts from the random net
+        job.record(0, **_snapshot(run, two_d, job.example))  # the replay starts from the random net
     trained, last_inside = 0, time.monotonic()  # a short run shows its insides once, when it ends (after_run)
     while True:  # a Stop between two segments is the next segment's to report ("Stopped by you")
         segment, note = _segment(trained, epochs or run.train_config.epochs)
@@ -83,9 +96,9 @@ def _work(run, epochs, until_stop, job):
                 job.publish(step=event.step)
             elif isinstance(event, EpochEvent):
                 trained += 1
-                job.record(event.epoch, **_snapshot(run, two_d))
+                job.record(event.epoch, **_snapshot(run, two_d, job.example))
                 if time.monotonic() - last_inside >= INSIDE_SECONDS:
-                    job.publish(inside=train_inside.live_state(run))
+                    job.publish(inside=train_inside.live_state(run, example=job.example))
                     last_inside = time.monotonic()
                 job.publish(epoch=event.epoch)
         if not until_stop or run.summary.get("status") != "finished":

@@ -24,6 +24,7 @@ from playground.models.registry import ARCHITECTURES, compatible_architectures
 from playground.training.config import RegressionConfig, TrainConfig
 from playground.ui import data_upload, engine, train_inside, train_keep, train_results, train_stream
 from playground.ui.controls import make_control
+from playground.ui.refusals import refuses
 
 DEFAULT_DATASET = "moons"
 MODEL_FIELDS = {name: [f.name for f in cfg.fields(arch.config_class)] for name, arch in ARCHITECTURES.items()}
@@ -138,26 +139,33 @@ def describe(**settings) -> dict:
                                                      for r in run.layers()])}
 
 
-def train(request: gr.Request, until_stop: bool = False, **settings):
-    """A new run with these settings, trained for its epochs (or until Stop with `until_stop`)."""
+def train(request: gr.Request, until_stop: bool = False, example: int = 0, **settings):
+    """A new run with these settings, trained for its epochs (or until Stop with `until_stop`); the view inside
+    (live and replayed) shows test example `example`."""
     run = make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else None)
-    yield from train_stream.follow(request, train_stream.train_job(run, until_stop=bool(until_stop)), run)
+    job = train_stream.train_job(run, until_stop=bool(until_stop), example=train_inside.chosen_example(run, example))
+    yield from train_stream.follow(request, job, run)
 
 
-def step(request: gr.Request, run=None, **settings):
+def step(request: gr.Request, run=None, example: int = 0, **settings):
     """One more epoch of the current run (a new run with these settings when there is none)."""
-    yield from proceed(request, run, 1, **{**settings, "until_stop": False})
+    yield from proceed(request, run, 1, **{**settings, "until_stop": False, "example": example})
 
 
-def proceed(request: gr.Request, run=None, more: int = 5, until_stop: bool = False, **settings):
+def proceed(request: gr.Request, run=None, more: int = 5, until_stop: bool = False, example: int = 0, **settings):
     """`more` epochs on from where the current run stopped (same model, optimizer and data streams), or on and on
     with `until_stop`."""
     more = cfg.check_value(next(f for f in cfg.fields(TrainConfig) if f.name == "epochs"), more)
     run = run if run is not None else make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else more)
-    job = train_stream.train_job(run, more, until_stop=bool(until_stop), previous=engine.current(request, "train"))
+    job = train_stream.train_job(run, more, until_stop=bool(until_stop), previous=engine.current(request, "train"),
+                                 example=train_inside.chosen_example(run, example))
     yield from train_stream.follow(request, job, run)
+
+
+def look_at(request: gr.Request, example: int = 0):
+    train_stream.look_at(request, example)
 
 
 def stop(request: gr.Request):
@@ -300,10 +308,11 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
                    "inside", "downloads", "run")
     after = pick(views, "saved", "saved_plot", "inside", "histograms")
     # admission is the engine's (jobs.py slots shared by every tab that trains), so Gradio doesn't queue these itself
-    for button, handler, extra, api in ((train_button, train, {"until_stop": until_stop}, "train"),
-                                        (step_button, step, {"run": views["run"]}, "step"),
+    example = {"example": inside["example"]}  # the test example the view inside shows, live and replayed
+    for button, handler, extra, api in ((train_button, train, {"until_stop": until_stop, **example}, "train"),
+                                        (step_button, step, {"run": views["run"], **example}, "step"),
                                         (continue_button, proceed, {"run": views["run"], "more": more,
-                                                                    "until_stop": until_stop}, "continue")):
+                                                                    "until_stop": until_stop, **example}, "continue")):
         # the status line says how it goes: no loading overlay and timer on every plot (costly in the browser)
         engine.listen(button.click, handler, inputs={**controls, **extra}, outputs=outputs, api_name=api,
                       concurrency_limit=None, show_progress="minimal", show_progress_on=views["status"]).then(
@@ -314,7 +323,9 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
                   outputs=pick(views, "status", "curves", "plane", "inside"), api_name="replay",
                   trigger_mode="always_last", show_progress="hidden")
 
-    inside["look"].click(train_inside.look_inside, [views["run"], inside["example"]], inside["inside"],
+    engine.listen(inside["example"].change, look_at, inputs=example, trigger_mode="always_last", queue=False,
+                  **private)
+    inside["look"].click(refuses(train_inside.look_inside), [views["run"], inside["example"]], inside["inside"],
                          api_name="look_inside")
     keep["export"].click(train_keep.export_files, views["run"], keep["files"], api_name="export")
     engine.listen(keep["share"].click, share, inputs=controls, outputs=pick(views, "link"), api_name="share").then(
