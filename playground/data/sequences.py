@@ -98,36 +98,33 @@ def draw_count(n: int, steps: int, seed: int = 0):
     return distinct(tokens, counts, wanted)
 
 
-def register_token_task(name: str, description: str, draw, *, values, classes, suggested: dict) -> None:
-    """Registers a generated token task under `name`, its option `steps` (8 by default): TOKEN_TASK_SIZE examples
-    drawn by `draw(n, steps)`, one-hot over `values(steps)` features, labelled `classes(steps)`; `suggested` as
-    for any dataset (the Transformer and the settings it learns the task with)."""
-
-    def load(steps=8):
-        steps = _steps(steps)
-        tokens, labels = draw(TOKEN_TASK_SIZE, steps)
-        return {**split_three(one_hot(tokens, values(steps)), labels), "classes": classes(steps)}
-
-    register(name, "sequence", description, suggested=suggested, steps=8)(load)
+def token_task(draw, steps, *, values, classes) -> dict:
+    """A generated token task's splits: TOKEN_TASK_SIZE examples of `steps` steps drawn by `draw(n, steps)`,
+    one-hot over `values(steps)` features, labelled `classes(steps)`."""
+    steps = _steps(steps)
+    tokens, labels = draw(TOKEN_TASK_SIZE, steps)
+    return {**split_three(one_hot(tokens, values(steps)), labels), "classes": classes(steps)}
 
 
-register_token_task(
-    "pointer",
-    "Step 0 names a position, the label is the digit found there (8 steps, 4,000 examples): watch a last-layer "
-    "head of [CLS] jump to that step. Measured on 1 CPU thread: a 2-layer Transformer and an LSTM(64) both reach "
-    "1.00 test accuracy (the Transformer in 10 epochs, 20-55 s as the machine is quiet or busy; the LSTM in 8-50 "
-    "s); at 16 steps neither passes 0.37 in 20 epochs. The Transformer is suggested with sinusoidal positions: "
-    "with learned ones, which start near zero, the pointer step itself does the looking in layer 1 and [CLS] "
-    "only reads it in layer 2 (measured: 10 seeds of 10), a route as good for the score but harder to see.",
-    draw_pointer, values=lambda steps: max(TOKEN_VALUES, steps), classes=lambda steps: DIGITS,
-    suggested={"model": "transformer", "model_settings": {"positions": "sinusoidal"},
-               "train_settings": {"lr": 0.002, "epochs": 10}})
+@register("pointer", "sequence", "Step 0 names a position, the label is the digit found there (8 steps, 4,000 examples): "
+          "watch a last-layer head of [CLS] jump to that step. Measured on 1 CPU thread: a 2-layer Transformer and "
+          "an LSTM(64) both reach 1.00 test accuracy (the Transformer in 10 epochs, 20-55 s as the machine is quiet "
+          "or busy; the LSTM in 8-50 s); at 16 steps neither passes 0.37 in 20 epochs. The Transformer is "
+          "suggested with sinusoidal positions: with learned ones, which start near zero, the pointer step itself "
+          "does the looking in layer 1 and [CLS] only reads it in layer 2 (10 seeds of 10), as good for the score "
+          "but harder to see.",
+          suggested={"model": "transformer", "model_settings": {"positions": "sinusoidal"},
+                     "train_settings": {"lr": 0.002, "epochs": 10}}, steps=8)
+def pointer(steps=8):
+    return token_task(draw_pointer, steps, values=lambda steps: max(TOKEN_VALUES, steps),
+                      classes=lambda _: DIGITS)
 
-register_token_task(
-    "count",
-    "Step 0 holds a digit, the label is how many of the other 7 steps hold it too, 0 to 6 (4,000 examples): "
-    "attention spreads over the matching steps (one last-layer head gives them 89% of [CLS]'s attention, an even "
-    "spread would give 37%). Measured on 1 CPU thread, 20 epochs: a 2-layer Transformer reaches 0.99 test "
-    "accuracy (~30 s alone, 90 s on a busy machine), an LSTM(64) 0.73.",
-    draw_count, values=lambda steps: TOKEN_VALUES, classes=lambda steps: [str(c) for c in range(steps - 1)],
-    suggested={"model": "transformer", "train_settings": {"lr": 0.001, "epochs": 20}})
+
+@register("count", "sequence", "Step 0 holds a digit, the label is how many of the other 7 steps hold it too, 0 to 6 "
+          "(4,000 examples): attention spreads over the matching steps (one last-layer head gives them 89% of "
+          "[CLS]'s attention, an even spread would give 37%). Measured on 1 CPU thread, 20 epochs: a 2-layer "
+          "Transformer reaches 0.99 test accuracy (~30 s alone, 90 s on a busy machine), an LSTM(64) 0.73.",
+          suggested={"model": "transformer", "train_settings": {"lr": 0.001, "epochs": 20}}, steps=8)
+def count(steps=8):
+    return token_task(draw_count, steps, values=lambda _: TOKEN_VALUES,
+                      classes=lambda steps: [str(c) for c in range(steps - 1)])
