@@ -3,6 +3,7 @@ here from the trained model and sklearn); and the engine's jobs make the board's
 job ends or the page closes."""
 
 import threading
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -71,6 +72,9 @@ def test_a_job_the_engine_runs_counts_as_running_until_it_ends(monkeypatch):
     follower = threading.Thread(target=lambda: list(updates))
     follower.start()
     assert inside.wait(30)
+    deadline = time.monotonic() + 30  # follow counts the job just after starting its thread: a moment later
+    while running.count(["session-ada"]) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert running.count(["session-ada", "someone-else"]) == 1  # an API client's visitor is its session
     release.set()
     follower.join(30)
