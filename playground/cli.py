@@ -4,13 +4,21 @@ Each module in COMMANDS has `add_parser(subparsers)`, which registers its
 subcommand and sets `handler` to a function of the parsed args. A handler
 returns an exit code. A `UserError` anywhere becomes one line on stderr and
 exit code 2, never a traceback.
+
+Human-readable output speaks `--lang` (anywhere on the line), else the
+shell's locale (LC_ALL, LC_MESSAGES, LANG: `zh_CN.UTF-8` is Chinese), else
+English; the parser is built inside that language, so `--help` speaks it too.
+`--json` output holds no sentences of ours beyond the data's own: it is the
+same whatever the language.
 """
 
 import argparse
 import importlib
 import json
+import os
 import sys
 
+from playground import i18n
 from playground.errors import UserError
 
 COMMANDS = [
@@ -29,15 +37,47 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but bad arguments print one line (no usage dump) and exit 2."""
 
     def error(self, message):
-        self.exit(2, f"error: {message} (see --help)\n")
+        self.exit(2, i18n.t("cli.bad_arguments", message=message) + "\n")
+
+
+class _Early(argparse.ArgumentParser):
+    def error(self, message):
+        raise ValueError(message)
+
+
+def language(argv) -> str:
+    """The language of the human-readable output: --lang (before or after the subcommand), else the locale."""
+    early = _Early(add_help=False, allow_abbrev=False)
+    early.add_argument("--lang", default=None)
+    try:
+        asked = early.parse_known_args(list(argv))[0].lang
+    except ValueError:  # `--lang` with no value: the full parser says so, in the locale's language
+        asked = None
+    if asked:
+        return i18n.normalise(asked)
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):  # the order POSIX reads them in
+        if os.environ.get(name):
+            return i18n.normalise(os.environ[name])
+    return i18n.DEFAULT
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m playground", description="Deep Learning Playground from the command line.")
+    parser = _Parser(prog="python -m playground", description=i18n.t("cli.description"))
+    parser.add_argument("--lang", default=None, help=i18n.t("cli.lang.help"))
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         importlib.import_module(name).add_parser(subparsers)
+    for subparser in subparsers.choices.values():  # `--lang` after the subcommand too (language() read it first)
+        subparser.add_argument("--lang", default=argparse.SUPPRESS, help=i18n.t("cli.lang.help"))
     return parser
+
+
+def spoken_message(summary: dict) -> str:
+    """A run's closing sentence in the language spoken: the summary keeps its English (as --json prints it)."""
+    key = f"cli.status.{summary.get('status')}"
+    if i18n.current() == i18n.DEFAULT or key not in i18n.catalogue(i18n.DEFAULT):
+        return summary["message"]
+    return i18n.t(key)
 
 
 def print_json(obj) -> None:
@@ -60,12 +100,18 @@ def finish_run(run, args, describe) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    with i18n.speaking(language(argv)):
+        return _main(argv)
+
+
+def _main(argv) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args) or 0
     except UserError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(i18n.t("cli.error", message=error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("stopped", file=sys.stderr)
+        print(i18n.t("cli.stopped"), file=sys.stderr)
         return 130

@@ -6,6 +6,7 @@ gets `train_<model>_<dataset>.py`, `weights.safetensors`, `config.json`, and
 and the command that re-runs the script.
 """
 
+from playground import i18n
 from playground.cli import print_json
 
 
@@ -35,5 +36,5 @@ def run(args) -> int:
         print_json(summary)
     else:
         print(headline(summary))
-        print(f"exported {paths['script']}; run it again with: python {paths['script']}")
+        print(i18n.t("cli.export.done", script=paths['script']))
     return 0 if summary["status"] != "diverged" else 1

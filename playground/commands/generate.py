@@ -46,8 +46,8 @@ def run(args) -> int:
     loaded = load_model(args.model, args.device, args.precision)
     streams = not args.json and config.num_beams == 1 and config.num_sequences == 1
     if not args.json:
-        print(f"{loaded.model_id}: {loaded.parameters / 1e6:,.2f} M parameters on {loaded.device} "
-              f"({loaded.precision.describe()})", file=sys.stderr)
+        print(i18n.t("cli.generate.loaded", model=loaded.model_id, millions=loaded.parameters / 1e6,
+                     device=loaded.device, precision=loaded.precision.describe()), file=sys.stderr)
     printed = ""
     if streams:
         print(args.prompt, end="", flush=True)
@@ -62,9 +62,10 @@ def run(args) -> int:
         print(event["text"][len(printed):], flush=True)  # whatever the decoder held back at the end
     else:
         for i, text in enumerate(event["texts"], 1):
-            print(f"--- sequence {i} ---\n{args.prompt}{text}")
-    print(f"{event['tokens']} tokens in {event['seconds']:.2f} s ({event['tokens_per_second']:.1f} tokens/s, "
-          f"first after {event['time_to_first_token']:.2f} s) · seed {event['seed']}", file=sys.stderr)
+            print(i18n.t("cli.generate.sequence", index=i) + f"\n{args.prompt}{text}")
+    print(i18n.t("cli.generate.timing", tokens=event['tokens'], seconds=event['seconds'],
+                 rate=event['tokens_per_second'], first=event['time_to_first_token'], seed=event['seed']),
+          file=sys.stderr)
     return 0
 
 

@@ -90,15 +90,16 @@ def run(args) -> int:
                     "max_runs": c.max_runs, "pruner": sweep.pruner, "workers": processes or 1})
     if not args.json:
         if c.search == "smart":
-            where = f"study '{sweep.name}' in {shown_url(sweep.url)}" if sweep.url else "in memory"
-            who = f"{processes} worker processes" if processes else "this process"
-            print(f"smart search ({sweep.pruner} pruner): up to {c.max_runs} runs of {c.model} on {c.dataset}, "
-                  f"{c.epochs} epochs each, {where}, by {who}", file=sys.stderr)
+            where = (i18n.t("cli.sweep.study_in", name=sweep.name, url=shown_url(sweep.url)) if sweep.url
+                     else i18n.t("cli.sweep.in_memory"))
+            who = i18n.t("cli.sweep.workers", count=processes) if processes else i18n.t("cli.sweep.this_process")
+            print(i18n.t("cli.sweep.smart_start", pruner=sweep.pruner, runs=c.max_runs, model=c.model,
+                         dataset=c.dataset, epochs=c.epochs, where=where, who=who), file=sys.stderr)
         else:
-            extra = f" (max runs keeps {len(sweep.configurations)} of {len(sweep.all_configurations)})" \
+            extra = i18n.t("cli.sweep.kept", kept=len(sweep.configurations), total=len(sweep.all_configurations)) \
                 if sweep.skipped_by_budget else ""
-            print(f"{c.search} search: {len(sweep.configurations)} runs of {c.model} on {c.dataset}, "
-                  f"{c.epochs} epochs each{extra}", file=sys.stderr)
+            print(i18n.t("cli.sweep.start", search=c.search, runs=len(sweep.configurations), model=c.model,
+                         dataset=c.dataset, epochs=c.epochs, extra=extra), file=sys.stderr)
     events = sweep.events(processes=processes) if processes else sweep.events()
     for event in events:
         if args.json:
@@ -108,7 +109,8 @@ def run(args) -> int:
             accuracy = "-" if row["test_accuracy"] is None else f"{row['test_accuracy']:.3f}"
             val = "-" if row["val_accuracy"] is None else f"{row['val_accuracy']:.3f}"
             state = row.get("state", row["status"])
-            print(f"{label(row):<40} {state:<18} val {val} test {accuracy}", file=sys.stderr, flush=True)
+            print(i18n.t("cli.sweep.row", label=label(row), state=state, val=val, test=accuracy), file=sys.stderr,
+                  flush=True)
     summary = sweep.summary
     if args.csv:
         summary = {**summary, "csv": str(write_csv(sweep.rows, args.csv))}
@@ -117,10 +119,11 @@ def run(args) -> int:
     else:
         best = summary["best"]
         if best is None:
-            print(f"No run finished ({summary['status']}).")
+            print(i18n.t("cli.sweep.none_finished", status=summary['status']))
         else:
-            print(f"best: {label(best)}: validation accuracy {best['val_accuracy']:.4f}, test accuracy "
-                  f"{best['test_accuracy']:.4f} ({summary['status']})")
+            print(i18n.t("cli.sweep.best", label=label(best), val=best['val_accuracy'], test=best['test_accuracy'],
+                         status=summary['status']))
         if summary.get("importances"):
-            print("settings that mattered: " + ", ".join(f"{k} {v:.0%}" for k, v in summary["importances"].items()))
+            print(i18n.t("cli.sweep.mattered",
+                         settings=", ".join(f"{k} {v:.0%}" for k, v in summary["importances"].items())))
     return 0 if summary["best"] is not None else 1

@@ -11,7 +11,7 @@ import sys
 
 from playground import i18n
 from playground import config as cfg
-from playground.cli import finish_run, print_json
+from playground.cli import finish_run, print_json, spoken_message
 from playground.commands.train_generative import GENERATIVE_MODELS, run_generative
 from playground.commands.train_generative import add_arguments as add_generative_arguments
 
@@ -128,28 +128,28 @@ def train_run(run, args) -> None:
     from playground.training.events import DoneEvent, EpochEvent
 
     if not args.json:
-        print(f"{run.architecture.title} on {run.splits.name}: {run.parameters:,} parameters, device {run.device}")
+        print(i18n.t("cli.train.start", arch=run.architecture.title, dataset=run.splits.name, parameters=run.parameters,
+                     device=run.device))
     for event in run.events():
         if args.json and not isinstance(event, DoneEvent):  # the summary below is the done event, extended
             print_json(event.to_dict())
         elif isinstance(event, EpochEvent):
             bar = "#" * round(20 * event.epoch / event.epochs)
-            score = f"val_acc {event.val_accuracy:.3f}" if event.val_accuracy is not None else \
-                f"val_r2 {event.to_dict()['val_r2']:.3f}"
-            print(f"\r[{bar:<20}] epoch {event.epoch}/{event.epochs} loss {event.train_loss:.4f} {score}",
-                  end="", file=sys.stderr, flush=True)
+            score = i18n.t("cli.train.val_acc", value=event.val_accuracy) if event.val_accuracy is not None else \
+                i18n.t("cli.train.val_r2", value=event.to_dict()['val_r2'])
+            progress = i18n.t("cli.train.progress", epoch=event.epoch, epochs=event.epochs, loss=event.train_loss,
+                              score=score)
+            print(f"\r[{bar:<20}] {progress}", end="", file=sys.stderr, flush=True)
     if not args.json:
         print(file=sys.stderr)
 
 
 def headline(summary: dict) -> str:
+    done = dict(message=spoken_message(summary), loss=summary['test_loss'], epochs=summary['epochs_run'],
+                seconds=summary['seconds'], device=summary['device'])
     if summary.get("task") == "regression":
-        return (f"{summary['message']} test R² {summary['test_r2']:.4f}, MAE {summary['test_mae']:.4g}, test loss "
-                f"{summary['test_loss']}, {summary['epochs_run']} epochs in {summary['seconds']:.1f} s on "
-                f"{summary['device']}")
-    return (f"{summary['message']} test accuracy {summary['test_accuracy']:.4f}, test loss "
-            f"{summary['test_loss']}, F1 {summary['test_f1']:.4f}, {summary['epochs_run']} epochs in "
-            f"{summary['seconds']:.1f} s on {summary['device']}")
+        return i18n.t("cli.train.summary_regression", r2=summary['test_r2'], mae=summary['test_mae'], **done)
+    return i18n.t("cli.train.summary_classification", accuracy=summary['test_accuracy'], f1=summary['test_f1'], **done)
 
 
 def run(args) -> int:

@@ -12,8 +12,9 @@ test_kl and latent_knn_accuracy (VAE).
 import dataclasses
 import sys
 
+from playground import i18n
 from playground import config as cfg
-from playground.cli import finish_run, print_json
+from playground.cli import finish_run, print_json, spoken_message
 
 GENERATIVE_MODELS = ("gan", "vae")
 
@@ -56,8 +57,8 @@ def run_generative(args) -> int:
     settings = {f.name: getattr(args, f.name, None) for f in cfg.fields(config_class)}
     run = run_class(args.dataset, settings=settings, preset=args.preset or next(iter(presets)))
     if not args.json:
-        print(f"{args.model.upper()} ({run.preset}) on {args.dataset}: {run.parameters} parameters, "
-              f"device {run.device}", file=sys.stderr)
+        print(i18n.t("cli.generative.start", model=args.model.upper(), preset=run.preset, dataset=args.dataset,
+                     parameters=run.parameters, device=run.device), file=sys.stderr)
     for event in run.events():
         if isinstance(event, (PictureEvent, LatentEvent)):
             continue  # pictures are for the UI and the --out folder
@@ -66,23 +67,25 @@ def run_generative(args) -> int:
         elif isinstance(event, (GanEpochEvent, VaeEpochEvent)):
             bar = "#" * round(20 * event.epoch / event.epochs)
             loss = (f"G {event.g_loss:.3f} D {event.d_loss:.3f}" if isinstance(event, GanEpochEvent)
-                    else f"loss {event.train_loss:.2f} val {event.val_loss:.2f}")
-            print(f"\r[{bar:<20}] epoch {event.epoch}/{event.epochs} {loss}", end="", file=sys.stderr, flush=True)
+                    else i18n.t("cli.generative.vae_loss", loss=event.train_loss, val=event.val_loss))
+            progress = i18n.t("cli.generative.progress", epoch=event.epoch, epochs=event.epochs, loss=loss)
+            print(f"\r[{bar:<20}] {progress}", end="", file=sys.stderr, flush=True)
     if not args.json:
         print(file=sys.stderr)  # end the progress bar's line
     return finish_run(run, args, _describe)
 
 
 def _describe(summary: dict) -> str:
-    head = f"{summary['message']} {summary['epochs_run']} epochs in {summary['seconds']:.1f} s on {summary['device']}:"
+    head = i18n.t("cli.generative.head", message=spoken_message(summary), epochs=summary['epochs_run'],
+                  seconds=summary['seconds'], device=summary['device'])
     if summary["status"] == "diverged":
-        return head.removesuffix(":") + "."
+        return head.rstrip(":：") + i18n.t("cli.full_stop")
     if summary["model"] == "gan":
-        text = (f"{head} sample confidence {summary['sample_confidence']:.3f}, {summary['class_coverage']} classes "
-                f"seen in 1,000 samples (judge test accuracy {summary['judge_test_accuracy']:.3f})")
+        text = i18n.t("cli.generative.gan", head=head, confidence=summary['sample_confidence'],
+                      coverage=summary['class_coverage'], judge=summary['judge_test_accuracy'])
         if "conditional_accuracy" in summary:
-            text += f", requested class produced {summary['conditional_accuracy']:.1%} of the time"
+            text += i18n.t("cli.generative.conditional", accuracy=summary['conditional_accuracy'])
         return text
     kl = "n/a" if summary["test_kl"] is None else f"{summary['test_kl']:.2f}"
-    return (f"{head} test reconstruction MSE {summary['test_recon_mse']:.4f} (mean-image baseline "
-            f"{summary['baseline_mse']:.4f}), KL {kl}, latent kNN accuracy {summary['latent_knn_accuracy']:.3f}")
+    return i18n.t("cli.generative.vae", head=head, mse=summary['test_recon_mse'], baseline=summary['baseline_mse'],
+                  kl=kl, knn=summary['latent_knn_accuracy'])

@@ -8,6 +8,7 @@ summary, with the folder the model was saved in as `path`.
 
 import sys
 
+from playground import i18n
 from playground import config as cfg
 from playground.cli import print_json
 
@@ -37,17 +38,17 @@ def run(args) -> int:
         if args.json:
             print_json(event)
         elif event["event"] == "start":
-            print(f"{event['parameters']:,} parameters, {event['vocab_size']} tokens in the vocabulary, "
-                  f"{event['train_tokens']:,} training tokens, on {event['device']}", file=sys.stderr)
+            print(i18n.t("cli.lm.start", parameters=event['parameters'], vocab=event['vocab_size'],
+                         tokens=event['train_tokens'], device=event['device']), file=sys.stderr)
         elif event["event"] == "step":
-            print(f"\rstep {event['step']}/{event['steps']} loss {event['loss']:.3f}", end="", file=sys.stderr,
-                  flush=True)
+            print("\r" + i18n.t("cli.lm.step", step=event['step'], steps=event['steps'], loss=event['loss']), end="",
+                  file=sys.stderr, flush=True)
         elif event["event"] == "eval":
-            print(f"\nstep {event['step']}: held-out loss {event['val_loss']:.3f}", file=sys.stderr)
+            print("\n" + i18n.t("cli.lm.eval", step=event['step'], loss=event['val_loss']), file=sys.stderr)
         elif event["event"] == "sample":
-            print(f"  sample: {event['text']!r}", file=sys.stderr)
+            print(i18n.t("cli.lm.sample", text=repr(event['text'])), file=sys.stderr)
     if not args.json:
-        print(f"{event['status']} after {event['steps_run']} steps in {event['seconds']:.1f} s: held-out loss "
-              f"{event['initial_val_loss']:.3f} -> {event['val_loss']:.3f}. Saved to {event['path']}; try\n"
-              f"  python -m playground generate --model {event['path']} --prompt 'The '")
+        print(i18n.t("cli.lm.done", status=i18n.t(f"cli.lm.status.{event['status']}"), steps=event['steps_run'],
+                     seconds=event['seconds'], initial=event['initial_val_loss'], loss=event['val_loss'],
+                     path=event['path']))
     return 0

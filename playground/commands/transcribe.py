@@ -8,6 +8,7 @@ are read with libsndfile (`soundfile`), so no ffmpeg is needed.
 
 import sys
 
+from playground import i18n
 from playground.cli import print_json
 from playground.config import add_arguments, from_namespace
 
@@ -29,15 +30,16 @@ def run(args) -> int:
 
     config = checked(from_namespace(SpeechConfig, args))
     clip = load_audio(args.file, max_seconds=config.max_seconds or None)
-    print(f"loading {config.model} ...", file=sys.stderr, flush=True)
+    print(i18n.t("cli.transcribe.loading", model=config.model), file=sys.stderr, flush=True)
     recognizer = load_recognizer(config.model, config.device, config.precision)
     result = transcribe(recognizer, clip, config)
     if not args.json:
-        print(result.text if result.text else f"(no speech recognised{': the clip is silent' if result.note else ''})")
+        silence = "cli.transcribe.silent" if result.note else "cli.transcribe.no_speech"
+        print(result.text if result.text else i18n.t(silence))
         for word in result.words:
             flag = "  ?" if word.confidence < config.low_confidence else ""
             print(f"  {word.start:7.2f} {word.end:7.2f}  {word.confidence:5.0%}  {word.word}{flag}")
-        print(f"{result.audio_seconds:.2f} s of audio in {result.seconds:.2f} s "
-              f"(real-time factor {result.real_time_factor:.3f}) on {result.device} in {result.precision}")
+        print(i18n.t("cli.transcribe.timing", audio=result.audio_seconds, seconds=result.seconds,
+                     factor=result.real_time_factor, device=result.device, precision=result.precision))
     print_json(result.to_dict())
     return 0

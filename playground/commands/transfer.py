@@ -8,6 +8,7 @@ its test accuracy at the first K, and `by_shots` holds every K.
 
 import sys
 
+from playground import i18n
 from playground import config as cfg
 from playground.cli import print_json
 
@@ -37,20 +38,20 @@ def run(args) -> int:
     experiment = TransferExperiment(settings, shots_list)
     c = experiment.config
     if not args.json:
-        where = c.backbone or f"a small CNN pretrained on {c.source}"
-        print(f"{c.target} from {', '.join(map(str, experiment.shots_list))} shot(s) per class, {where}, "
-              f"{c.epochs} epochs, lr {c.lr}, seed {c.seed}, device {experiment.device}", file=sys.stderr)
+        where = c.backbone or i18n.t("cli.transfer.small_cnn", source=c.source)
+        print(i18n.t("cli.transfer.start", target=c.target, shots=', '.join(map(str, experiment.shots_list)),
+                     where=where, epochs=c.epochs, lr=c.lr, seed=c.seed, device=experiment.device), file=sys.stderr)
     for event in experiment.events():
         if args.json:
             print_json(event.to_dict())
         elif isinstance(event, ResultEvent):
-            print(f"\rK={event.shots:<3} {STRATEGIES[event.strategy].title:<30} test accuracy "
-                  f"{event.test_accuracy:.3f} ({event.seconds:.1f} s)", file=sys.stderr, flush=True)
+            result = i18n.t("cli.transfer.result", accuracy=event.test_accuracy, seconds=event.seconds)
+            print(f"\rK={event.shots:<3} {STRATEGIES[event.strategy].title:<30} {result}", file=sys.stderr, flush=True)
         elif getattr(event, "strategy", None) == PRETRAIN_PHASE and isinstance(event.inner, EpochEvent):
             inner = event.inner
-            print(f"\rpretraining on {c.source}: epoch {inner.epoch}/{inner.epochs} val_acc "
-                  f"{inner.val_accuracy:.3f}", end="" if inner.epoch < inner.epochs else "\n", file=sys.stderr,
-                  flush=True)
+            print("\r" + i18n.t("cli.transfer.pretraining", source=c.source, epoch=inner.epoch, epochs=inner.epochs,
+                                accuracy=inner.val_accuracy), end="" if inner.epoch < inner.epochs else "\n",
+                  file=sys.stderr, flush=True)
     summary = experiment.summary
     if args.json:
         print_json(summary)
@@ -66,6 +67,6 @@ def print_table(summary: dict, experiment) -> None:
         print(f"{shots:<6} " + "  ".join(f"{by_strategy[n]:>16.3f}" if n in by_strategy else f"{'-':>16}"
                                          for n in names))
     if "source_test_accuracy" in summary:
-        print(f"source {summary['source']}: test accuracy {summary['source_test_accuracy']:.3f} after pretraining")
+        print(i18n.t("cli.transfer.source", source=summary['source'], accuracy=summary['source_test_accuracy']))
     if summary["status"] != "finished":
-        print(f"status: {summary['status']}")
+        print(i18n.t("cli.transfer.status", status=summary['status']))
