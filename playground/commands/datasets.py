@@ -1,5 +1,6 @@
 """`python -m playground datasets`: list the bundled datasets and what fits them."""
 
+from playground import i18n
 from playground.cli import print_json
 
 
@@ -20,5 +21,7 @@ def run(args) -> int:
             print_json({"name": name, "kind": dataset.kind, "models": models, "options": dataset.options,
                         "description": dataset.description})
         else:
-            print(f"{name:<15} {dataset.kind:<9} [{', '.join(models)}]  {dataset.description}")
+            key = f"dataset.{name}.description"  # the bundled ones have their words in the catalogue
+            described = i18n.t(key) if key in i18n.catalogue(i18n.DEFAULT) else dataset.description
+            print(f"{name:<15} {dataset.kind:<9} [{', '.join(models)}]  {described}")
     return 0
