@@ -8,8 +8,8 @@ exit code 2, never a traceback.
 Human-readable output speaks `--lang` (anywhere on the line), else the
 shell's locale (LC_ALL, LC_MESSAGES, LANG: `zh_CN.UTF-8` is Chinese), else
 English; the parser is built inside that language, so `--help` speaks it too.
-`--json` output holds no sentences of ours beyond the data's own: it is the
-same whatever the language.
+`--json` output is for scripts: it is the same whatever the language (its
+messages, and a refusal on stderr, in English).
 """
 
 import argparse
@@ -74,10 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def spoken_message(summary: dict) -> str:
     """A run's closing sentence in the language spoken: the summary keeps its English (as --json prints it)."""
-    key = f"cli.status.{summary.get('status')}"
-    if i18n.current() == i18n.DEFAULT or key not in i18n.catalogue(i18n.DEFAULT):
-        return summary["message"]
-    return i18n.t(key)
+    key, message = f"cli.status.{summary.get('status')}", summary["message"]
+    if i18n.current() == i18n.DEFAULT or not message.isascii() or key not in i18n.catalogue(i18n.DEFAULT):
+        return message  # English asked for, or already in the language spoken (the trainer's own words)
+    return i18n.t(key)  # a loop that still writes English (GAN, VAE): its status in the language spoken
 
 
 def print_json(obj) -> None:
@@ -107,6 +107,13 @@ def main(argv=None) -> int:
 
 def _main(argv) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "json", False):  # for scripts: the same bytes whatever the language (messages in English)
+        with i18n.speaking(i18n.DEFAULT):
+            return _run(args)
+    return _run(args)
+
+
+def _run(args) -> int:
     try:
         return args.handler(args) or 0
     except UserError as error:
