@@ -120,12 +120,24 @@ def test_a_teacher_and_three_students(browser, app_url, fresh_store, screenshot_
         people.append(again)
         again.wait_text("class-counts", "3 joined", timeout=60_000)
         assert token not in again.page.url
-        again.page.locator("#class-hide-names").locator("input").click()
+        again.page.locator("#class-hide-names").locator("input").click(timeout=120_000)  # after the page's first events
         again.page.wait_for_function("() => document.querySelector('#class-leaderboard')?.innerText"
                                      ".includes('Student 3')", timeout=30_000)
         assert "ada" not in again.page.locator("#class-leaderboard").inner_text()
         again.page.wait_for_timeout(800)
         again.page.screenshot(path=str(screenshot_dir / "class-board-projector.png"), full_page=True)
+
+        # the board's timer runs only while the Class tab is shown
+        def refreshes(seconds):
+            before = len([url for url in again.urls if "queue/join" in url])
+            again.page.wait_for_timeout(seconds * 1000)
+            return len([url for url in again.urls if "queue/join" in url]) - before
+
+        again.tab("Train")
+        again.page.wait_for_timeout(1500)  # the last tick in flight lands
+        assert refreshes(6) == 0
+        again.tab("Class")
+        assert refreshes(8) >= 1  # back on the tab: it runs again (a busy machine serves a tick every few s)
 
         # a student's phone: the board (names hidden now) and no teacher controls
         phone = students[2]

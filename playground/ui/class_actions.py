@@ -14,6 +14,7 @@ holds it; nothing here logs it either.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import gradio as gr
@@ -78,8 +79,15 @@ def closed_timer(board) -> gr.Timer:
     return gr.Timer(active=not board.closed)
 
 
+def signature(board, setting, teacher: bool) -> str:
+    """What a board shows, in a few bytes: the timer re-sends the board (two figures) only when it changed."""
+    seen = (board.title, board.closed, board.hide_names, board.counts, board.rows, board.settings, setting, teacher)
+    return hashlib.sha256(repr(seen).encode()).hexdigest()[:16]
+
+
 def shown(board, setting, teacher: bool, refresh: bool = False) -> dict:
-    return {**board_view.render(board, setting, teacher, controls_state=not refresh), "timer": closed_timer(board)}
+    return {**board_view.render(board, setting, teacher, controls_state=not refresh), "timer": closed_timer(board),
+            "seen": signature(board, setting, teacher)}
 
 
 # handlers
@@ -113,28 +121,34 @@ def class_board(request: gr.Request, token="", setting=None):
     return board_of(request, token, setting)
 
 
-def board_of(request, token, setting, refresh: bool = False) -> dict:
+def board_of(request, token, setting, refresh: bool = False, say_member: bool = False) -> dict:
     token = str(token or "").strip()
     if token:
         return shown(classroom.board(_store(), token=token), setting, teacher=True, refresh=refresh)
     member = classroom.member_of(_store(), run_store.visitor_of(request))
     if member is None:
         raise UserError(t("class.error.no_board"))
-    return shown(classroom.board(_store(), code=code_of(member)), setting, teacher=False, refresh=refresh)
+    board = classroom.board(_store(), code=code_of(member))
+    update = shown(board, setting, teacher=False, refresh=refresh)
+    if say_member:  # back on the tab (a new page of the same browser): which class this is, and as whom
+        update["join_status"] = t("class.status.joined", title=escaped(member.title),
+                                  nickname=escaped(member.nickname), dataset=board.dataset)
+    return update
 
 
-def tick(request: gr.Request, token="", setting=None):
-    """The timer's refresh: the board again, or the timer off when there is no board to show."""
+def tick(request: gr.Request, token="", setting=None, seen=None):
+    """The timer's refresh: the board again if it changed, or the timer off when there is no board to show."""
     try:
-        return board_of(request, token, setting, refresh=True)
+        update = board_of(request, token, setting, refresh=True)
     except UserError as error:
         return {"counts": f"⚠️ {error}", "timer": gr.Timer(active=False)}
+    return update if update["seen"] != seen else {"seen": seen}
 
 
 def on_tab(request: gr.Request, token="", setting=None):
     """The Class tab opened: its board (and timer) come back when there is one, quietly nothing when not."""
     try:
-        return class_board(request, token, setting)
+        return board_of(request, token, setting, say_member=True)
     except UserError:
         return {"timer": gr.Timer(active=False)}
 

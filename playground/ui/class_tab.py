@@ -38,7 +38,7 @@ READ_TEACHER_LINK = f"""() => {{
   return sessionStorage.getItem("{TOKEN_KEY}") || "";
 }}"""
 KEEP_TOKEN = f"""(token) => {{ if (token) sessionStorage.setItem("{TOKEN_KEY}", token); return token; }}"""
-BOARD = ("leaderboard", "counts", "curves", "scatter", "setting", "controls", "hide_names", "timer")
+BOARD = ("leaderboard", "counts", "curves", "scatter", "setting", "controls", "hide_names", "timer", "seen")
 
 
 def fitting(dataset) -> list[tuple[str, str]]:
@@ -115,9 +115,10 @@ def build():
             views["setting"] = gr.Dropdown([], label=ui("class.board.setting.label"), elem_id="class-setting")
             views["scatter"] = gr.Plot(empty(" "), label=ui("class.board.scatter.label"), elem_id="class-scatter")
     views["timer"] = gr.Timer(BOARD_SECONDS, active=False)
+    views["seen"] = gr.State()  # the shown board's signature: an unchanged board is not sent again
     views["tabs"] = tabs if tab_id is not None else gr.State()
     wire(views, join_button, create_button, open_button, close_button, export_button, tab_id)
-    pick = {name: views[name] for name in BOARD}
+    pick = {name: views[name] for name in (*BOARD, "join_status")}
     return [(engine.named(pick)(actions.on_tab), [views["token"], views["setting"]], list(pick.values()), "select")]
 
 
@@ -137,7 +138,7 @@ def wire(views, join_button, create_button, open_button, close_button, export_bu
                   api_visibility="private")
     engine.listen(views["setting"].input, actions.class_board, inputs={**token, **setting}, outputs=board,
                   api_visibility="private")
-    engine.listen(views["timer"].tick, actions.tick, inputs={**token, **setting}, outputs=board,
+    engine.listen(views["timer"].tick, actions.tick, inputs={**token, **setting, "seen": views["seen"]}, outputs=board,
                   api_visibility="private", show_progress="hidden", trigger_mode="always_last")
     engine.listen(views["hide_names"].input, actions.hide_names,
                   inputs={**token, "hide": views["hide_names"], **setting}, outputs=board, api_name="hide_names")
@@ -172,4 +173,4 @@ def wire(views, join_button, create_button, open_button, close_button, export_bu
                   api_visibility="private")
     root.load(None, None, [views["token"]], js=READ_TEACHER_LINK, api_visibility="private").then(
         engine.named({**board, "tabs": views["tabs"]})(teacher_link), [views["token"]],
-        [*board.values(), views["tabs"]], api_visibility="private")
+        [*board.values(), views["tabs"]], api_visibility="private", show_progress="hidden")
