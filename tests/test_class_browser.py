@@ -134,8 +134,8 @@ def test_a_teacher_and_three_students(browser, app_url, fresh_store, screenshot_
             return len([url for url in again.urls if "queue/join" in url]) - before
 
         again.tab("Train")
-        again.page.wait_for_timeout(1500)  # the last tick in flight lands
-        assert refreshes(6) == 0
+        again.page.wait_for_timeout(3000)  # the stop goes through the server's queue, and a tick may be in flight
+        assert refreshes(8) <= 1  # a running 2 s timer would make 4
         again.tab("Class")
         assert refreshes(8) >= 1  # back on the tab: it runs again (a busy machine serves a tick every few s)
 
