@@ -147,16 +147,8 @@ def build():
             views["samples"] = gr.Image(label=i18n.ui("gan.samples.label"), format="png", interactive=False,
                                         height=300)
             views["grid_file"] = gr.File(label=i18n.ui("gan.grid_file.label"), interactive=False)
-            with gr.Row():
-                walking = {"seed_a": gr.Number(1, precision=0, label=i18n.ui("gan.seed_a.label"), minimum=0,
-                                               info=i18n.ui("gan.seed_a.info")),
-                           "seed_b": gr.Number(2, precision=0, label=i18n.ui("gan.seed_b.label"), minimum=0,
-                                               info=i18n.ui("gan.seed_b.info")),
-                           "steps": gr.Slider(2, 32, value=10, step=1, label=i18n.ui("gan.steps.label"),
-                                              info=i18n.ui("gan.steps.info"))}
-                interpolate_button = gr.Button(i18n.ui("gan.interpolate.button"))
-            views["walk"] = gr.Image(label=i18n.ui("gan.walk.label"), format="png", interactive=False, height=120,
-                                     elem_id="gan-walk")
+            walking, views["walk"] = generative_layout.walk_row("gan", ("seed_a", "seed_b"), (1, 2), "gan-walk")
+            interpolate_button = walking.pop("button")
             views["downloads"] = gr.File(label=i18n.ui("gan.downloads.label"), file_count="multiple",
                                          interactive=False)
     views["run"] = gr.State()

@@ -36,6 +36,20 @@ def train_stop_row() -> tuple[gr.Button, gr.Button]:
     return train, stop
 
 
+def walk_row(tab: str, ends: tuple[str, str], starts: tuple[int, int], elem_id: str) -> tuple[dict, gr.Image]:
+    """A walk between two ends (two seeds, two test images): their boxes, the Steps slider, the Interpolate button
+    and the picture of the walk. Returns ({end names and "steps": component, "button": the button}, the picture);
+    each end's words are `<tab>.<end>.label|info`."""
+    with gr.Row():
+        walking = {end: gr.Number(start, precision=0, label=i18n.ui(f"{tab}.{end}.label"), minimum=0,
+                                  info=i18n.ui(f"{tab}.{end}.info")) for end, start in zip(ends, starts)}
+        walking["steps"] = gr.Slider(2, 32, value=10, step=1, label=i18n.ui(f"{tab}.steps.label"),
+                                     info=i18n.ui(f"{tab}.steps.info"))
+        walking["button"] = gr.Button(i18n.ui(f"{tab}.interpolate.button"))
+    walk = gr.Image(label=i18n.ui(f"{tab}.walk.label"), format="png", interactive=False, height=120, elem_id=elem_id)
+    return walking, walk
+
+
 def replay_slider(tab: str, elem_id: str) -> gr.Slider:
     """The replay slider: hidden until the first epoch is recorded; its maximum grows (the handler clamps)."""
     slider = gr.Slider(0, 1, value=0, step=1, label=i18n.ui("generative.replay.label"), visible=False,

@@ -106,16 +106,8 @@ def build():
                 seed = gr.Number(0, precision=0, label=i18n.ui("vae.seed.label"), info=i18n.ui("vae.seed.info"),
                                  minimum=0, maximum=2**31 - 1)
                 sample_button = gr.Button(i18n.ui("vae.sample.button"))
-            with gr.Row():
-                walking = {"first": gr.Number(0, precision=0, label=i18n.ui("vae.first.label"), minimum=0,
-                                              info=i18n.ui("vae.first.info")),
-                           "second": gr.Number(1, precision=0, label=i18n.ui("vae.second.label"), minimum=0,
-                                               info=i18n.ui("vae.second.info")),
-                           "steps": gr.Slider(2, 32, value=10, step=1, label=i18n.ui("vae.steps.label"),
-                                              info=i18n.ui("vae.steps.info"))}
-                interpolate_button = gr.Button(i18n.ui("vae.interpolate.button"))
-            views["walk"] = gr.Image(label=i18n.ui("vae.walk.label"), format="png", interactive=False, height=120,
-                                     elem_id="vae-walk")
+            walking, views["walk"] = generative_layout.walk_row("vae", ("first", "second"), (0, 1), "vae-walk")
+            interpolate_button = walking.pop("button")
             views["downloads"] = gr.File(label=i18n.ui("vae.downloads.label"), file_count="multiple",
                                          interactive=False)
             views["runs"] = gr.Dataframe(headers=vae_live.comparison_headers("en"), interactive=False,
