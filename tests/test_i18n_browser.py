@@ -106,6 +106,9 @@ def test_train_works_in_chinese_and_a_refusal_comes_back_in_chinese(browser, app
         tab.locator("#train-button").click()
         refusal = page.get_by_text(re.compile("本应用每个任务最多允许 5"))
         refusal.first.wait_for(timeout=60_000)
+        refusal.first.scroll_into_view_if_needed()
+        page.wait_for_timeout(600)  # the toast slides in
+        print(f"\nthe refusal on the page: {refusal.first.inner_text()!r} at {refusal.first.bounding_box()}")
         page.screenshot(path=str(screenshot_dir / "i18n-zh-CN-refusal-desktop.png"))
     finally:
         context.close()
