@@ -35,6 +35,9 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from pairing import add_arguments, converted, device_and_sync, interleave, load_average, paired, where  # noqa: E402
 
 PROMPT = "The standard library of Python comes with a module for"
 
@@ -62,22 +65,6 @@ def small_shaped(device):
     loaded = LoadedModel(model_id="gpt2-small-shaped (random weights)", model=model, tokenizer=tokenizer,
                          device=device, precision=resolve("float32", device))
     return loaded, pipeline("text-generation", model=model, tokenizer=tokenizer, device=device)
-
-
-def in_precision(loaded, name: str):
-    """A copy of `loaded` converted the way the app converts it (playground/precision.py), or the refusal."""
-    import copy
-    import dataclasses
-
-    from playground.errors import UserError
-    from playground.precision import resolve
-
-    choice = resolve(name, loaded.device)
-    try:
-        model = choice.precision.prepare(copy.deepcopy(loaded.model), loaded.device)
-    except UserError as refused:
-        return str(refused)
-    return dataclasses.replace(loaded, model=model, precision=choice)
 
 
 def ours(loaded, config) -> dict:
@@ -122,33 +109,26 @@ def pipeline_token_count(pipe, new_tokens: int) -> int:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--new-tokens", type=int, default=64, help="tokens generated per run")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per side, after one warm-up each")
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     parser.add_argument("--out", default=None, help="also write the markdown table to this file")
-    parser.add_argument("--precisions", default="bfloat16,int8", help="ours in these precisions besides float32")
+    add_arguments(parser)
     args = parser.parse_args(argv)
 
     import torch
 
     from playground import config as cfg
-    from playground.device import pick_device
     from playground.text.generate import GenerationConfig
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = pick_device(args.device)
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    device, sync = device_and_sync(args)
     loaded, pipe = small_shaped(device)
     config = cfg.build(GenerationConfig, {"greedy": True, "max_new_tokens": args.new_tokens})
     ours_sides = {"ours, float32 (streaming)": loaded}
     refused = {}
     for name in args.precisions.split(","):
-        converted = in_precision(loaded, name)
-        if isinstance(converted, str):
-            refused[name] = converted
+        other = converted(loaded, name)
+        if isinstance(other, str):
+            refused[name] = other
         else:
-            ours_sides[f"ours, {converted.precision.describe()} (streaming)"] = converted
+            ours_sides[f"ours, {other.precision.describe()} (streaming)"] = other
     warm = {side: ours(model, config) for side, model in ours_sides.items()}
     warm_theirs = theirs(pipe, args.new_tokens)
     warm_ours = warm["ours, float32 (streaming)"]
@@ -157,12 +137,8 @@ def main(argv=None) -> dict:
     work = {**{side: (lambda m=model: ours(m, config)) for side, model in ours_sides.items()},
             "pipeline, float32": lambda: theirs(pipe, args.new_tokens),
             "pipeline, 1 token": lambda: theirs(pipe, 1)}
-    runs = {side: [] for side in work}
-    for _ in range(args.runs):  # alternate, so background load hits every side alike
-        for side, fn in work.items():
-            sync()
-            runs[side].append(fn())
-            sync()
+    began = load_average()
+    runs = {side: [timed.result for timed in calls] for side, calls in interleave(args.runs, work, sync).items()}
 
     def rates(side):
         return [r["tokens"] / r["total"] for r in runs[side]]
@@ -170,13 +146,12 @@ def main(argv=None) -> dict:
     def median(side, key):
         return statistics.median(r[key] for r in runs[side])
 
-    def paired(side):
-        """Run-by-run ratio to the pipeline run right after it: the pair saw the same background load."""
-        return statistics.median(a / b for a, b in zip(rates(side), rates("pipeline, float32")))
+    def ratio(side):
+        """Run-by-run ratio to the pipeline run in the same round: the pair saw the same background load."""
+        return paired(rates(side), rates("pipeline, float32"))
 
-    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
     lines = [f"GPT-2-small-shaped model (random weights, {loaded.parameters / 1e6:.1f} M parameters), greedy, "
-             f"{len(loaded.tokenizer(PROMPT)['input_ids'])}-token prompt, {args.new_tokens} new tokens, {where}, "
+             f"{len(loaded.tokenizer(PROMPT)['input_ids'])}-token prompt, {args.new_tokens} new tokens, {where(device)}, "
              f"torch {torch.__version__}, {args.runs} interleaved runs per side (median, min - max)", "",
              "| | tokens/s | min - max | ours / pipeline float32 (paired runs) | time to first token (s) | "
              "total (s) | CPU (s) | text identical to float32's |", "|---|---|---|---|---|---|---|---|"]
@@ -185,19 +160,20 @@ def main(argv=None) -> dict:
                                                    else "")
         same = warm.get(side, warm_theirs)["text"] == warm_ours["text"]
         lines.append(f"| {side} | {statistics.median(rates(side)):.2f} | {min(rates(side)):.2f} - "
-                     f"{max(rates(side)):.2f} | {paired(side):.2f}x | {first} | {median(side, 'total'):.3f} | "
+                     f"{max(rates(side)):.2f} | {ratio(side):.2f}x | {first} | {median(side, 'total'):.3f} | "
                      f"{median(side, 'cpu'):.3f} | {'yes' if same else 'no'} |")
     lines.append(f"| pipeline, 1 token | | | | {median('pipeline, 1 token', 'total'):.3f} (a 1-token call) | | | |")
     lines += [""] + [f"{name}: refused for this model ({reason})" for name, reason in refused.items()]
-    best = max(ours_sides, key=paired)
-    lines += ["", f"fastest of ours: {best}, **{paired(best):.2f}x** the float32 pipeline's tokens/s (paired runs); "
+    best = max(ours_sides, key=ratio)
+    lines += ["", f"fastest of ours: {best}, **{ratio(best):.2f}x** the float32 pipeline's tokens/s (paired runs); "
                   f"first token visible after {median(best, 'first') / median('pipeline, float32', 'first'):.1%} "
-                  f"of the pipeline's wait. The machine was shared with other jobs while this ran."]
+                  f"of the pipeline's wait. The machine was shared with other jobs while this ran (load average "
+                  f"{began} before, {load_average()} after)."]
     table = "\n".join(lines)
     print("\n" + table)
     if args.out:
         Path(args.out).write_text(table + "\n")
-    return {"ratio": {side: paired(side) for side in ours_sides},
+    return {"ratio": {side: ratio(side) for side in ours_sides},
             "tokens_per_second": {side: statistics.median(rates(side)) for side in runs}}
 
 

@@ -39,6 +39,29 @@ LETTERS = "abcdefgh"
 RATE, LETTER_SECONDS, GAP_SECONDS = 16_000, 0.08, 0.06
 
 
+# helpers
+
+
+def in_each_precision(load, rows: list):
+    """(name, model) for each of PRECISIONS that `load(name)` can give; a refusal becomes a row of `rows`."""
+    from playground.errors import UserError
+
+    for name in PRECISIONS:
+        try:
+            yield name, load(name)
+        except UserError as refused:
+            rows.append({"precision": name, "refused": str(refused)})
+
+
+def table(header: str, rows: list, cells) -> list[str]:
+    """Markdown lines: the header, then one line per row (`cells(row)` gives its cells after the name)."""
+    lines = [header, "|" + "---|" * (header.count("|") - 1)]
+    for row in rows:
+        shown = [f"refused: {row['refused']}", "", ""] if "refused" in row else cells(row)
+        lines.append(f"| {row['precision']} | " + " | ".join(shown) + " |")
+    return lines
+
+
 # text
 
 
@@ -58,7 +81,6 @@ def train_gpt(folder: Path, steps: int) -> dict:
 def text_quality(folder: Path, corpus: str) -> list[dict]:
     import torch
 
-    from playground.errors import UserError
     from playground.text.generate import GenerationConfig, generate_stream
     from playground.text.loading import load_model
 
@@ -72,12 +94,7 @@ def text_quality(folder: Path, corpus: str) -> list[dict]:
     prompts = [tokenizer.decode(held_out[s:s + PROMPT_TOKENS].tolist()) for s in prompt_starts]
     config = GenerationConfig(max_new_tokens=NEW_TOKENS, greedy=True, top_candidates=1)
     rows, reference_tokens = [], None
-    for name in PRECISIONS:
-        try:
-            loaded = load_model(str(folder), "cpu", name)
-        except UserError as refused:
-            rows.append({"precision": name, "refused": str(refused)})
-            continue
+    for name, loaded in in_each_precision(lambda name: load_model(str(folder), "cpu", name), rows):
         with torch.inference_mode():
             losses = [loaded.model(input_ids=batch, labels=batch).loss.float().item() for batch in windows.split(16)]
         tokens = []
@@ -161,19 +178,13 @@ def cer(hypothesis: str, reference: str) -> float:
 
 
 def speech_quality(folder: Path, clips: int = 40) -> list[dict]:
-    from playground.errors import UserError
     from playground.speech.audio import prepare
     from playground.speech.recognize import load_recognizer, transcribe
 
     rng = np.random.default_rng(12345)  # held out: not a clip the model trained on
     tests = [synthetic_clip(rng) for _ in range(clips)]
     rows, reference = [], None
-    for name in PRECISIONS:
-        try:
-            recognizer = load_recognizer(str(folder), "cpu", name)
-        except UserError as refused:
-            rows.append({"precision": name, "refused": str(refused)})
-            continue
+    for name, recognizer in in_each_precision(lambda name: load_recognizer(str(folder), "cpu", name), rows):
         texts = [transcribe(recognizer, prepare(RATE, samples)).text for samples, _ in tests]
         reference = reference or texts
         joined = lambda items: " | ".join(items)  # noqa: E731
@@ -203,28 +214,19 @@ def main(argv=None) -> dict:
     lines = [f"Tiny GPT trained here for {args.gpt_steps} steps on the standard library's docstrings "
              f"({gpt['done']['parameters']:,} parameters, held-out loss {gpt['done']['val_loss']:.3f}); "
              f"{PROMPTS} held-out prompts x {NEW_TOKENS} greedy tokens; cpu, {torch.get_num_threads()} threads. "
-             f"auto here: {resolve('auto', 'cpu').describe()}.", "",
-             "| precision | greedy tokens identical to float32 | first difference (mean token) | "
-             "held-out perplexity |", "|---|---|---|---|"]
-    for row in text_rows:
-        if "refused" in row:
-            lines.append(f"| {row['precision']} | refused: {row['refused']} | | |")
-        else:
-            lines.append(f"| {row['precision']} | {row['identical']:.1%} | {row['first_difference']:.1f} of "
-                         f"{NEW_TOKENS} | {row['perplexity']:.3f} |")
+             f"auto here: {resolve('auto', 'cpu').describe()}.", ""]
+    lines += table("| precision | greedy tokens identical to float32 | first difference (mean token) | "
+                   "held-out perplexity |", text_rows,
+                   lambda row: [f"{row['identical']:.1%}", f"{row['first_difference']:.1f} of {NEW_TOKENS}",
+                                f"{row['perplexity']:.3f}"])
     lines += ["", f"Small CTC model (Wav2Vec2ForCTC, 64 wide, 2 layers) trained here for {args.ctc_steps} steps on "
-                  f"synthetic tone-letter speech (final training loss {ctc['loss']:.3f}); 40 held-out clips.", "",
-              "| precision | CER vs float32's transcripts | CER vs the truth | transcripts identical to float32 |",
-              "|---|---|---|---|"]
-    for row in speech_rows:
-        if "refused" in row:
-            lines.append(f"| {row['precision']} | refused: {row['refused']} | | |")
-        else:
-            lines.append(f"| {row['precision']} | {row['cer_vs_float32']:.2%} | {row['cer_vs_truth']:.2%} | "
-                         f"{row['identical_transcripts']:.0%} |")
+                  f"synthetic tone-letter speech (final training loss {ctc['loss']:.3f}); 40 held-out clips.", ""]
+    lines += table("| precision | CER vs float32's transcripts | CER vs the truth | transcripts identical to float32 |",
+                   speech_rows, lambda row: [f"{row['cer_vs_float32']:.2%}", f"{row['cer_vs_truth']:.2%}",
+                                             f"{row['identical_transcripts']:.0%}"])
     lines += ["", f"({time.perf_counter() - started:.0f} s in all, training included)"]
-    table = "\n".join(lines)
-    print(table)
+    report = "\n".join(lines)
+    print(report)
     figures = {"text": text_rows, "speech": speech_rows}
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))

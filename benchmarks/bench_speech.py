@@ -19,13 +19,14 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np  # noqa: E402
+from pairing import add_arguments, converted, device_and_sync, interleave, load_average, paired, where  # noqa: E402
 
 LETTERS = "ETAONIHSRDLUMWCFGYPBVK'XJQZ"  # wav2vec2-base-960h's 32-token layout: 4 specials, "|", 27 letters
 
@@ -61,83 +62,53 @@ def speech_like(seconds: float, rate: int = 16_000) -> np.ndarray:
     return (0.3 * voice + 0.02 * np.random.default_rng(0).standard_normal(len(t))).astype(np.float32)
 
 
-def timed(work, sync) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of this process): CPU time is less bent by other programs on a shared machine."""
-    sync()
-    wall, cpu = time.perf_counter(), time.process_time()
-    work()
-    sync()
-    return time.perf_counter() - wall, time.process_time() - cpu
-
-
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="audio length")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per side, after one warm-up each")
-    parser.add_argument("--device", default="auto")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    parser.add_argument("--precisions", default="bfloat16,int8", help="ours in these precisions besides float32")
+    add_arguments(parser)
     args = parser.parse_args(argv)
 
     import torch
 
-    from playground.device import pick_device
     from playground.speech.audio import prepare
     from playground.speech.recognize import transcribe
 
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    device = pick_device(args.device)
-    sync = torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    device, sync = device_and_sync(args)
     recognizer, asr = base_sized(device)
     clip = prepare(16_000, speech_like(args.seconds))
     ours_text, theirs_text = transcribe(recognizer, clip).text, asr(clip.samples.copy())["text"]  # warm-up
     assert ours_text == theirs_text, "our transcript and the pipeline's differ"
     sides = {"ours, float32": recognizer}
     for name in args.precisions.split(","):
-        converted = in_precision(recognizer, name)
-        sides[f"ours, {converted.precision.describe()}"] = converted
+        other = converted(recognizer, name)
+        if isinstance(other, str):
+            raise SystemExit(f"{name}: {other}")
+        sides[f"ours, {other.precision.describe()}"] = other
     texts = {side: transcribe(r, clip).text for side, r in sides.items()}  # warm-up, and what each heard
     work = {**{side: (lambda r=r: transcribe(r, clip)) for side, r in sides.items()},
             "pipeline, float32": lambda: asr(clip.samples.copy())}
-    times, cpu = {side: [] for side in work}, {side: [] for side in work}
-    for _ in range(args.runs):  # alternate, so background load hits every side alike
-        for side in work:
-            wall, used = timed(work[side], sync)
-            times[side].append(wall)
-            cpu[side].append(used)
-
-    rtf = {side: [t / clip.seconds for t in values] for side, values in times.items()}
+    began = load_average()
+    timed = interleave(args.runs, work, sync)
+    rtf = {side: [t.wall / clip.seconds for t in calls] for side, calls in timed.items()}
+    cpu = {side: [t.cpu for t in calls] for side, calls in timed.items()}
     median = {side: statistics.median(values) for side, values in rtf.items()}
-    paired = {side: statistics.median(p / o for p, o in zip(rtf["pipeline, float32"], rtf[side])) for side in rtf}
-    where = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
+    speed_up = {side: paired(rtf["pipeline, float32"], rtf[side]) for side in rtf}
     print(f"\nwav2vec2-base-shaped CTC model (random weights, "
           f"{sum(p.numel() for p in recognizer.model.parameters()) / 1e6:.1f} M parameters), "
-          f"{clip.seconds:g} s of 16 kHz audio, {where}, torch {torch.__version__}, {args.runs} interleaved runs "
-          f"per side; the machine was shared with other jobs while this ran\n")
+          f"{clip.seconds:g} s of 16 kHz audio, {where(device)}, torch {torch.__version__}, {args.runs} interleaved runs "
+          f"per side; the machine was shared with other jobs while this ran (load average {began} before, "
+          f"{load_average()} after)\n")
     print("| | median real-time factor | min - max | speed-up over the float32 pipeline (paired runs) | "
           "median CPU s | speed vs real time | transcript as float32's |")
     print("|---|---|---|---|---|---|---|")
     for side in work:
         same = "yes" if texts.get(side, ours_text) == ours_text else "no (random weights: see bench_quality for CER)"
-        print(f"| {side} | {median[side]:.4f} | {min(rtf[side]):.4f} - {max(rtf[side]):.4f} | {paired[side]:.2f}x | "
+        print(f"| {side} | {median[side]:.4f} | {min(rtf[side]):.4f} - {max(rtf[side]):.4f} | {speed_up[side]:.2f}x | "
               f"{statistics.median(cpu[side]):.3f} | {1 / median[side]:.1f}x | {same} |")
-    best = max(sides, key=lambda side: paired[side])
-    print(f"\nfastest of ours: {best}, RTF {median[best]:.4f}, **{paired[best]:.2f}x** the float32 pipeline (paired "
+    best = max(sides, key=lambda side: speed_up[side])
+    print(f"\nfastest of ours: {best}, RTF {median[best]:.4f}, **{speed_up[best]:.2f}x** the float32 pipeline (paired "
           f"runs); float32 ours and the pipeline transcribe identically: {ours_text == theirs_text}")
-    return {"rtf": median, "speed_up": paired, "spread": {k: (min(v), max(v)) for k, v in rtf.items()}}
-
-
-def in_precision(recognizer, name: str):
-    """A copy of `recognizer` with its model converted the way the app converts it (playground/precision.py)."""
-    import copy
-    import dataclasses
-
-    from playground.precision import resolve
-
-    choice = resolve(name, recognizer.device)
-    model = choice.precision.prepare(copy.deepcopy(recognizer.model), recognizer.device)
-    return dataclasses.replace(recognizer, model=model, precision=choice)
+    return {"rtf": median, "speed_up": speed_up, "spread": {k: (min(v), max(v)) for k, v in rtf.items()}}
 
 
 if __name__ == "__main__":
