@@ -1,21 +1,29 @@
-"""Number formats a model can run in, and `auto`: the fastest one that is safe on this hardware.
+"""Number formats a model can run in, and `auto`: the fastest one that is safe on this hardware, per workload.
 
 A `Precision` supplies what differs between formats (its torch dtype, how to
 convert a loaded model, why it can't run somewhere), so callers ask it instead
-of branching on a name. `resolve("auto", device)` picks bfloat16 where the
-hardware computes it natively (a CPU whose /proc/cpuinfo flags list
-avx512_bf16 or amx_bf16, or Arm's bf16; a CUDA GPU that says
-`torch.cuda.is_bf16_supported()`) and float32 otherwise: a CPU without native
-bf16 emulates it and gets slower, not faster. Quality was measured before auto
-was allowed to pick bfloat16 (benchmarks/bench_quality.py, RESULTS.md).
+of branching on a name. A `Workload` (TEXT: token-by-token generation, SPEECH:
+one pass over a whole clip) says what `auto` picks on a CPU, because the two
+were measured to want different formats (benchmarks/RESULTS.md, issue 15):
+wav2vec2 over a clip is compute-bound and bfloat16 pays where the CPU computes
+it natively (/proc/cpuinfo lists avx512_bf16 or amx_bf16, or Arm's bf16),
+while GPT-2 decoding one token at a time was *slower* in bfloat16 than in
+float32 here and 1.8x faster in int8, so text's auto is int8 on a CPU with
+the int8 dot-product instructions (avx512_vnni / avx_vnni) and float32
+elsewhere. On a CUDA GPU that says `torch.cuda.is_bf16_supported()` auto is
+bfloat16 for both; anywhere else float32. Quality was measured before auto was
+allowed to pick a format (benchmarks/bench_quality.py, RESULTS.md).
 
-int8 is dynamic quantisation of the `nn.Linear` layers (int8 weights, int8
-activations scaled per token) through torchao's `quantize_`, the route
-`torch.ao.quantization.quantize_dynamic` now points to. It runs on the CPU
-only here and only for models whose matrix products are `nn.Linear` (GPT-2's
-blocks are transformers' Conv1D, so int8 would leave them untouched); anywhere
-else it is refused with one sentence. Torch-free at import: the app builds its
-controls from PRECISION_CHOICES at start-up.
+int8 is dynamic quantisation of the `nn.Linear` layers (int8 weights packed
+once, activations quantised per call) with `torch.ao.quantization.quantize_dynamic`
+on fbgemm's x86 kernels. torchao's `quantize_` (where torch.ao now points) was
+tried first and measured slower than float32 on this CPU for both models (its
+CPU path in eager mode does not prepack), so the older route, which still
+ships with torch, is used. transformers' Conv1D (GPT-2's blocks: a Linear with
+its weight transposed) is turned into `nn.Linear` first, exactly. It runs on
+the CPU only; anywhere else, or for a model with few linear layers, it is
+refused with one sentence. Torch-free at import: the app builds its controls
+from PRECISION_CHOICES at start-up.
 """
 
 from dataclasses import dataclass
@@ -31,6 +39,7 @@ PRECISION_HELP = ("Number format of the weights: auto takes bfloat16 where this 
                   "(about twice as fast, same results in our measurements), float32 otherwise; int8 quantises "
                   "the linear layers (CPU only).")
 NATIVE_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})  # x86 flags, and Arm's "Features: ... bf16"
+INT8_DOT_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})  # x86 int8 dot products (fbgemm uses them)
 LINEAR_SHARE_FOR_INT8 = 0.25  # below this share of weights in nn.Linear, int8 would leave the model as it was
 
 
@@ -51,8 +60,8 @@ def cpu_flags(cpuinfo: str | Path = "/proc/cpuinfo") -> frozenset[str]:
 
 
 @lru_cache(maxsize=None)
-def _native_bf16_cpu(cpuinfo: str) -> str | None:
-    found = sorted(cpu_flags(cpuinfo) & NATIVE_BF16_FLAGS)
+def _cpu_has(cpuinfo: str, wanted: frozenset) -> str | None:
+    found = sorted(cpu_flags(cpuinfo) & wanted)
     return ", ".join(found) or None
 
 
@@ -62,7 +71,7 @@ def native_bf16(device, cpuinfo: str | Path = "/proc/cpuinfo") -> str | None:
 
     kind = getattr(device, "type", str(device))
     if kind == "cpu":
-        return _native_bf16_cpu(str(cpuinfo))
+        return _cpu_has(str(cpuinfo), NATIVE_BF16_FLAGS)
     if kind == "cuda" and torch.cuda.is_available() and torch.cuda.is_bf16_supported():
         return f"{torch.cuda.get_device_name(device)} supports bf16"
     return None
@@ -116,10 +125,6 @@ class Int8(Precision):
         share = linear_share(model)
         if share < LINEAR_SHARE_FOR_INT8:
             return i18n.t("errors.precision.int8_few_linear", share=share)
-        try:
-            import torchao  # noqa: F401
-        except ImportError:
-            return i18n.t("errors.precision.no_torchao")
         return None
 
     @property
@@ -129,11 +134,15 @@ class Int8(Precision):
         return torch.float32  # activations and the layers left unquantised stay float32
 
     def convert(self, model):
-        from torchao.quantization import Int8DynamicActivationInt8WeightConfig, quantize_
+        import warnings
 
-        model = model.to(self.dtype).eval()
-        quantize_(model, Int8DynamicActivationInt8WeightConfig())
-        return model
+        import torch
+        from torch import nn
+
+        model = linear_from_conv1d(model.to(self.dtype).eval())
+        with warnings.catch_warnings():  # "moves to torchao": measured faster here than torchao's route (docstring)
+            warnings.simplefilter("ignore")
+            return torch.ao.quantization.quantize_dynamic(model, {nn.Linear}, dtype=torch.qint8, inplace=True)
 
 
 PRECISIONS = {p.name: p for p in (Precision("float32", "float32"), Precision("bfloat16", "bfloat16"),
@@ -159,17 +168,41 @@ class Choice:
         return f"{self.precision.label} (auto: {self.reason})"
 
 
-def resolve(name: str, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
+@dataclass(frozen=True)
+class Workload:
+    """What a kind of inference wants from `auto` on a CPU: the format, and the CPU flags that make it pay."""
+
+    name: str
+    cpu_format: str
+    cpu_flags: frozenset
+    measured: str  # why, in a few words, for the status line
+    needs: str  # what a CPU without those flags lacks, in words
+
+    def on_cpu(self, cpuinfo) -> Choice:
+        found = _cpu_has(str(cpuinfo), self.cpu_flags)
+        if found:
+            return Choice(PRECISIONS[self.cpu_format], "auto", f"{self.measured} on cpus with {found}")
+        return Choice(PRECISIONS["float32"], "auto", f"no {self.needs} on cpu")
+
+
+TEXT = Workload("text", "int8", INT8_DOT_FLAGS, "int8 decodes fastest", "int8 dot-product instructions")
+SPEECH = Workload("speech", "bfloat16", NATIVE_BF16_FLAGS, "native bf16", "native bf16")
+
+
+def resolve(name: str, device, *, workload: Workload = SPEECH, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
     """The format for the user's choice `name` on `device`; `auto` picks as the module docstring says."""
     name = (name or "auto").strip().lower()
     if name not in PRECISION_CHOICES:
         raise UserError(i18n.t("errors.precision.unknown", name=name, choices=', '.join(PRECISION_CHOICES)))
     if name != "auto":
         return Choice(PRECISIONS[name], name)
+    kind = getattr(device, "type", str(device))
+    if kind == "cpu":
+        return workload.on_cpu(cpuinfo)
     native = native_bf16(device, cpuinfo)
     if native:
-        return Choice(PRECISIONS["bfloat16"], "auto", f"native bf16 on {getattr(device, 'type', device)}: {native}")
-    return Choice(PRECISIONS["float32"], "auto", f"no native bf16 on {getattr(device, 'type', device)}")
+        return Choice(PRECISIONS["bfloat16"], "auto", f"native bf16 on {kind}: {native}")
+    return Choice(PRECISIONS["float32"], "auto", f"no native bf16 on {kind}")
 
 
 def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
@@ -203,13 +236,38 @@ def linear_share(model) -> float:
             continue
         seen.add(id(weight))
         total += weight.numel()
-        linear += weight.numel() if isinstance(module, nn.Linear) else 0
+        linear += weight.numel() if isinstance(module, (nn.Linear, *_conv1d_classes())) else 0
     return linear / total if total else 0.0
 
 
+def _conv1d_classes() -> tuple:
+    try:
+        from transformers.pytorch_utils import Conv1D
+    except ImportError:
+        return ()
+    return (Conv1D,)
+
+
+def linear_from_conv1d(model):
+    """`model` with every transformers Conv1D (y = x @ W + b, W stored in x out) replaced, in place, by the
+    nn.Linear that computes the same (W transposed), so quantisation that knows nn.Linear reaches it."""
+    from torch import nn
+
+    conv1d = _conv1d_classes()
+    for parent in list(model.modules()):
+        for child_name, child in list(parent.named_children()):
+            if conv1d and isinstance(child, conv1d):
+                linear = nn.Linear(*child.weight.shape, device=child.weight.device, dtype=child.weight.dtype)
+                linear.weight.data = child.weight.data.t().contiguous()
+                linear.bias.data = child.bias.data
+                setattr(parent, child_name, linear)
+    return model
+
+
 def auto_summary(device=None) -> str:
-    """One line for the System tab: what `auto` picks for generation and transcription here."""
+    """One line for the System tab: what `auto` picks for generation and for transcription here."""
     import torch
 
     device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return resolve("auto", device).describe()
+    return (f"Text: {resolve('auto', device, workload=TEXT).describe()}; "
+            f"Speech: {resolve('auto', device, workload=SPEECH).describe()}")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playground.device import pick_device
 from playground.hub import load_cached
-from playground.precision import Choice, resolve
+from playground.precision import TEXT, Choice, resolve
 from playground.libraries import import_transformers
 
 SUGGESTED_MODELS = ("gpt2", "distilgpt2", "gpt2-medium")
@@ -69,13 +69,13 @@ class LoadedModel:
 def cache_kind(device: str = "auto", precision: str = "auto") -> str:
     """The cache key's kind for a model loaded with these choices (the Text tab asks whether one is loaded)."""
     target = pick_device(device)
-    return f"causal-lm:{target}:{resolve(precision, target).name}"
+    return f"causal-lm:{target}:{resolve(precision, target, workload=TEXT).name}"
 
 
 def load_model(model_id: str, device: str = "auto", precision: str = "auto") -> LoadedModel:
     """The model for `model_id` (Hub id or folder) in `precision`, loaded on first use and cached."""
     target = pick_device(device)
-    choice = resolve(precision, target)
+    choice = resolve(precision, target, workload=TEXT)
     loaded = load_cached(cache_kind(device, precision), model_id, lambda name: _load(name, target, choice),
                          offline_hint=OFFLINE_HINT)
     # `auto` and the format it picked share one cached model; each caller sees how its own choice was made
