@@ -64,6 +64,7 @@ def test_auto_on_a_gpu_follows_torch_cuda_is_bf16_supported(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
     assert resolve("auto", torch.device("cuda")).describe() == "bfloat16 (auto: native bf16 on cuda: Fake GPU " \
                                                                "supports bf16)"
+    assert resolve("auto", torch.device("cuda"), workload=TEXT).name == "bfloat16"  # int8 is for the CPU only
     monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
     assert resolve("auto", torch.device("cuda")).name == "float32"
     assert resolve("auto", torch.device("mps")).name == "float32"  # not measured there: the safe choice

@@ -24,7 +24,7 @@ from playground import hub
 from playground.config import param, validate
 from playground.device import DEVICE_CHOICES, pick_device
 from playground.errors import UserError
-from playground.precision import PRECISION_CHOICES, PRECISION_HELP, Choice, resolve
+from playground.precision import PRECISION_CHOICES, SPEECH_PRECISION_HELP, Choice, resolve
 from playground.speech import ctc
 from playground.speech.audio import Clip, resample
 from playground.libraries import import_transformers
@@ -45,7 +45,7 @@ class SpeechConfig:
     max_seconds: float = param(0.0, "Longest audio accepted, in seconds; 0 uses PLAYGROUND_MAX_AUDIO_SECONDS (60)",
                                low=0.0, high=7200.0)
     device: str = param("auto", "Where the model runs; auto picks the GPU when there is one", choices=DEVICE_CHOICES)
-    precision: str = param("auto", PRECISION_HELP, choices=PRECISION_CHOICES)
+    precision: str = param("auto", SPEECH_PRECISION_HELP, choices=PRECISION_CHOICES)
 
 
 def checked(config: "SpeechConfig | None") -> "SpeechConfig":
