@@ -206,7 +206,7 @@ def test_generate_and_transcribe_take_precision_on_the_command_line(tiny_gpt, ti
 def test_the_system_tab_says_what_auto_picks_here():
     from playground.ui.system_tab import refresh
 
-    rows = {item: value for _, item, value in refresh()}
+    rows = {item: value for _, item, value in refresh().itertuples(index=False)}
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
     assert rows["precision auto picks (Text, Speech)"] == (f"Text: {resolve('auto', device, workload=TEXT).describe()}"
                                                            f"; Speech: {resolve('auto', device).describe()}")
