@@ -120,9 +120,7 @@ def test_the_app_refuses_in_the_callers_language(app_url):
     answers = {}
     for header in ("zh-CN,zh;q=0.9", "en-US,en;q=0.9"):
         client = Client(app_url, headers={"Accept-Language": header}, verbose=False)
-        with pytest.raises(Exception) as refused:
-            client.predict(prompt="   ", api_name="/generate")
-        answers[header] = str(refused.value)
+        answers[header] = str(client.predict(prompt="   ", api_name="/generate"))  # the tab's status line says it
     assert "请先写一段提示词：模型会接着你给的文本往下写。" in answers["zh-CN,zh;q=0.9"]
     assert "Write a prompt first: the model continues the text you give it." in answers["en-US,en;q=0.9"]
     assert _english_words(answers["zh-CN,zh;q=0.9"].split("请先")[1]) == []
