@@ -67,6 +67,7 @@ def zh(app_url):
 def test_gan_and_vae_status_in_chinese(zh):
     status, _, _, quality, *_ = zh.predict(preset="classic", epochs=1, api_name="/train_gan")
     assert "样本置信度" in status and "1 轮用时" in status, status
+    assert i18n.catalogue("zh-CN")["training.done.finished"] in status  # the trainer's own line, from its thread
     assert "评判器对 1,000 个样本的判断" in quality
     status, *_, runs = zh.predict(preset="autoencoder", epochs=1, api_name="/train_vae")
     assert "测试集重建 MSE" in status and "潜在空间 kNN 准确率" in status, status

@@ -14,7 +14,7 @@ import time
 
 import torch
 
-from playground import randomness
+from playground import i18n, randomness
 from playground.generative.events import GanEpochEvent, GanStepEvent, PictureEvent, QualityEvent
 from playground.generative.gan import (GANConfig, discriminator_loss, generator_loss, gradient_penalty,
                                        score_summary, update_average)
@@ -83,7 +83,7 @@ def train_gan(generator, discriminator, data: ImageData, config: GANConfig, devi
     log_every = max(1, steps_per_epoch // STEP_EVENTS_PER_EPOCH)
     picture_every = max(1, steps_per_epoch // PICTURES_PER_EPOCH)
     quality_every = max(1, config.epochs // QUALITY_CHECKS)
-    status, message, epochs_run, step = "finished", "Training finished.", 0, 0
+    status, message, epochs_run, step = "finished", i18n.t("training.done.finished"), 0, 0
     last_g_loss = torch.zeros((), device=device)
 
     def picture(epoch):
@@ -96,7 +96,7 @@ def train_gan(generator, discriminator, data: ImageData, config: GANConfig, devi
         epoch_sums, logged, epoch_logged = torch.zeros(4, device=device), 0, 0
         for index in range(steps_per_epoch):
             if stop is not None and stop.is_set():
-                status, message = "stopped", f"Stopped by you during epoch {epoch}; the networks keep what they learnt."
+                status, message = "stopped", i18n.t("gan.done.stopped", epoch=epoch)
                 break
             batch = order[index * batch_size:(index + 1) * batch_size]
             real, labels = real_images[batch], real_labels[batch] if config.conditional else None
@@ -133,8 +133,7 @@ def train_gan(generator, discriminator, data: ImageData, config: GANConfig, devi
                 logged = 0
                 if not (math.isfinite(g) and math.isfinite(d)):
                     status = "diverged"
-                    message = (f"The losses became NaN in epoch {epoch}: lower the learning rates "
-                               "(or try the hinge loss) and train again.")
+                    message = i18n.t("gan.done.nan", epoch=epoch)
                     break
                 yield GanStepEvent(epoch=epoch, step=step, total_steps=total_steps, g_loss=g, d_loss=d,
                                    d_real=d_real, d_fake=d_fake)

@@ -16,6 +16,7 @@ import time
 import numpy as np
 import torch
 
+from playground import i18n
 from playground.generative.events import LatentEvent, PictureEvent, VaeEpochEvent, VaeStepEvent
 from playground.generative.images import ImageData, image_grid
 from playground.generative.vae import VAEConfig, kl_divergence, reconstruction_loss
@@ -105,14 +106,14 @@ def train_vae(model, data: ImageData, config: VAEConfig, device: torch.device,
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     log_every = max(1, steps_per_epoch // STEP_EVENTS_PER_EPOCH)
     shown = data.x_test[:SHOWN_RECONSTRUCTIONS]
-    status, message, epochs_run, step = "finished", "Training finished.", 0, 0
+    status, message, epochs_run, step = "finished", i18n.t("training.done.finished"), 0, 0
 
     for epoch in range(1, config.epochs + 1):
         order = torch.randperm(n, generator=shuffle).to(device)
         sums, epoch_sums, logged, seen = torch.zeros(3, device=device), torch.zeros(3, device=device), 0, 0
         for index in range(steps_per_epoch):
             if stop is not None and stop.is_set():
-                status, message = "stopped", f"Stopped by you during epoch {epoch}; the model keeps what it learnt."
+                status, message = "stopped", i18n.t("training.done.stopped", epoch=epoch)
                 break
             batch = x_train[order[index * batch_size:(index + 1) * batch_size]]
             logits, mean, log_variance = model(batch)
@@ -133,7 +134,7 @@ def train_vae(model, data: ImageData, config: VAEConfig, device: torch.device,
                 logged = 0
                 if not math.isfinite(loss_now):
                     status = "diverged"
-                    message = f"The loss became NaN in epoch {epoch}: lower the learning rate and train again."
+                    message = i18n.t("vae.done.nan", epoch=epoch)
                     break
                 yield VaeStepEvent(epoch=epoch, step=step, total_steps=total_steps, loss=loss_now, recon=recon_now,
                                    kl=kl_now)
