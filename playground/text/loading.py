@@ -61,9 +61,12 @@ class LoadedModel:
         return pad if pad is not None else min(self.eos_token_ids, default=None)
 
     def describe(self) -> str:
-        context = f" · reads up to {self.context_length} tokens" if self.context_length else ""
+        from playground import i18n
+
+        context = i18n.t("text.model.context", tokens=self.context_length) if self.context_length else ""
         number = self.precision.describe() if self.precision else self.dtype
-        return f"**{self.model_id}** · {self.parameters / 1e6:,.2f} M parameters · {self.device} · {number}{context}"
+        return i18n.t("text.model.describe", model=self.model_id, millions=self.parameters / 1e6,
+                      device=self.device, number=number, context=context)
 
 
 def cache_kind(device: str = "auto", precision: str = "auto") -> str:
