@@ -9,6 +9,11 @@
 5. Memory: resident memory after 200 visitors came, trained and left, against the level after the first.
 
     python benchmarks/bench_app.py [--runs 3] [--visitors 200] [--only start,overhead,live,browser,memory]
+                                   [--repo DIR]
+
+`--repo DIR` (a checkout of the code before a change) starts that app too and measures it interleaved with
+this one, call by call (overhead, browser) or visitor by visitor (memory), so the load of a shared machine
+falls on both alike: each figure then has a "before" row.
 """
 
 import argparse
@@ -55,22 +60,22 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_app(**env) -> tuple[subprocess.Popen, str, float]:
+def start_app(root: Path = ROOT, **env) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     env = {**os.environ, "PLAYGROUND_PORT": str(port), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            **env}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
-    while time.perf_counter() - started < 120:
+    while time.perf_counter() - started < 300:  # a shared machine under load can take minutes
         try:
             if urllib.request.urlopen(url, timeout=1).status == 200:
                 return process, url, time.perf_counter() - started
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise RuntimeError("the app did not answer within 120 s")
+    raise RuntimeError("the app did not answer within 300 s")
 
 
 def stop_app(process) -> None:
@@ -91,7 +96,10 @@ def start_figures(runs: int) -> list[str]:
             f"{Figure(idle).show('{:.0f}')} |"]
 
 
-def overhead_figures(url: str, runs: int) -> list[str]:
+def overhead_figures(urls: dict[str, str], runs: int) -> list[str]:
+    """Each run through every app (`urls`: label -> url), once with gradio_client fetching the result's files
+    (its default: the three downloads, fetched twice, one new HTTPS-ready client each) and once without (the
+    app's own time: what a browser waits for), interleaved with the same run called directly."""
     from gradio_client import Client
 
     import torch
@@ -100,20 +108,32 @@ def overhead_figures(url: str, runs: int) -> list[str]:
     from playground.ui.launch import threads_per_job
 
     torch.set_num_threads(threads_per_job())  # the threads the app gives a job (app.py sets OMP_NUM_THREADS)
-    client, lines = Client(url, verbose=False), []
+    clients = {(label, files): Client(url, verbose=False, **({} if files else {"download_files": False}))
+               for label, url in urls.items() for files in (False, True)}
+    lines = []
     for name, (api, (model, dataset, settings)) in RUNS.items():
-        def through_app():
-            client.predict(**api, api_name="/train")
+        calls = {f"{label}|{files}": (lambda c=client: c.predict(**api, api_name="/train"))
+                 for (label, files), client in clients.items()}
 
         def direct():
             list(Run(model, dataset, train_settings=settings).events())
 
-        through_app(), direct()  # warm-up
-        seconds = alternate(runs, app=through_app, direct=direct)
-        lines += [f"| {name}: through the app's API, streaming (s) | {seconds['app'].show('{:.2f}')} |",
-                  f"| {name}: calling the package (s) | {seconds['direct'].show('{:.2f}')} |",
-                  f"| {name}: UI overhead (app / direct) | {ratio(seconds['app'], seconds['direct']).show('{:.2f}x')} |"]
-    client.close()
+        for call in calls.values():  # warm-up
+            call()
+        direct()
+        seconds = alternate(runs, direct=direct, **calls)
+        for label in urls:
+            tag = f" ({label})" if len(urls) > 1 else ""
+            app, fetched = seconds[f"{label}|False"], seconds[f"{label}|True"]
+            lines += [f"| {name}{tag}: through the app's API, streaming (s) | {app.show('{:.2f}')} |",
+                      f"| {name}{tag}: the same, gradio_client also fetching the 3 result files (s) | "
+                      f"{fetched.show('{:.2f}')} |",
+                      f"| {name}{tag}: UI overhead (app / direct) | {ratio(app, seconds['direct']).show('{:.2f}x')} |",
+                      f"| {name}{tag}: with the files fetched (app / direct) | "
+                      f"{ratio(fetched, seconds['direct']).show('{:.2f}x')} |"]
+        lines.append(f"| {name}: calling the package (s) | {seconds['direct'].show('{:.2f}')} |")
+    for client in clients.values():
+        client.close()
     return lines
 
 
@@ -137,51 +157,62 @@ def live_figures(url: str) -> list[str]:
             f"{'yes' if epochs == sorted(epochs) else 'no'} |"]
 
 
-def browser_figures(url: str, runs: int) -> list[str]:
+def browser_figures(urls: dict[str, str], runs: int) -> list[str]:
     from playwright.sync_api import sync_playwright
 
     chromium = os.environ.get("PLAYGROUND_CHROMIUM", "/usr/bin/chromium")
-    seconds = []
+    seconds = {label: [] for label in urls}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
         for attempt in range(runs + 1):  # the first click warms the server up: not counted
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(url)
-            page.locator("#tab-train").get_by_text("Decision boundary").first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1500)  # the page-open hooks (summary, preview) have landed
-            elapsed = page.evaluate(FIRST_POINT_JS)
-            page.locator("#tab-train").get_by_text("Training finished").wait_for(timeout=60_000)
-            if attempt:
-                seconds.append(elapsed)
-            page.close()
+            for label, url in urls.items():  # interleaved, page by page
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(url)
+                page.locator("#tab-train").get_by_text("Decision boundary").first.wait_for(timeout=60_000)
+                page.wait_for_timeout(1500)  # the page-open hooks (summary, preview) have landed
+                elapsed = page.evaluate(FIRST_POINT_JS)
+                page.locator("#tab-train").get_by_text("Training finished").wait_for(timeout=60_000)
+                if attempt:
+                    seconds[label].append(elapsed)
+                page.close()
         browser.close()
-    return [f"| Chromium: Train click to the first curve point on screen (s) | {Figure(seconds).show('{:.2f}')} |"]
+    return [f"| Chromium: Train click to the first curve point on screen (s){f' ({label})' if len(urls) > 1 else ''}"
+            f" | {Figure(values).show('{:.2f}')} |" for label, values in seconds.items()]
 
 
-def memory_figures(visitors: int) -> list[str]:
-    """Visitors come (a gradio_client session), train a short run and leave (close: the heartbeat stops)."""
+def memory_figures(visitors: int, roots: dict[str, Path]) -> list[str]:
+    """Visitors come (a gradio_client session), train a short run and leave (close: the heartbeat stops); with
+    two apps, visitor i goes to both, so they see the same load."""
     from gradio_client import Client
 
     # a closed page is noticed at the next heartbeat: 1 s here instead of 15, so the benchmark needn't wait
-    process, url, _ = start_app(GRADIO_HEARTBEAT_INTERVAL="1", MALLOC_ARENA_MAX="2")
+    apps = {label: start_app(root, GRADIO_HEARTBEAT_INTERVAL="1", MALLOC_ARENA_MAX="2")
+            for label, root in roots.items()}
 
-    def visit(index: int) -> None:
-        client = Client(url, verbose=False)
+    def visit(job: tuple[str, int]) -> None:
+        label, index = job
+        client = Client(apps[label][1], verbose=False)
         client.predict(dataset=("moons", "circles", "spiral")[index % 3], model="mlp", epochs=3, api_name="/train")
         client.close()
 
+    lines = []
     try:
-        visit(0)
+        for label in apps:
+            visit((label, 0))
         time.sleep(8)  # the first visitor's page is noticed closed and freed
-        first = rss_mb(process.pid)
+        first = {label: rss_mb(process.pid) for label, (process, _, _) in apps.items()}
         with ThreadPoolExecutor(4) as pool:  # a few at once, like a class
-            list(pool.map(visit, range(1, visitors)))
+            list(pool.map(visit, [(label, i) for i in range(1, visitors) for label in apps]))
         time.sleep(8)
-        last = rss_mb(process.pid)
+        for label, (process, _, _) in apps.items():
+            last, tag = rss_mb(process.pid), f" ({label})" if len(apps) > 1 else ""
+            lines += [f"| resident memory after the first visitor came, trained and left (MB){tag} | "
+                      f"{first[label]:.0f} |",
+                      f"| ... after {visitors} visitors (MB); difference{tag} | {last:.0f}; {last - first[label]:+.0f} |"]
     finally:
-        stop_app(process)
-    return [f"| resident memory after the first visitor came, trained and left (MB) | {first:.0f} |",
-            f"| ... after {visitors} visitors (MB); difference | {last:.0f}; {last - first:+.0f} |"]
+        for process, _, _ in apps.values():
+            stop_app(process)
+    return lines
 
 
 def main(argv=None) -> str:
@@ -189,26 +220,32 @@ def main(argv=None) -> str:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--visitors", type=int, default=200)
     parser.add_argument("--only", default="start,overhead,live,browser,memory")
+    parser.add_argument("--repo", type=Path, help="a checkout before the change, measured interleaved as 'before'")
     args = parser.parse_args(argv)
     parts = args.only.split(",")
+    roots = {"before": args.repo.resolve(), "after": ROOT} if args.repo else {"": ROOT}
 
     lines = ["| figure | value |", "| --- | --- |"]
     if "start" in parts:
         lines += start_figures(args.runs)
     if {"overhead", "live", "browser"} & set(parts):
-        process, url, _ = start_app()
+        apps = {label: start_app(root) for label, root in roots.items()}
+        urls = {label: url for label, (_, url, _) in apps.items()}
         try:
             if "overhead" in parts:
-                lines += overhead_figures(url, args.runs)
-                lines.append(f"| resident memory after those runs (MB) | {rss_mb(process.pid):.0f} |")
+                lines += overhead_figures(urls, args.runs)
+                lines += [f"| resident memory after those runs (MB){f' ({label})' if label else ''} | "
+                          f"{rss_mb(process.pid):.0f} |" for label, (process, _, _) in apps.items()]
             if "live" in parts:
-                lines += live_figures(url)
+                for label, url in urls.items():
+                    lines += [line.replace(" |", f" ({label}) |", 1) if label else line for line in live_figures(url)]
             if "browser" in parts:
-                lines += browser_figures(url, args.runs)
+                lines += browser_figures(urls, args.runs)
         finally:
-            stop_app(process)
+            for process, _, _ in apps.values():
+                stop_app(process)
     if "memory" in parts:
-        lines += memory_figures(args.visitors)
+        lines += memory_figures(args.visitors, roots)
     table = "\n".join([f"### App (median (min–max) of {args.runs} runs)", "", *lines])
     print(table)
     return table

@@ -137,3 +137,8 @@ def test_a_visitors_live_state_is_gone_after_their_page_closes(browser, app_url)
     while mine & engine.sessions_held() and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not mine & engine.sessions_held(), "the closed page's job outlived it"
+    from app import demo  # Gradio's own record of the page (its gr.State holds the Run) goes with it too
+
+    while mine & set(demo.state_holder.session_data) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not mine & set(demo.state_holder.session_data), "Gradio kept the closed page's state (the Run)"

@@ -147,13 +147,16 @@ class Job:
 
     # the worker's side
 
-    def publish(self, **values) -> None:
+    def publish(self, *, quiet: bool = False, **values) -> None:
         """Merge `values` into what the page reads and bump the version. Lists may be passed by reference if
-        the worker only appends to them: `view()` copies them."""
+        the worker only appends to them: `view()` copies them. `quiet` news (a step inside an epoch) doesn't
+        wake the handler: it is drawn at the handler's next tick, so a fast epoch's steps don't cost a render
+        each (and the GIL time that takes from training)."""
         with self._changed:
             self._published.update(values)
             self.version += 1
-            self._changed.notify_all()
+            if not quiet:
+                self._changed.notify_all()
 
     def record(self, epoch: int, **data) -> None:
         """A replay snapshot for `epoch`: plain values (arrays, images) made by the worker at a safe point."""
@@ -194,8 +197,13 @@ class Job:
                         seconds=time.monotonic() - self.started, viewing=self.viewing, snapshots=self.snapshots)
         return view
 
+    def limit_note(self) -> str:
+        """The job-time limit's sentence when that limit ended the job, else ''."""
+        return self.deadline.message() if self.expired else ""
+
     def wait_for_news(self, seen: int, timeout: float) -> bool:
-        """Block until the version moves past `seen` or the job ends (True), or `timeout` passes (False)."""
+        """Block until the version moves past `seen` (quiet news: seen when `timeout` passes) or the job ends
+        (True); False when `timeout` passed with nothing new."""
         with self._changed:
             return self._changed.wait_for(lambda: self.version != seen or self.finished, timeout)
 
@@ -300,14 +308,18 @@ def sessions_held() -> set[str]:
 # the handler's side
 
 
-def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = PACE_SECONDS) -> Iterator[dict]:
+def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = PACE_SECONDS,
+           first: dict | None = None) -> Iterator[dict]:
     """Queue `job` for its slot, run it, and yield `render(view)` at a steady pace until it ends; returns `job`.
     `render` may return {} when there is nothing worth drawing yet: nothing is sent then.
 
+    `first` (the "starting…" line, say) is yielded once the work has started, so the page's round trip for it
+    overlaps the job's first steps instead of delaying them (or with the first note while it waits for a slot).
     While it waits, `{"status": note}` is yielded once a second; a full waiting line yields the busy sentence and
     the job ends as failed. The first update after the work publishes goes out at once (the first curve point),
     later ones at most every `pace` seconds. If the page goes away (the generator is closed), the job stops.
     """
+    first = dict(first or {})
     _register(visitors.session_of(request), job)
     try:
         ticket = jobs.admit(job.slot)
@@ -315,7 +327,7 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
         job.error = str(busy)
         job._set("failed", f"⏳ {busy}")
         job._finished.set()
-        yield {"status": job.note}
+        yield {**first, "status": job.note}
         return job
     started = False
     try:
@@ -324,15 +336,18 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
                 if job.stopping:  # Stop pressed (or the visitor left) while waiting: give the place up
                     job._set("stopped", i18n.t("engine.status.stopped_before_start"))
                     job._finished.set()
-                    yield {"status": job.note}
+                    yield {**first, "status": job.note}
                     return job
                 job._set("queued", ticket.gate.waiting_note(ticket))
-                yield {"status": job.note}
+                yield {**first, "status": job.note}
+                first = {}
             seen, last = job.version, 0.0
             job.start(ticket)
             started = True
             visitor = run_store.visitor_of(request)
             running.started(visitor, visitors.session_of(request))  # the class board's 'running' count
+        if first:
+            yield first
         while not job.finished:
             if not job.wait_for_news(seen, max(pace, 0.05)):
                 continue
@@ -354,6 +369,18 @@ def follow(request, job: Job, render: Callable[[dict], dict], *, pace: float = P
             job.stop()
         if started:
             running.finished(visitor, visitors.session_of(request))
+
+
+def follow_to_end(request, job: Job, render: Callable[[dict], dict], **options) -> Iterator[dict]:
+    """`follow`, then what every tab does next: returns the job if its work ran and ended (done or stopped),
+    None if it never ran (refused as busy, or stopped while it waited: the status said so already); a failed
+    job raises its sentence as a UserError."""
+    job = yield from follow(request, job, render, **options)
+    if not job.ran:
+        return None
+    if job.state == "failed":
+        raise UserError(job.error)
+    return job
 
 
 class _leave_unless_started:

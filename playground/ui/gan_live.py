@@ -13,7 +13,6 @@ import functools
 import gradio as gr
 
 from playground import i18n
-from playground.errors import UserError
 from playground.ui import engine
 
 ICONS = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}
@@ -69,7 +68,7 @@ def work(run, job):
     for event in run.events(job.flag):
         if isinstance(event, GanStepEvent):
             steps.append(event.to_dict())
-            job.publish(step=event.step)
+            job.publish(step=event.step, quiet=True)  # drawn at the next tick: no render per step
         elif isinstance(event, PictureEvent):
             job.publish(picture=event.picture)
         elif isinstance(event, QualityEvent):
@@ -117,14 +116,12 @@ def follow(request, run):
     from playground.outputs import new_run_dir
 
     job = engine.Job(functools.partial(work, run), kind=KIND, title=title_of(run), subject=run)
-    yield {"status": i18n.t("generative.status.line", title=job.title, progress=i18n.t("gan.status.starting"))}
-    job = yield from engine.follow(request, job, Painter(run))
-    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+    job = yield from engine.follow_to_end(request, job, Painter(run), first={
+        "status": i18n.t("generative.status.line", title=job.title, progress=i18n.t("gan.status.starting"))})
+    if job is None:  # refused (busy) or stopped while it waited: the status says so already
         return
-    if job.state == "failed":
-        raise UserError(job.error)
     view, s = job.view(), run.summary
-    note = f"{s['message']} {job.deadline.message()}" if job.expired else s["message"]
+    note = f"{s['message']} {job.limit_note()}".strip()
     latest = max(job.snapshots.epochs())
     final = {"curves": curves_of(run, view["steps"], view["quality"]), "run": run,
              "replay": gr.update(maximum=max(1, latest), value=latest, visible=True),

@@ -3,9 +3,9 @@
 Every difference between classification and regression is asked of the run's
 task object (`run.problem`, training/tasks.py): its score, its headline, its
 picture of 2-D data and its final plots. The live functions here draw from
-plain values (the history, a snapshot's arrays), never from the model, so the
-handler can call them while the worker trains; only `final_outputs` reads the
-model, once training has ended.
+plain values (the history, a snapshot's arrays or weights: train_plane.py),
+never from the training model, so the handler can call them while the worker
+trains; only `final_outputs` reads the model, once training has ended.
 """
 
 import gradio as gr
@@ -52,14 +52,17 @@ def score_text(run, history: list[dict], upto: int | None = None, until_stop: bo
 
 def plane_at(run, snapshots, epoch: int | None = None):
     """The data plot (2-D data only) recorded nearest to `epoch` (the newest when None), or None."""
+    from playground.ui import train_plane
+
     found = snapshots.at(epoch if epoch is not None else max(snapshots.epochs(), default=0)) if snapshots else None
-    if found is None or "plane" not in found[1]:
+    plane = train_plane.plane(run, found[1]) if found is not None else None
+    if plane is None:
         return None
-    recorded, data = found
+    recorded = found[0]
     name = i18n.t_or(f"train.plane.{run.task}", run.problem.plane_name)
     title = i18n.t("train.plane.before", name=name) if recorded == 0 else \
         i18n.t("train.plane.after", name=name, epoch=recorded)
-    return run.problem.draw_plane(data["plane"], run.splits, title=title)
+    return run.problem.draw_plane(plane, run.splits, title=title)
 
 
 def headline(run) -> str:

@@ -2,11 +2,12 @@
 
 Train, Step and Continue all make a `train_job` and follow it with the engine
 (engine.py): the worker trains the run and, after each epoch, records the
-2-D data plot's arrays or a Transformer's attention maps for the test example
-the visitor picked (`job.example`, which the example box moves while it
-trains: a replay snapshot) and now and then the weights' histograms; the
-painter turns what was published into the status, the curves, the data plot
-and the replay slider a few times a second. "Run until I stop"
+2-D data plot's weights or arrays (train_plane.py) or a Transformer's
+attention maps for the test example the visitor picked (`job.example`, which
+the example box moves while it trains: a replay snapshot) and now and then the
+weights' histograms; the painter turns what was published into the status,
+the curves, the data plot and the replay slider a few times a second (the
+first curve point at once, alone, so it is drawn at once). "Run until I stop"
 goes on segment after segment (each as long as the epochs setting, like
 pressing Continue) until Stop, the job-time limit or the host's epoch limit.
 """
@@ -18,10 +19,10 @@ import gradio as gr
 
 from playground import i18n, limits
 from playground.errors import UserError
-from playground.ui import engine, train_attention, train_inside, train_keep, train_results
+from playground.ui import engine, train_attention, train_inside, train_keep, train_plane, train_results
 
 PLANE_SECONDS = 0.5  # the data plot is redrawn at most this often while training (a grid of colours)
-INSIDE_SECONDS = 2.0  # the inside views: the worker reads them, the painter draws them, at most this often
+INSIDE_SECONDS = 2.0  # the neuron maps and attention: the worker reads them, the painter draws them, this often
 FIRST_STEPS_SECONDS = 0.4  # an epoch this slow shows its steps meanwhile
 
 
@@ -60,10 +61,11 @@ def _segment(trained: int, wanted: int) -> tuple[int, str]:
 
 
 def _snapshot(run, two_d: bool, example: int) -> dict:
-    """What the replay keeps of the model now (read here, between epochs): the data plot of 2-D data, and a
-    Transformer's attention for test example `example` (the one the visitor picked: a few small arrays, where
-    the weights themselves could be millions of numbers an epoch)."""
-    record = {"plane": run.problem.plane(run.model, run.splits)} if two_d else {}
+    """What the replay keeps of the model now (read here, between epochs): the data plot of 2-D data (its
+    weights for a small model, the grid computed when drawn: train_plane.py), and a Transformer's attention for
+    test example `example` (the one the visitor picked: a few small arrays, where the weights themselves could
+    be millions of numbers an epoch)."""
+    record = train_plane.record(run) if two_d else {}
     if train_attention.fits(run):
         record["attention"] = train_attention.read(run, example)
     return record
@@ -81,6 +83,8 @@ def _work(run, epochs, until_stop, job):
     from playground.training.events import EpochEvent, StepEvent
 
     two_d = train_results.is_two_d(run.splits)
+    if two_d:
+        train_plane.prepare(run)
     train_inside.remember_start(run)
     job.publish(history=run.history, steps=run.steps, until_stop=until_stop, limit_note="")
     if (two_d or train_attention.fits(run)) and not run.history:
@@ -93,7 +97,7 @@ def _work(run, epochs, until_stop, job):
             break
         for event in run.events(job.flag, segment):
             if isinstance(event, StepEvent):
-                job.publish(step=event.step)
+                job.publish(step=event.step, quiet=True)  # drawn at the next tick: no render per step
             elif isinstance(event, EpochEvent):
                 trained += 1
                 job.record(event.epoch, **_snapshot(run, two_d, job.example))
@@ -114,7 +118,9 @@ class Painter:
 
     def __init__(self, run):
         self.run, self.created = run, time.monotonic()
-        self.plane_epoch, self.plane_sent = None, 0.0
+        # the first update carries only the status and the first curve point, so the page draws it at once;
+        # the data plot follows at the next tick
+        self.plane_epoch, self.plane_sent = None, self.created
         self.inside_sent = None
 
     def final(self, view: dict) -> dict:
@@ -147,8 +153,9 @@ class Painter:
                     update["plane"], self.plane_epoch, self.plane_sent = plane, recorded, now
         inside = view.get("inside")
         if inside is not None and inside is not self.inside_sent:
-            # the live picture inside (neuron maps, attention) only: a live grid of histograms kept a loaded
-            # browser busy for seconds per redraw; they are drawn once the run ends (after_run)
+            # the live picture inside (neuron maps, attention) only: with the grid of histograms redrawn live too
+            # (even every 2 s), a loaded browser never showed epoch 10 of a "run until I stop" within 2 minutes
+            # (test_train_live, while main passed side by side); they are drawn once the run ends (after_run)
             drawn = {k: v for k, v in train_inside.draw_live(run, inside).items() if k == "inside"}
             if viewing is not None:  # the replayed epoch's attention stays on the page
                 drawn.pop("inside", None)
@@ -161,18 +168,16 @@ def follow(request, job, run):
     """Yield the job's updates while it trains, then the results: status, curves, data plot, table, files, run."""
     from playground.outputs import new_run_dir
 
-    yield {"status": i18n.t("train.status.starting", title=job.title), "run": run}
     painter = Painter(run)
-    job = yield from engine.follow(request, job, painter)
-    if not job.ran:  # refused (busy) or stopped while it waited: the status says so already
+    job = yield from engine.follow_to_end(request, job, painter, first={
+        "status": i18n.t("train.status.starting", title=job.title), "run": run})
+    if job is None:  # refused (busy) or stopped while it waited: the status says so already
         return
-    if job.state == "failed":
-        raise UserError(job.error)
     view = job.view()
     summary = run.summary
     files = [str(p) for p in run.save(new_run_dir("train")).values()]
     icon = {"finished": "✅", "stopped": "⏹️", "diverged": "⚠️"}[summary["status"]]
-    notes = " ".join(n for n in (job.deadline.message() if job.expired else "", view.get("limit_note", "")) if n)
+    notes = " ".join(n for n in (job.limit_note(), view.get("limit_note", "")) if n)
     status = i18n.t("train.status.done", icon=icon, message=summary["message"], title=job.title,
                     headline=train_results.headline(run), epochs=summary["epochs_run"],
                     seconds=f"{summary['seconds']:.1f}", notes=notes).strip()
