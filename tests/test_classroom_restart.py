@@ -3,46 +3,11 @@ a class (/create_class), a student joins (/join_class) and trains (/train), and 
 SIGKILLed and started again on the same database, and the board (/class_board), the class, the run and the
 membership are all still there. On SQLite always, and on PostgreSQL when one is running."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
-import pytest
-
 from playground import classroom
 from playground.store import db, runs
 from tests.app_inputs import train_inputs
+from tests.app_process import kill, start_app
 from tests.classroom_stores import store_url  # noqa: F401  (the fixture)
-from tests.test_run_store_app import free_port
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def start_app(data_dir: Path, database_url: str, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), "PLAYGROUND_DATABASE_URL": database_url,
-           "PLAYGROUND_PORT": str(port), "PLAYGROUND_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
-    with open(log, "a") as out:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + 180
-    while True:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
-
-
-def kill(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGKILL)
-    process.wait(30)
 
 
 def board_rows(client, token) -> list[list]:
@@ -54,7 +19,7 @@ def test_a_class_and_its_board_survive_a_killed_server(tmp_path, store_url):
     from gradio_client import Client
 
     log = tmp_path / "server.log"
-    process, url = start_app(tmp_path / "data", store_url, log)
+    process, url = start_app(tmp_path / "data", log, store_url)
     try:
         teacher, student = Client(url, verbose=False), Client(url, verbose=False)
         code, token = teacher.predict(title="Restart 101", dataset="moons", api_name="/create_class")[:2]
@@ -65,7 +30,7 @@ def test_a_class_and_its_board_survive_a_killed_server(tmp_path, store_url):
         assert len(rows_before) == 1 and rows_before[0][1] == "Ada"
     finally:
         kill(process)
-    process, url = start_app(tmp_path / "data", store_url, log)
+    process, url = start_app(tmp_path / "data", log, store_url)
     store = db.open_store(store_url)
     try:
         teacher = Client(url, verbose=False)  # a new page of the teacher's, after the restart

@@ -2,45 +2,12 @@
 the server is killed (SIGKILL) and started again; with a broken database training still works and its status
 says the run was not saved; the System tab names the store and its state."""
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.app_inputs import train_inputs
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_app(data_dir: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "PLAYGROUND_DATA_DIR": str(data_dir), "PLAYGROUND_PORT": str(port),
-           "PLAYGROUND_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
-    env.pop("PLAYGROUND_DATABASE_URL", None)
-    with open(log, "a") as out:
-        process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url, deadline = f"http://127.0.0.1:{port}/", time.monotonic() + 180
-    while True:
-        try:
-            if urllib.request.urlopen(url, timeout=2).status == 200:
-                return process, url
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the app did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.3)
+from tests.app_process import kill, start_app
 
 
 def store_row(client) -> list[str]:
@@ -62,8 +29,7 @@ def test_a_trained_run_survives_a_killed_server(tmp_path):
         assert "test accuracy" in status and "Not saved" not in status
         assert store_row(client)[2] == "ok, 1 runs kept"
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        kill(process)
     process, url = start_app(tmp_path / "data", log)
     try:
         assert store_row(Client(url, verbose=False))[2] == "ok, 1 runs kept"
@@ -77,8 +43,7 @@ def test_a_trained_run_survives_a_killed_server(tmp_path):
         assert {Path(f).name for f in run["files"]} >= {"weights.safetensors", "config.json", "history.csv"}
         store.engine.dispose()
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        kill(process)
 
 
 def test_a_corrupt_database_is_said_at_start_and_training_still_works(tmp_path):
@@ -96,8 +61,7 @@ def test_a_corrupt_database_is_said_at_start_and_training_still_works(tmp_path):
         assert "test accuracy" in status  # the run trained and was shown...
         assert "⚠️ Not saved to My runs: The run store at" in status  # ...and says it was not kept
     finally:
-        process.send_signal(signal.SIGKILL)
-        process.wait(30)
+        kill(process)
     said = [line for line in log.read_text().splitlines() if "Run store unavailable" in line]
     assert len(said) == 1 and "file is not a database" in said[0]
 
