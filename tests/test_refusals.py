@@ -60,3 +60,15 @@ def test_shown_quotes_a_value_in_a_few_dozen_characters():
     assert shown("a\x00b") == "'a\\x00b'"
     assert len(shown(list(range(10_000)))) <= 40
     assert shown(float("nan")) == "nan"
+
+
+def test_the_toast_title_speaks_the_visitors_language():
+    from playground import i18n
+    from playground.ui.guarded_blocks import refused
+    from playground.ui.refusals import refusal
+
+    assert refusal(UserError("Epochs must be a whole number.")).title == "Error"
+    with i18n.speaking("zh-CN"):
+        assert refusal(UserError("轮数必须是整数。")).title == i18n.catalogue("zh-CN")["app.toast.error"]
+        assert refused(object(), None, "x", gr.Error("x")).title == i18n.catalogue("zh-CN")["app.toast.error"]
+        assert refused(object(), None, "x", gr.Error("x", title="Busy")).title == "Busy"  # a title of our own stays

@@ -54,7 +54,8 @@ class GuardedBlocks(gr.Blocks):
                 processed += value
             except Exception as error:
                 shown_block = state[block._id] if block._id in state else block  # this visitor's choices
-                raise gr.Error(input_refusal(shown_block, inputs[index], error), print_exception=False) from None
+                raise gr.Error(input_refusal(shown_block, inputs[index], error), title=i18n.t("app.toast.error"),
+                               print_exception=False) from None
         return processed
 
     async def process_api(self, block_fn, *args, **kwargs):
@@ -73,8 +74,10 @@ def refused(block_fn, blocks, message: str, error: gr.Error | None = None) -> gr
     message = shorten(message or i18n.t("errors.input.refused"))
     log.warning("refused %s: %s", endpoint(block_fn), message)
     if error is None:
-        return gr.Error(message, print_exception=False)
+        return gr.Error(message, title=i18n.t("app.toast.error"), print_exception=False)
     error.message, error.print_exception = message, False
+    if error.title == "Error":  # Gradio's own title is English; the toast speaks the visitor's language
+        error.title = i18n.t("app.toast.error")
     return error
 
 

@@ -26,7 +26,8 @@ from playground.errors import UserError, shorten
 
 def refusal(error: UserError) -> gr.Error:
     """The `gr.Error` a visitor sees for `error`: its sentence, cut short, with no traceback in the log."""
-    return gr.Error(shorten(str(error)) or i18n.t("errors.input.refused"), print_exception=False)
+    return gr.Error(shorten(str(error)) or i18n.t("errors.input.refused"), title=i18n.t("app.toast.error"),
+                    print_exception=False)
 
 
 def refuses(handler):
