@@ -4,7 +4,7 @@ a dataset's suggestion for that architecture, a flag or a share link wins."""
 import json
 
 from playground.training.config import TrainConfig
-from playground.ui import train_tab
+from playground.ui import train_settings
 
 DEFAULT_LR = TrainConfig().lr
 
@@ -31,14 +31,14 @@ def test_cli_a_datasets_suggestion_for_the_transformer_wins_over_its_own(cli, tm
 
 
 def test_train_tab_model_change_sets_the_architectures_lr():
-    assert train_tab.on_model("transformer", "digits_rows")["lr"] == 0.001
-    assert train_tab.on_model("rnn", "digits_rows")["lr"] == DEFAULT_LR  # back to the default
-    assert train_tab.on_model("transformer", "pointer")["lr"] == 0.002  # pointer suggests its own for it
-    assert train_tab.on_model("mlp", "pointer")["lr"] == DEFAULT_LR  # pointer's suggestion is the Transformer's
+    assert train_settings.on_model("transformer", "digits_rows")["lr"] == 0.001
+    assert train_settings.on_model("rnn", "digits_rows")["lr"] == DEFAULT_LR  # back to the default
+    assert train_settings.on_model("transformer", "pointer")["lr"] == 0.002  # pointer suggests its own for it
+    assert train_settings.on_model("mlp", "pointer")["lr"] == DEFAULT_LR  # pointer's suggestion is the Transformer's
 
 
 def test_train_tab_dataset_and_share_link_set_lr_too():
-    assert train_tab.on_dataset("digits_rows", {"model": "transformer"})["lr"] == 0.001
-    assert train_tab.on_dataset("digits_rows")["lr"] == DEFAULT_LR  # it suggests the RNN
+    assert train_settings.on_dataset("digits_rows", {"model": "transformer"})["lr"] == 0.001
+    assert train_settings.on_dataset("digits_rows")["lr"] == DEFAULT_LR  # it suggests the RNN
     link = {"model": "transformer", "train_settings": {"lr": 0.03}}
-    assert train_tab.on_dataset("digits_rows", link)["lr"] == 0.03  # a share link's lr wins
+    assert train_settings.on_dataset("digits_rows", link)["lr"] == 0.03  # a share link's lr wins
