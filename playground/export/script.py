@@ -42,6 +42,7 @@ import dataclasses
 import json
 import math
 import time
+import types
 from dataclasses import dataclass
 
 import numpy as np
