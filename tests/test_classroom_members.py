@@ -160,6 +160,38 @@ def test_two_students_racing_for_one_nickname_get_one_each(store):
     assert classroom.board(store, code=made.code).counts["joined"] == 1
 
 
+def test_nicknames_that_differ_only_in_case_racing_get_one_member(store):
+    """The database's unique constraint compares exactly, so 'Ada' and 'ada' once both got in when typed at the same
+    instant. A late racer (one that passed the 'taken' check before the first insert landed) is taken back."""
+    from playground.classroom import classes, lookup
+
+    made = classroom.create(store, title="Moons 101", dataset="moons")
+    classroom.join(store, made.code, "Ada", "browser-a")
+    with pytest.raises(UserError) as error:
+        classes._claim(store, lookup.by_code(store, made.code), "browser-b", "ADA")
+    assert "is taken" in one_sentence(error)
+    assert classroom.member_of(store, "browser-b") is None
+    assert classroom.board(store, code=made.code).counts["joined"] == 1
+
+    start, outcomes = threading.Barrier(6), []
+    spellings = ["Bea", "bea", "BEA", "Ｂｅａ", "bEa", "beA"]
+
+    def join(index):
+        start.wait()
+        try:
+            outcomes.append(classroom.join(store, made.code, spellings[index], f"racer-{index}"))
+        except UserError as error:
+            outcomes.append(str(error))
+
+    threads = [threading.Thread(target=join, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(outcomes) == 6 and len([o for o in outcomes if isinstance(o, classroom.Member)]) == 1
+    assert classroom.board(store, code=made.code).counts["joined"] == 2
+
+
 def test_without_a_run_store_classes_refuse_with_its_sentence(tmp_path):
     from playground.store import db
 

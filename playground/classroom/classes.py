@@ -109,6 +109,14 @@ def join(store: db.Store, code, nickname, visitor: str) -> Member:
                                    .where(db.class_members.c.class_id == found["id"])).scalars().all()
     if nicknames.folded(name) in {nicknames.folded(t) for t in taken}:
         raise UserError(i18n.t("classroom.error.nickname_taken", nickname=name))
+    return _claim(store, found, visitor, name)
+
+
+def _claim(store: db.Store, found: dict, visitor: str, name: str) -> Member:
+    """Insert `visitor` as `name`, then look again: the database's unique constraint compares nicknames exactly,
+    so 'Ada' and 'ada' typed at the same instant can both pass the check above. Of two such rows the earlier
+    (lower id) keeps the name; the later one is taken back and refused. Every racer inserts before it looks, so
+    the later one always sees the earlier one."""
     try:
         with store.engine.begin() as connection:
             member_id = connection.execute(db.class_members.insert().values(
@@ -120,6 +128,15 @@ def join(store: db.Store, code, nickname, visitor: str) -> Member:
         if mine is not None:
             return Member(found["id"], mine.id, mine.nickname, found["title"], found["code"])
         raise UserError(i18n.t("classroom.error.nickname_taken", nickname=name)) from None
+    with store.engine.begin() as connection:
+        others = connection.execute(sa.select(db.class_members.c.id, db.class_members.c.nickname)
+                                    .where(db.class_members.c.class_id == found["id"],
+                                           db.class_members.c.id < member_id)).all()
+        late = nicknames.folded(name) in {nicknames.folded(other.nickname) for other in others}
+        if late:
+            connection.execute(db.class_members.delete().where(db.class_members.c.id == member_id))
+    if late:  # refused once the delete is committed (raising inside the block would roll it back)
+        raise UserError(i18n.t("classroom.error.nickname_taken", nickname=name))
     return Member(found["id"], member_id, name, found["title"], found["code"])
 
 
