@@ -70,6 +70,8 @@ LIMITS = {limit.name: limit for limit in [
     # 30 visitors x 256 MB is 7.5 GB, which leaves a 24 GB machine room for the app and its training runs
     Limit("dataset_mb", "PLAYGROUND_MAX_DATASET_MB", 128, "MB of tensors per uploaded dataset"),
     Limit("visitor_datasets_mb", "PLAYGROUND_MAX_VISITOR_DATASETS_MB", 256, "MB of uploaded datasets per visitor"),
+    # the run store (playground/store): a visitor's oldest runs go past this many, so the database stays bounded
+    Limit("runs_per_visitor", "PLAYGROUND_MAX_RUNS_PER_VISITOR", 200, "runs kept in My runs per visitor"),
     # classes (playground/classroom): not per job either, read where a student joins or posts
     Limit("nickname_chars", "PLAYGROUND_NICKNAME_CHARS", 24, "characters per nickname in a class"),
     Limit("class_posts_per_minute", "PLAYGROUND_CLASS_POSTS_PER_MINUTE", 4,

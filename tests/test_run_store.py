@@ -72,6 +72,29 @@ def test_listing_is_newest_first(store):
     assert [row["id"] for row in runs.list_runs(store, "browser-a")] == ids[::-1]
 
 
+def test_a_visitor_keeps_their_newest_runs_and_the_ones_posted_to_a_class(store, monkeypatch):
+    """PLAYGROUND_MAX_RUNS_PER_VISITOR bounds the database: past it a visitor's oldest runs go, except one on a class
+    board (deleting it would take the student's row off the board); other visitors' runs are untouched."""
+    from playground import classroom
+    from playground.classroom import lookup
+
+    monkeypatch.setenv("PLAYGROUND_MAX_RUNS_PER_VISITOR", "3")
+    made = classroom.create(store, title="Moons 101", dataset="moons")
+    member = classroom.join(store, made.code, "Ada", "browser-a")
+    posted = runs.save(store, **a_run(title="posted"))
+    with store.engine.begin() as connection:
+        connection.execute(db.class_runs.insert().values(class_id=made.class_id, member_id=member.member_id,
+                                                         run_id=posted, score=0.9, posted_at=lookup.now()))
+    other = runs.save(store, **a_run("browser-b"))
+    ids = [runs.save(store, **a_run(title=f"run {i}")) for i in range(5)]
+    assert [row["id"] for row in runs.list_runs(store, "browser-a")] == ids[:1:-1] + [posted]
+    assert [row["id"] for row in runs.list_runs(store, "browser-b")] == [other]
+    assert classroom.board(store, code=made.code).counts["joined"] == 1
+    monkeypatch.setenv("PLAYGROUND_MAX_RUNS_PER_VISITOR", "0")  # 0: keep every run
+    more = [runs.save(store, **a_run(title=f"more {i}")) for i in range(2)]
+    assert len(runs.list_runs(store, "browser-a")) == 6 and runs.get(store, more[0], "browser-a") is not None
+
+
 def test_thirty_simultaneous_saves_lose_nothing(store):
     start, ids, errors = threading.Barrier(30), [], []
 

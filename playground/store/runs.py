@@ -15,7 +15,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from playground import i18n
+from playground import i18n, limits
 from playground.store import db
 
 LIST_LIMIT = 200  # the most runs one listing returns (newest first)
@@ -63,10 +63,26 @@ def save(store: db.Store, **record) -> int:
         row[name] = row[name] if isinstance(row[name], list) else []
     try:
         with store.engine.begin() as connection:
-            return connection.execute(db.runs.insert().values(**row).returning(db.runs.c.id)).scalar_one()
+            run_id = connection.execute(db.runs.insert().values(**row).returning(db.runs.c.id)).scalar_one()
+            _forget_oldest(connection, row["visitor"])
+            return run_id
     except SQLAlchemyError as error:
         raise NotStored(i18n.t("errors.store.refused", url=db.shown_url(store.url), reason=db._reason(error))) \
             from error
+
+
+def _forget_oldest(connection, visitor: str) -> None:
+    """Delete this visitor's oldest runs beyond PLAYGROUND_MAX_RUNS_PER_VISITOR (0: keep all), so one visitor
+    clicking Train all day can't grow the database without end. A run posted to a class stays: deleting it
+    would take its row off the class board."""
+    most = int(limits.limit("runs_per_visitor"))
+    if most <= 0:
+        return
+    posted = sa.select(db.class_runs.c.run_id)
+    kept = (sa.select(db.runs.c.id).where(db.runs.c.visitor == visitor)
+            .order_by(db.runs.c.created_at.desc(), db.runs.c.id.desc()).limit(most))
+    connection.execute(db.runs.delete().where(db.runs.c.visitor == visitor, db.runs.c.id.not_in(kept),
+                                              db.runs.c.id.not_in(posted)))
 
 
 def _as_dict(row) -> dict:
