@@ -138,24 +138,31 @@ def test_member_of_is_the_latest_open_class(store):
     assert classroom.member_of(store, "browser-a").title == "First"
 
 
-def test_two_students_racing_for_one_nickname_get_one_each(store):
-    made = classroom.create(store, title="Moons 101", dataset="moons")
-    start, outcomes = threading.Barrier(8), []
+def racing_joins(store, code, nicknames: list[str]) -> list:
+    """Join `code` once per nickname, each from its own browser, all released at the same instant: each outcome is
+    a Member or the refusal's sentence."""
+    start, outcomes = threading.Barrier(len(nicknames)), []
 
     def join(index):
         start.wait()
         try:
-            outcomes.append(classroom.join(store, made.code, "Ada", f"browser-{index}"))
+            outcomes.append(classroom.join(store, code, nicknames[index], f"racer-{index}"))
         except UserError as error:
             outcomes.append(str(error))
 
-    threads = [threading.Thread(target=join, args=(i,)) for i in range(8)]
+    threads = [threading.Thread(target=join, args=(i,)) for i in range(len(nicknames))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
-    members = [o for o in outcomes if isinstance(o, classroom.Member)]
-    assert len(outcomes) == 8 and len(members) == 1
+    assert len(outcomes) == len(nicknames)
+    return outcomes
+
+
+def test_two_students_racing_for_one_nickname_get_one_each(store):
+    made = classroom.create(store, title="Moons 101", dataset="moons")
+    outcomes = racing_joins(store, made.code, ["Ada"] * 8)
+    assert len([o for o in outcomes if isinstance(o, classroom.Member)]) == 1
     assert all("is taken" in o for o in outcomes if isinstance(o, str))
     assert classroom.board(store, code=made.code).counts["joined"] == 1
 
@@ -172,23 +179,9 @@ def test_nicknames_that_differ_only_in_case_racing_get_one_member(store):
     assert "is taken" in one_sentence(error)
     assert classroom.member_of(store, "browser-b") is None
     assert classroom.board(store, code=made.code).counts["joined"] == 1
-
-    start, outcomes = threading.Barrier(6), []
-    spellings = ["Bea", "bea", "BEA", "Ｂｅａ", "bEa", "beA"]
-
-    def join(index):
-        start.wait()
-        try:
-            outcomes.append(classroom.join(store, made.code, spellings[index], f"racer-{index}"))
-        except UserError as error:
-            outcomes.append(str(error))
-
-    threads = [threading.Thread(target=join, args=(i,)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert len(outcomes) == 6 and len([o for o in outcomes if isinstance(o, classroom.Member)]) == 1
+    outcomes = racing_joins(store, made.code, ["Bea", "bea", "BEA", "Ｂｅａ", "bEa", "beA"])
+    assert len([o for o in outcomes if isinstance(o, classroom.Member)]) == 1
+    assert all("is taken" in o for o in outcomes if isinstance(o, str))
     assert classroom.board(store, code=made.code).counts["joined"] == 2
 
 
