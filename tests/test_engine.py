@@ -2,26 +2,18 @@
 
 import threading
 import time
-from types import SimpleNamespace
 
 import pytest
 
 from playground.errors import UserError
 from playground.ui import engine, jobs, visitors
-
-
-def visitor(name: str):
-    return SimpleNamespace(session_hash=name)
+from tests.slots import one_slot_kind, visitor
 
 
 @pytest.fixture
 def one_slot(monkeypatch):
     """A slot kind of its own: one job runs, one waits."""
-    monkeypatch.setenv("PLAYGROUND_ENGINETEST_CONCURRENCY", "1")
-    monkeypatch.setenv("PLAYGROUND_ENGINETEST_QUEUE", "1")
-    jobs._gates.pop("enginetest", None)
-    yield "enginetest"
-    jobs._gates.pop("enginetest", None)
+    yield from one_slot_kind(monkeypatch, "enginetest")
 
 
 def epochs_work(epochs: int, seconds: float = 0.0):

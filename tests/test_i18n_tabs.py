@@ -1,26 +1,17 @@
 """The tabs' run-time words follow the visitor's language: a request that speaks zh-CN gets Chinese status lines,
 figures and waiting notes, also from the job's worker thread; English stays the default."""
 
-from types import SimpleNamespace
-
 import pytest
 
 from playground import i18n
 from playground.ui import engine, jobs
-
-
-def visitor(name: str):
-    return SimpleNamespace(session_hash=name)
+from tests.slots import one_slot_kind, visitor
 
 
 @pytest.fixture
 def one_slot(monkeypatch):
     """A slot kind of its own: one job runs, one waits."""
-    monkeypatch.setenv("PLAYGROUND_I18NTEST_CONCURRENCY", "1")
-    monkeypatch.setenv("PLAYGROUND_I18NTEST_QUEUE", "1")
-    jobs._gates.pop("i18ntest", None)
-    yield "i18ntest"
-    jobs._gates.pop("i18ntest", None)
+    yield from one_slot_kind(monkeypatch, "i18ntest")
 
 
 def chinese(text: str) -> bool:

@@ -10,16 +10,13 @@ from playground.errors import UserError
 from playground.gpu import gpu_task, zero_gpu_available
 from playground.guards import Deadline, check_upload
 from playground.ui import jobs
+from tests.slots import one_slot_kind
 
 
 @pytest.fixture
 def demo_kind(monkeypatch):
     """A kind of work of its own: one slot, one place in the waiting line."""
-    monkeypatch.setenv("PLAYGROUND_DEMO_CONCURRENCY", "1")
-    monkeypatch.setenv("PLAYGROUND_DEMO_QUEUE", "1")
-    jobs._gates.pop("demo", None)
-    yield "demo"
-    jobs._gates.pop("demo", None)
+    yield from one_slot_kind(monkeypatch, "demo")
 
 
 def test_a_kind_runs_its_slots_queues_a_few_and_refuses_the_rest(demo_kind):
