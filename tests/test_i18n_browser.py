@@ -8,6 +8,7 @@ fonts-noto-cjk for the Chinese (.ci/run installs it), or every character is a bo
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from playground import i18n
 from tests.test_i18n_scan import NOT_YET_CONVERTED
@@ -112,6 +113,27 @@ def test_train_works_in_chinese_and_a_refusal_comes_back_in_chinese(browser, app
         page.screenshot(path=str(screenshot_dir / "i18n-zh-CN-refusal-desktop.png"))
     finally:
         context.close()
+
+
+def test_the_refusal_toast_is_titled_in_the_visitors_language(browser, app_url, monkeypatch):
+    """Gradio's toast prints its own English word for the kind of message ("Error") over the title the server
+    sends; the page's script gives it the catalogue's word, and the close button's label too."""
+    monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "5")
+    for locale in ("zh-CN", "en-US"):
+        lang = i18n.normalise(locale)
+        context, page = open_page(browser, app_url, locale)
+        try:
+            wait_until_loaded(page)
+            page.locator("#tab-train #train-button").click()
+            toast = page.locator("[data-testid=toast-body].error").first
+            toast.wait_for(timeout=60_000)
+            expect(toast.locator(".toast-title")).to_have_text(i18n.t("app.toast.error", lang=lang))
+            expect(toast.locator("[data-testid=toast-close]")).to_have_attribute(
+                "aria-label", i18n.t("app.toast.close", lang=lang))
+            sentence = i18n.catalogue(lang)["errors.limits.reached"].split("{most}")[0]
+            assert sentence in toast.inner_text()
+        finally:
+            context.close()
 
 
 def test_the_switch_overrides_the_browser_and_the_address_keeps_it(browser, app_url):

@@ -100,3 +100,20 @@ def test_launch_brings_the_catalogue(served):
     assert "navigator.language" in page.split('<script type="module"')[0]
     config = httpx.get(served.rstrip("/") + "/config").json()
     assert config["i18n_translations"]["zh-CN"]["app.title"] == ZH
+
+
+def test_the_toasts_script_carries_the_catalogues_words_for_each_kind():
+    """Gradio's toast prints "Error"/"Warning"/"Info"/"Success" itself; the page's script swaps in these."""
+    import json
+    import re
+
+    from playground.ui import toast_words
+
+    script = toast_words.script()
+    carried = json.loads(re.search(r"var all = (\{.*?\});", script).group(1))
+    assert set(carried) == set(i18n.LANGUAGES)
+    for lang in i18n.LANGUAGES:
+        for kind in toast_words.KINDS:
+            assert carried[lang][kind] == i18n.catalogue(lang)[f"app.toast.{kind}"]
+        assert carried[lang]["close"] == i18n.catalogue(lang)["app.toast.close"]
+    assert carried["zh-CN"]["error"] != "Error" and carried["zh-CN"]["unexplained"] != "An error occurred."

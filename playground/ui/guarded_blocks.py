@@ -76,7 +76,9 @@ def refused(block_fn, blocks, message: str, error: gr.Error | None = None) -> gr
     if error is None:
         return gr.Error(message, title=i18n.t("app.toast.error"), print_exception=False)
     error.message, error.print_exception = message, False
-    if error.title == "Error":  # Gradio's own title is English; the toast speaks the visitor's language
+    # Gradio's own title is English. Its 6.31 toast shows its own word, not this (ui/toast_words.py fixes the
+    # page), but an API client reads the title from the message
+    if error.title == "Error":
         error.title = i18n.t("app.toast.error")
     return error
 

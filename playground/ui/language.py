@@ -26,7 +26,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from playground import i18n
-from playground.ui import visitors
+from playground.ui import toast_words, visitors
 from playground.ui.guarded_blocks import GuardedBlocks
 
 CHOICES = [("app.language.en", "en"), ("app.language.zh", "zh-CN")]  # each language named in itself, on any page
@@ -114,7 +114,8 @@ def on_page_load(demo, switch) -> None:
 
 
 class LocaleScript:
-    """ASGI middleware: PAGE_SCRIPT goes into every HTML page Gradio serves, before Gradio's own scripts."""
+    """ASGI middleware: PAGE_SCRIPT (then the toasts' words) goes into every HTML page Gradio serves, before
+    Gradio's own scripts."""
 
     MARK = b'<script type="module"'
 
@@ -140,7 +141,8 @@ class LocaleScript:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return None
-            page = b"".join(body).replace(self.MARK, PAGE_SCRIPT.encode() + self.MARK, 1)
+            scripts = (PAGE_SCRIPT + toast_words.script()).encode()
+            page = b"".join(body).replace(self.MARK, scripts + self.MARK, 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": headers + [(b"content-length", str(len(page)).encode())]})
             await send({"type": "http.response.body", "body": page, "more_body": False})
