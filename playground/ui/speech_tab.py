@@ -29,6 +29,7 @@ from playground.ui.controls import make_controls, read_controls
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "speech_example.wav"
 SETTINGS = ["model", "low_confidence", "chunk_seconds", "stride_seconds", "precision"]
+OUTPUTS = ["transcript", "marked", "plot", "status", "timings"]  # what the handler updates, by name (update())
 # handlers
 
 
@@ -50,8 +51,9 @@ def status_line(result) -> str:
                   precision=result.precision or "float32")
 
 
-def status_only(status: str):
-    return gr.skip(), gr.skip(), gr.skip(), status, gr.skip()
+def update(**changes):
+    """The transcribe handler's outputs: the named ones changed, the others left as they are."""
+    return [changes.get(name, gr.skip()) for name in OUTPUTS]
 
 
 def uploaded_path(audio):
@@ -61,11 +63,11 @@ def uploaded_path(audio):
     return str(check_upload(audio, "nouns.audio_file")) if isinstance(audio, (str, Path)) else audio
 
 
-@jobs.limited("speech", status_only)
+@jobs.limited("speech", lambda note: update(status=note))
 @gpu_task(duration=60)
 def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, precision="auto",
                    progress=gr.Progress(track_tqdm=True)):
-    """Generator: (transcript, marked words, figure, status, word timings) after each stage.
+    """Generator: the outputs (OUTPUTS, by name) after each stage.
 
     It runs once a speech slot is free (jobs.limited) and for at most PLAYGROUND_MAX_JOB_SECONDS.
     """
@@ -83,20 +85,21 @@ def run_transcribe(audio, model, low_confidence, chunk_seconds, stride_seconds, 
             raise UserError(i18n.t("speech.error.no_audio"))
         clip = load_audio(uploaded_path(audio), max_seconds=config.max_seconds or None)
         plot = figure(clip.samples, clip.rate)
-        yield "", None, plot, i18n.t("speech.status.loading", model=config.model), None
+        yield update(transcript="", marked=None, plot=plot, timings=None,
+                     status=i18n.t("speech.status.loading", model=config.model))
         progress(0.05, desc=i18n.t("speech.progress.loading", model=config.model))
         deadline.start()
         recognizer = load_recognizer(config.model, config.device, config.precision)
         progress(0.5, desc=i18n.t("speech.progress.recognising"))
         result = transcribe(recognizer, clip, config, on_chunk=on_chunk)
     except UserError as error:
-        yield "", None, plot, f"⚠️ {error}", None
+        yield update(transcript="", marked=None, plot=plot, status=f"⚠️ {error}", timings=None)
         return
     finally:
         deadline.cancel()
     plot = figure(clip.samples, clip.rate, result.words, low_confidence=config.low_confidence)
-    yield (result.text, marked_words(result, config.low_confidence), plot, status_line(result),
-           result.to_dict())
+    yield update(transcript=result.text, marked=marked_words(result, config.low_confidence), plot=plot,
+                 status=status_line(result), timings=result.to_dict())
 
 
 # layout
@@ -130,6 +133,7 @@ def layout():
             with gr.Accordion(i18n.ui("speech.timings.panel"), open=False):
                 timings = gr.JSON(label=i18n.ui("speech.timings.label"))
     inputs = [audio] + [controls[name] for name in SETTINGS]
+    outputs = {"transcript": transcript, "marked": marked, "plot": plot, "status": status, "timings": timings}
     # admission is jobs.limited's (per-kind slots and waiting line), so Gradio doesn't hold these back itself
-    button.click(run_transcribe, inputs, [transcript, marked, plot, status, timings], api_name="transcribe",
+    button.click(run_transcribe, inputs, [outputs[name] for name in OUTPUTS], api_name="transcribe",
                  concurrency_limit=None)

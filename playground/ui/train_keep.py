@@ -103,7 +103,7 @@ def remember(saved: list | None, run) -> list:
     saved = list(saved or [])
     if run is None or not run.history:
         return saved
-    score = "val_r2" if run.task == "regression" else "val_accuracy"
+    score = f"val_{run.problem.score}"  # the history column the task scores by (training/tasks.py)
     settings = run.train_config
     label = i18n.t("keep.saved.label", number=(saved[-1]["number"] + 1) if saved else 1, model=run.architecture.name,
                    dataset=run.splits.name, optimizer=settings.optimizer, lr=f"{settings.lr:g}", epochs=run.epochs_run)
