@@ -115,6 +115,27 @@ def test_train_works_in_chinese_and_a_refusal_comes_back_in_chinese(browser, app
         context.close()
 
 
+def test_empty_tables_have_headers_in_the_visitors_language(browser, app_url):
+    """The VAE runs table, the transfer results table and the My runs table, before anything fills them: their
+    headers were fixed in English when the page was built; a page-load hook gives them the visitor's words."""
+    from playground.ui import my_runs, transfer_tab, vae_live
+
+    tables = {"vae": ("#vae-runs", vae_live.comparison_headers), "transfer": ("#transfer-table",
+              transfer_tab.table_headers), "my-runs": ("#my-runs-table", my_runs.columns)}
+    context, page = open_page(browser, app_url, "zh-CN")
+    try:
+        wait_until_loaded(page)
+        page.wait_for_timeout(1500)  # every page-load hook has answered
+        for tab_id, (table, headers) in tables.items():
+            page.locator("button[role=tab]").nth(TAB_IDS.index(tab_id)).click()
+            page.locator(table).wait_for(state="visible", timeout=30_000)
+            shown = page.locator(f"{table} thead th").all_inner_texts()
+            shown = [text.strip() for text in shown if text.strip()]
+            assert shown[:len(headers("zh-CN"))] == headers("zh-CN"), tab_id
+    finally:
+        context.close()
+
+
 def test_the_refusal_toast_is_titled_in_the_visitors_language(browser, app_url, monkeypatch):
     """Gradio's toast prints its own English word for the kind of message ("Error") over the title the server
     sends; the page's script gives it the catalogue's word, and the close button's label too."""

@@ -162,7 +162,7 @@ def build():
         compare_button = gr.Button(i18n.ui("my_runs.compare.button"))
         delete_button = gr.Button(i18n.ui("my_runs.delete.button"), variant="stop")
     views["status"] = gr.Markdown(elem_id="my-runs-status")
-    views["table"] = gr.Dataframe(pd.DataFrame(columns=columns("en")), interactive=False,
+    views["table"] = gr.Dataframe(pd.DataFrame(columns=columns("en")), interactive=False, elem_id="my-runs-table",
                                   label=i18n.ui("my_runs.table.label"))
     views["curves"] = gr.Plot(label=i18n.ui("my_runs.curves.label"))
     with gr.Row():
@@ -179,6 +179,12 @@ def build():
                   outputs={n: views[n] for n in ("status", "curves", "comparison")}, api_name="compare_runs")
     engine.listen(delete_button.click, delete, inputs=picked, outputs={**listed, "curves": views["curves"]},
                   api_name="delete_run")
-    # the empty chart says what will appear there in the visitor's language
+    # the empty chart says what will appear there, and the empty table's headers are, in the visitor's language
     return [(engine.named(listed)(listing), [], list(listed.values()), "select"),
-            (engine.named({"curves": views["curves"]})(placeholder), [], [views["curves"]])]
+            (engine.named({"curves": views["curves"]})(placeholder), [], [views["curves"]]),
+            (engine.named({"table": views["table"]})(empty_table), [], [views["table"]])]
+
+
+def empty_table():
+    """Page-load hook: the table before the tab is first opened, its headers in the visitor's language."""
+    return {"table": pd.DataFrame(columns=columns())}

@@ -178,6 +178,12 @@ def placeholders():
     return {"curves": strategy_curves([], [], None), "shots_plot": accuracy_vs_shots({})}
 
 
+def empty_table():
+    """Page-load hook: the results table before the first run, its headers in the visitor's language (the page
+    was built with English ones: a Dataframe's headers are not translated in the browser)."""
+    return {"table": {"headers": table_headers(), "data": []}}
+
+
 def build():
     controls, views = {}, {}  # name -> component: the inputs (= API parameters) and what handlers update
     with gr.Row(elem_id="transfer-tab"):
@@ -205,6 +211,7 @@ def build():
             views["status"] = gr.Markdown(i18n.ui("transfer.status.intro"), elem_id="transfer-status")
             views["curves"] = gr.Plot(label=i18n.ui("transfer.curves.label"))
             views["table"] = gr.Dataframe(headers=table_headers("en"), label=i18n.ui("transfer.table.label"),
+                                          elem_id="transfer-table",
                                           interactive=False)
             with gr.Row(equal_height=True):
                 shots_list = gr.Textbox(DEFAULT_SHOTS_LIST, label=i18n.ui("transfer.shots_list.label"),
@@ -233,4 +240,5 @@ def build():
     charts = {name: views[name] for name in ("curves", "shots_plot")}
     return [(engine.named(previews)(preview), [], list(previews.values())),
             (engine.named(charts)(placeholders), [], list(charts.values())),
+            (engine.named({"table": views["table"]})(empty_table), [], [views["table"]]),
             (engine.named({"tasks_text": views["tasks_text"]})(on_tasks), list(tasks.values()), [views["tasks_text"]])]

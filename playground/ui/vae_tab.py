@@ -111,7 +111,7 @@ def build():
             views["downloads"] = gr.File(label=i18n.ui("vae.downloads.label"), file_count="multiple",
                                          interactive=False)
             views["runs"] = gr.Dataframe(headers=vae_live.comparison_headers("en"), interactive=False,
-                                         label=i18n.ui("vae.runs.label"))
+                                         label=i18n.ui("vae.runs.label"), elem_id="vae-runs")
     views["run"], views["rows"] = gr.State(), gr.State([])
     views["shown_preset"] = gr.State(DEFAULT_PRESET)  # the preset whose values the controls were filled with
 
@@ -131,5 +131,12 @@ def build():
                   outputs={"samples": views["samples"]}, api_name="sample_vae")
     engine.listen(interpolate_button.click, interpolate, inputs={"run": views["run"], **walking},
                   outputs={"walk": views["walk"]}, api_name="interpolate_vae")
-    # offer the datasets this visitor uploaded in the Train tab
-    return [(data_upload.refresh_datasets("image"), [controls["dataset"]], [controls["dataset"]], "select")]
+    # offer the datasets this visitor uploaded in the Train tab; the empty table's headers in the visitor's words
+    return [(data_upload.refresh_datasets("image"), [controls["dataset"]], [controls["dataset"]], "select"),
+            (engine.named({"runs": views["runs"]})(empty_runs), [], [views["runs"]])]
+
+
+def empty_runs():
+    """Page-load hook: the runs table before the first run, its headers in the visitor's language (the page was
+    built with English ones: a Dataframe's headers are not translated in the browser)."""
+    return {"runs": {"headers": vae_live.comparison_headers(), "data": []}}
