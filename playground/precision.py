@@ -86,7 +86,11 @@ def native_bf16(device, cpuinfo: str | Path = "/proc/cpuinfo") -> str | None:
 @dataclass(frozen=True)
 class Precision:
     name: str
-    label: str  # what the status line says
+    label: str  # its name in JSON and logs; a person reads spoken()
+
+    def spoken(self) -> str:
+        """The label in the visitor's language (a format's own name, float32, is the same in both)."""
+        return i18n.t_or(f"precision.label.{self.name}", self.label)
 
     @property
     def dtype(self):
@@ -159,37 +163,42 @@ class Choice:
 
     precision: Precision
     asked: str  # what the user chose ("auto" or a format)
-    reason: str = ""
+    reason_key: str = ""  # why auto picked it: a catalogue key (precision.reason.*), spoken when described
+    reason_params: tuple = ()  # (name, value) pairs for its placeholders
 
     @property
     def name(self) -> str:
         return self.precision.name
 
+    @property
+    def reason(self) -> str:
+        return i18n.t(self.reason_key, **dict(self.reason_params)) if self.reason_key else ""
+
     def describe(self) -> str:
+        """The format, and for auto why it was picked, in the language of the request being served."""
         if self.asked != "auto":
-            return self.precision.label
-        return f"{self.precision.label} (auto: {self.reason})"
+            return self.precision.spoken()
+        return i18n.t("precision.describe.auto", label=self.precision.spoken(), reason=self.reason)
 
 
 @dataclass(frozen=True)
 class Workload:
     """What a kind of inference wants from `auto` on a CPU: the format, and the CPU flags that make it pay."""
 
-    name: str
+    name: str  # its words: precision.reason.<name>.fast (why the format pays) and .lacking (what a CPU lacks)
     cpu_format: str
     cpu_flags: frozenset
-    measured: str  # why, in a few words, for the status line
-    needs: str  # what a CPU without those flags lacks, in words
 
     def on_cpu(self, cpuinfo) -> Choice:
         found = _cpu_has(str(cpuinfo), self.cpu_flags)
         if found:
-            return Choice(PRECISIONS[self.cpu_format], "auto", f"{self.measured} on cpus with {found}")
-        return Choice(PRECISIONS["float32"], "auto", f"no {self.needs} on cpu")
+            return Choice(PRECISIONS[self.cpu_format], "auto", f"precision.reason.{self.name}.fast",
+                          (("flags", found),))
+        return Choice(PRECISIONS["float32"], "auto", f"precision.reason.{self.name}.lacking")
 
 
-TEXT = Workload("text", "int8", INT8_DOT_FLAGS, "int8 decodes fastest", "int8 dot-product instructions")
-SPEECH = Workload("speech", "bfloat16", NATIVE_BF16_FLAGS, "native bf16", "native bf16")
+TEXT = Workload("text", "int8", INT8_DOT_FLAGS)
+SPEECH = Workload("speech", "bfloat16", NATIVE_BF16_FLAGS)
 
 
 def resolve(name: str, device, *, workload: Workload = SPEECH, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
@@ -204,8 +213,8 @@ def resolve(name: str, device, *, workload: Workload = SPEECH, cpuinfo: str | Pa
         return workload.on_cpu(cpuinfo)
     native = native_bf16(device, cpuinfo)
     if native:
-        return Choice(PRECISIONS["bfloat16"], "auto", f"native bf16 on {kind}: {native}")
-    return Choice(PRECISIONS["float32"], "auto", f"no native bf16 on {kind}")
+        return Choice(PRECISIONS["bfloat16"], "auto", "precision.reason.native", (("device", kind), ("native", native)))
+    return Choice(PRECISIONS["float32"], "auto", "precision.reason.not_native", (("device", kind),))
 
 
 def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
@@ -221,9 +230,9 @@ def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cp
     if name != "auto":
         return Choice(PRECISIONS[name], name)
     if not any(isinstance(m, nn.Conv2d) for m in model.modules()):
-        return Choice(PRECISIONS["float32"], "auto", "not a convolutional net")
+        return Choice(PRECISIONS["float32"], "auto", "precision.reason.not_convolutional")
     chosen = resolve("auto", device, cpuinfo=cpuinfo)
-    return Choice(chosen.precision, "auto", chosen.reason)
+    return Choice(chosen.precision, "auto", chosen.reason_key, chosen.reason_params)
 
 
 def linear_share(model) -> float:
@@ -272,5 +281,5 @@ def auto_summary(device=None) -> str:
     import torch
 
     device = device or torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return (f"Text: {resolve('auto', device, workload=TEXT).describe()}; "
-            f"Speech: {resolve('auto', device, workload=SPEECH).describe()}")
+    return i18n.t("precision.summary", text=resolve("auto", device, workload=TEXT).describe(),
+                  speech=resolve("auto", device, workload=SPEECH).describe())

@@ -10,7 +10,6 @@ from playground import i18n
 from playground.plots.style import empty, style
 
 MIN_FINISHED = 3
-NAMES = {"lr": "learning rate", "batch_size": "batch size", "hidden_size": "hidden size"}
 
 
 def importances(study) -> dict[str, float] | None:
@@ -28,11 +27,16 @@ def importances(study) -> dict[str, float] | None:
     return {name: round(float(value), 4) for name, value in found.items()} or None
 
 
+def setting_name(name: str) -> str:
+    """A swept setting as a person calls it (sweep.setting.<name>), in the visitor's language."""
+    return i18n.t_or(f"sweep.setting.{name}", name)
+
+
 def importance_figure(found: dict[str, float] | None) -> go.Figure:
     if not found:
         return empty(i18n.t("sweep.plot.importance_empty", runs=MIN_FINISHED))
     names = list(found)[::-1]  # the most important on top
-    fig = go.Figure(go.Bar(x=[found[n] for n in names], y=[NAMES.get(n, n) for n in names], orientation="h",
+    fig = go.Figure(go.Bar(x=[found[n] for n in names], y=[setting_name(n) for n in names], orientation="h",
                            marker_color="#2563eb", text=[f"{found[n]:.0%}" for n in names], textposition="auto"))
     fig.update_xaxes(title_text=i18n.t("sweep.plot.importance_axis"), range=[0, 1])
     fig = style(fig, title=i18n.t("sweep.plot.importance_title"), height=120 + 40 * len(names))

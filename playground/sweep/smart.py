@@ -85,8 +85,9 @@ class SmartSweep:
     def title(self) -> str:
         """What the Sweep tab's status line calls this sweep."""
         c = self.config
-        doing = f"watching study **{self.name}**:" if self.watching else f"smart search ({self.pruner} pruner),"
-        return f"{doing} up to {c.max_runs} runs of **{c.model}** on **{c.dataset}**"
+        if self.watching:
+            return i18n.t("sweep.title.watching", study=self.name, runs=c.max_runs, model=c.model, dataset=c.dataset)
+        return i18n.t("sweep.title.smart", pruner=self.pruner, runs=c.max_runs, model=c.model, dataset=c.dataset)
 
     def _check(self, c: SweepConfig) -> tuple[dict, dict]:
         """(search space, the dataset's suggested settings); a combination that can't train is refused now."""
