@@ -7,7 +7,8 @@ exit code 2, never a traceback.
 
 Human-readable output speaks `--lang` (anywhere on the line), else the
 shell's locale (LC_ALL, LC_MESSAGES, LANG: `zh_CN.UTF-8` is Chinese), else
-English; the parser is built inside that language, so `--help` speaks it too.
+English; the parser is built inside that language, so `--help` speaks it too, argparse's own words
+included (cli_words.py).
 `--json` output is for scripts: it is the same whatever the language (its
 messages, and a refusal on stderr, in English).
 """
@@ -18,7 +19,7 @@ import json
 import os
 import sys
 
-from playground import i18n
+from playground import cli_words, i18n
 from playground.errors import UserError
 
 COMMANDS = [
@@ -101,7 +102,7 @@ def finish_run(run, args, describe) -> int:
 
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    with i18n.speaking(language(argv)):
+    with i18n.speaking(language(argv)), cli_words.speaking_argparse():  # argparse's own words too
         return _main(argv)
 
 

@@ -39,7 +39,7 @@ def test_lang_after_the_subcommand_and_the_shells_lang(monkeypatch, capsys):
     assert capsys.readouterr().err.startswith("error: Unknown dataset")
     with pytest.raises(SystemExit) as exit_:
         main(["train", "--model", "mlp", "--dataset", "moons", "--bogus"])
-    assert exit_.value.code == 2 and capsys.readouterr().err.startswith("错误：unrecognized arguments: --bogus（见 --help）")
+    assert exit_.value.code == 2 and capsys.readouterr().err.startswith("错误：无法识别的参数：--bogus（见 --help）")
 
 
 @pytest.mark.parametrize("argv, environ, expected", [
@@ -83,3 +83,33 @@ def test_json_is_the_same_in_every_language(capsys):
     chinese = capsys.readouterr().out
     assert main(["datasets", "--json"]) == 0
     assert capsys.readouterr().out == chinese and '"name": "moons"' in chinese
+
+
+def test_argparses_own_words_in_chinese_and_in_english(monkeypatch, capsys):
+    """usage:, options, -h's line and argparse's refusals: its gettext messages, from our catalogue."""
+    import argparse
+
+    own = argparse._
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", "zh", "train", "-h"])
+    out = capsys.readouterr().out
+    assert exit_.value.code == 0
+    assert out.startswith("用法：python -m playground train [-h] --model MODEL")
+    assert "\n选项：\n" in out or "\n选项:\n" in out
+    assert "-h, --help            显示此帮助信息并退出" in out
+    assert not re.search(r"usage:|show this help|^options:", out, re.M)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    for argv, said in ((["train"], "错误：缺少以下必需参数：--model（见 --help）"),
+                       (["train", "--model", "mlp", "--epochs"], "错误：参数 --epochs：需要一个值（见 --help）"),
+                       (["bogus"], "错误：参数 command：无效的选择：'bogus'（请从 'datasets', 'train', ")):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2 and capsys.readouterr().err.startswith(said), argv
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    with pytest.raises(SystemExit):
+        main(["train"])
+    assert capsys.readouterr().err == "error: the following arguments are required: --model (see --help)\n"
+    with pytest.raises(SystemExit):
+        main(["train", "-h"])
+    assert capsys.readouterr().out.startswith("usage: python -m playground train")
+    assert argparse._ is own  # argparse is itself again after the command (pytest's own parser uses it)
