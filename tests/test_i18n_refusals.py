@@ -48,7 +48,7 @@ CASES = [
      "This app allows at most 200 epochs per job (you asked for 1,000); the host can raise it with "
      "PLAYGROUND_MAX_EPOCHS.", "本应用每个任务最多允许 200 轮训练（你请求了 1,000）"),
     ("upload guard", _call("playground.guards", "check_upload", None, "nouns.audio_file"),
-     "Choose a audio file to upload first.", "请先选择要上传的音频文件。"),
+     "Choose the audio file to upload first.", "请先选择要上传的音频文件。"),
     ("zip upload", _zip, "'photos.zip' is not a valid zip file.", "“photos.zip”不是有效的 zip 文件。"),
     ("image folders", _call("playground.data.image_folders", "checked_size", "huge"),
      "Image size must be a number of pixels between 8 and 128.", "图像尺寸必须是 8 到 128 之间的像素数。"),
@@ -125,3 +125,18 @@ def test_the_app_refuses_in_the_callers_language(app_url):
     assert "请先写一段提示词：模型会接着你给的文本往下写。" in answers["zh-CN,zh;q=0.9"]
     assert "Write a prompt first: the model continues the text you give it." in answers["en-US,en;q=0.9"]
     assert _english_words(answers["zh-CN,zh;q=0.9"].split("请先")[1]) == []
+
+
+def test_no_upload_sentence_puts_a_before_a_noun_that_needs_an():
+    """The upload sentences take a noun from the catalogue (nouns.*): "a audio file" was what "a {what}" made."""
+    english = i18n.catalogue("en")
+    nouns = [english[key] for key in english if key.startswith("nouns.")]
+    sentences = [key for key, text in english.items() if key.startswith("errors.upload.") and "{what}" in text]
+    assert "errors.upload.choose_first" in sentences
+    for key in sentences:
+        fields = {name: "x" for name in i18n.placeholders(english[key])}
+        # "not a {what}" is said only of the zip and CSV files (data/uploads.py: the uploads with suffixes)
+        for noun in nouns if key != "errors.upload.wrong_kind" else [english["nouns.zip_file"],
+                                                                       english["nouns.csv_file"]]:
+            said = english[key].replace("{what}", noun).format(**{**fields, "mb": 1, "most": 1})
+            assert not re.search(r"\b[Aa] [aeiouAEIOU]", said), said
