@@ -5,9 +5,12 @@ batch 32, for the same epochs. Ours also scores the validation split after
 every epoch (that is part of what it does for the live curves) and the test
 split at the end, and still has to win. Samples per second = epochs x
 training examples / wall seconds. For image nets ours runs with its defaults
-(auto: channels-last and, where bf16 is native, bfloat16 autocast) and with
-each change alone, every side against the same float32 plain loop, with the
-held-out test accuracy each reached, so speed bought with accuracy shows.
+(auto: channels-last and, on images of 16x16 or more where bf16 is native,
+bfloat16 autocast) and with each change alone, every side against the same
+float32 plain loop with torch's default Adam, with the held-out test accuracy
+each reached, so speed bought with accuracy shows.
+Each side's CPU seconds are taken too (process time, all threads): on a
+shared machine they are bent less by the others' load than wall time is.
 
     python benchmarks/bench_training.py [--runs 5] [--device auto] [--only "CNN on shapes"] [--threads N]
 """
@@ -20,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from harness import Figure, alternate, machine, ratio  # noqa: E402
+from harness import Figure, machine, ratio  # noqa: E402
+from pairing import interleave, load_average  # noqa: E402
 
 # (label, model, dataset, model settings, epochs)
 CASES = [
@@ -55,7 +59,8 @@ def plain_loop(model, splits, epochs, device, batch_size=32, lr=0.01):
 
 
 def bench_case(model_name, dataset_name, model_settings, epochs, runs, device_name):
-    """{setting: (ours samples/s, plain samples/s, ours/plain, ours' test accuracy)}, all sides interleaved."""
+    """{setting: (ours samples/s, plain samples/s, ours/plain wall, ours/plain CPU, ours' test accuracy)},
+    all sides interleaved."""
     import torch
 
     from playground.device import pick_device
@@ -85,9 +90,12 @@ def bench_case(model_name, dataset_name, model_settings, epochs, runs, device_na
     work = {"plain": plain, **{name: ours(name) for name in variants}}
     for fn in work.values():
         fn()  # warm-up: first-call allocations and lazy imports are not throughput
-    seconds = alternate(runs, **work)
+    timed = interleave(runs, work)
+    seconds = {k: Figure([t.wall for t in v]) for k, v in timed.items()}
+    cpu = {k: Figure([t.cpu for t in v]) for k, v in timed.items()}
     per_second = {k: Figure([samples / s for s in v.values]) for k, v in seconds.items()}
-    return {name: (per_second[name], per_second["plain"], ratio(seconds["plain"], seconds[name]), accuracy[name])
+    return {name: (per_second[name], per_second["plain"], ratio(seconds["plain"], seconds[name]),
+                   ratio(cpu["plain"], cpu[name]), accuracy[name])
             for name in variants}
 
 
@@ -103,17 +111,19 @@ def main(argv=None) -> str:
 
         torch.set_num_threads(args.threads)
     lines = ["### Training throughput (samples/s, median (min–max) of "
-             f"{args.runs} interleaved runs)", "", f"Machine: {machine()}", "",
+             f"{args.runs} interleaved runs)", "", f"Machine: {machine()}; load average before: {load_average()}", "",
              "| case | our trainer with | ours | plain DataLoader loop (float32) | speed-up (ours/plain) | "
-             "test accuracy (ours) |", "| --- | --- | --- | --- | --- | --- |"]
+             "speed-up per CPU second | test accuracy (ours) |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for label, *case in CASES:
         if args.only and args.only not in label:
             continue
-        for name, (ours, plain, speedup, accuracy) in bench_case(*case, args.runs, args.device).items():
+        for name, (ours, plain, speedup, cpu_speedup, accuracy) in bench_case(*case, args.runs,
+                                                                              args.device).items():
             shown = f"{accuracy:.3f}" if accuracy is not None else "-"
             lines.append(f"| {label} | {name} | {ours.show('{:,.0f}')} | {plain.show('{:,.0f}')} | "
-                         f"{speedup.show('{:.2f}x')} | {shown} |")
+                         f"{speedup.show('{:.2f}x')} | {cpu_speedup.show('{:.2f}x')} | {shown} |")
             print(lines[-1], file=sys.stderr, flush=True)
+    lines += ["", f"Load average after: {load_average()}"]
     table = "\n".join(lines)
     print(table)
     return table

@@ -43,6 +43,7 @@ SPEECH_PRECISION_HELP = ("Number format of the weights: auto takes bfloat16 wher
                          "quantises the linear layers (CPU only).")
 NATIVE_BF16_FLAGS = frozenset({"avx512_bf16", "amx_bf16", "bf16"})  # x86 flags, and Arm's "Features: ... bf16"
 INT8_DOT_FLAGS = frozenset({"avx512_vnni", "avx_vnni", "amx_int8"})  # x86 int8 dot products (fbgemm uses them)
+BF16_TRAINING_MIN_PIXELS = 16 * 16  # smaller images train faster in float32 (training_choice)
 LINEAR_SHARE_FOR_INT8 = 0.25  # below this share of weights in nn.Linear, int8 would leave the model as it was
 
 
@@ -217,10 +218,13 @@ def resolve(name: str, device, *, workload: Workload = SPEECH, cpuinfo: str | Pa
     return Choice(PRECISIONS["float32"], "auto", "precision.reason.not_native", (("device", kind),))
 
 
-def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
-    """The autocast a training run uses: `auto` is bfloat16 for convolutional nets where bf16 is native (measured
-    to pay there, benchmarks/bench_training.py) and float32 for the rest (fully connected and recurrent nets on
-    tiny batches gain nothing: their time is not in the matrix products)."""
+def training_choice(name: str, model, device, *, input_shape=None, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
+    """The autocast a training run uses: `auto` is bfloat16 for convolutional nets on images of at least
+    BF16_TRAINING_MIN_PIXELS where bf16 is native, float32 for the rest. Measured per training step
+    (channels-last, fused Adam, batch 32, 1 thread; benchmarks/bench_training.py, issue 15): bf16 autocast was
+    0.90x float32 on 8x8 images (`digits`: the products are too small to repay the casts), 1.10x on 16x16,
+    1.2-1.5x on 28x28 and 32x32, 1.87x on 64x64 (`shapes`). Fully connected and recurrent nets on tiny
+    batches gain nothing: their time is not in the matrix products. `input_shape` is one example's shape."""
     from torch import nn
 
     name = (name or "auto").strip().lower()
@@ -231,6 +235,9 @@ def training_choice(name: str, model, device, *, cpuinfo: str | Path = "/proc/cp
         return Choice(PRECISIONS[name], name)
     if not any(isinstance(m, nn.Conv2d) for m in model.modules()):
         return Choice(PRECISIONS["float32"], "auto", "precision.reason.not_convolutional")
+    pixels = input_shape[-1] * input_shape[-2] if input_shape is not None and len(input_shape) >= 2 else None
+    if pixels is not None and pixels < BF16_TRAINING_MIN_PIXELS:
+        return Choice(PRECISIONS["float32"], "auto", "precision.reason.small_images", (("pixels", "16x16"),))
     chosen = resolve("auto", device, cpuinfo=cpuinfo)
     return Choice(chosen.precision, "auto", chosen.reason_key, chosen.reason_params)
 

@@ -1,1 +1,1 @@
-"""Training: one generic loop that yields events (see events.py), metrics from sklearn, and runs."""
+"""Training: one generic loop that yields events (see events.py), held-out metrics (checked against sklearn), and runs."""

@@ -40,9 +40,11 @@ class TrainConfig:
     seed: int = param(0, "Random seed: the same seed gives the same curves and the same final numbers.",
                       low=0, high=2**31 - 1)
     device: str = param("auto", "Where to train: 'auto' takes the GPU when there is one.", choices=DEVICE_CHOICES)
-    precision: str = param("auto", "Number format of the matrix products: bfloat16 autocast is about twice as fast "
-                           "for image nets where the CPU or GPU computes bf16 natively; auto uses it there (and "
-                           "float32 elsewhere).", choices=TRAIN_PRECISION_CHOICES, label="Training precision")
+    precision: str = param("auto", "Number format of the matrix products: bfloat16 autocast trains image nets up "
+                           "to about twice as fast where the CPU or GPU computes bf16 natively; auto uses it there "
+                           "for images of 16x16 pixels or more (smaller ones, like the 8x8 digits, train faster in "
+                           "float32), and float32 elsewhere.", choices=TRAIN_PRECISION_CHOICES,
+                           label="Training precision")
     channels_last: bool = param(True, "Image nets only: keep images channels-last in memory, the layout fast "
                                 "convolutions want (same results, less time).", label="Channels-last images")
 
