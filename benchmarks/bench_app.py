@@ -2,7 +2,9 @@
 
 1. Seconds from `python app.py` to the first HTTP 200, and its resident memory when idle.
 2. UI overhead: a training run through the app's API (streaming to a gradio_client) against the same run
-   called directly in this process, for the default moons run and a 10-epoch CNN on digits.
+   called directly in this process, for the default moons run and a 10-epoch CNN on digits; and, interleaved
+   with them, Gradio's own round trip for a call that does nothing (benchmarks/empty_app.py): the floor any
+   app pays, which bounds the ratio a short run can reach.
 3. Liveness: a run of 3 s or more through the API: updates per second, and the distinct epochs its status
    showed on the way.
 4. In Chromium: seconds from the Train click to the first curve point drawn on the page.
@@ -60,12 +62,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_app(root: Path = ROOT, **env) -> tuple[subprocess.Popen, str, float]:
+def start_app(root: Path = ROOT, script: str = "app.py", **env) -> tuple[subprocess.Popen, str, float]:
     port = free_port()
     env = {**os.environ, "PLAYGROUND_PORT": str(port), "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False",
            **env}
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "app.py"], cwd=root, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, script], cwd=root, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     while time.perf_counter() - started < 300:  # a shared machine under load can take minutes
@@ -96,10 +98,11 @@ def start_figures(runs: int) -> list[str]:
             f"{Figure(idle).show('{:.0f}')} |"]
 
 
-def overhead_figures(urls: dict[str, str], runs: int) -> list[str]:
+def overhead_figures(urls: dict[str, str], runs: int, empty_url: str) -> list[str]:
     """Each run through every app (`urls`: label -> url), once with gradio_client fetching the result's files
     (its default: the three downloads, fetched twice, one new HTTPS-ready client each) and once without (the
-    app's own time: what a browser waits for), interleaved with the same run called directly."""
+    app's own time: what a browser waits for), interleaved with the same run called directly and with the two
+    endpoints of an app that does nothing (`empty_url`: Gradio's floor)."""
     from gradio_client import Client
 
     import torch
@@ -110,10 +113,14 @@ def overhead_figures(urls: dict[str, str], runs: int) -> list[str]:
     torch.set_num_threads(threads_per_job())  # the threads the app gives a job (app.py sets OMP_NUM_THREADS)
     clients = {(label, files): Client(url, verbose=False, **({} if files else {"download_files": False}))
                for label, url in urls.items() for files in (False, True)}
+    empty = Client(empty_url, verbose=False, download_files=False)
+    floor = {"empty once": lambda: empty.predict("x", api_name="/once"),
+             "empty stream": lambda: empty.predict("x", api_name="/stream")}
     lines = []
     for name, (api, (model, dataset, settings)) in RUNS.items():
         calls = {f"{label}|{files}": (lambda c=client: c.predict(**api, api_name="/train"))
                  for (label, files), client in clients.items()}
+        calls.update(floor)
 
         def direct():
             list(Run(model, dataset, train_settings=settings).events())
@@ -129,12 +136,28 @@ def overhead_figures(urls: dict[str, str], runs: int) -> list[str]:
                       f"| {name}{tag}: the same, gradio_client also fetching the 3 result files (s) | "
                       f"{fetched.show('{:.2f}')} |",
                       f"| {name}{tag}: UI overhead (app / direct) | {ratio(app, seconds['direct']).show('{:.2f}x')} |",
+                      f"| {name}{tag}: the app's own part of it ((app - empty streaming call) / direct) | "
+                      f"{own_part(app, seconds['empty stream'], seconds['direct']).show('{:.2f}x')} |",
                       f"| {name}{tag}: with the files fetched (app / direct) | "
                       f"{ratio(fetched, seconds['direct']).show('{:.2f}x')} |"]
         lines.append(f"| {name}: calling the package (s) | {seconds['direct'].show('{:.2f}')} |")
-    for client in clients.values():
+        lines += [f"| Gradio's own round trip for an empty call, {kind} (s; interleaved with the {name}) | "
+                  f"{seconds[f'empty {kind}'].show('{:.3f}')} |" for kind in ("once", "stream")]
+        best = ratio(add(seconds["direct"], seconds["empty stream"]), seconds["direct"])
+        lines.append(f"| ... so the best a {name} could show through gradio_client ((direct + empty streaming "
+                     f"call) / direct) | {best.show('{:.2f}x')} |")
+    for client in (*clients.values(), empty):
         client.close()
     return lines
+
+
+def add(first: Figure, second: Figure) -> Figure:
+    return Figure([a + b for a, b in zip(first.values, second.values)])
+
+
+def own_part(app: Figure, floor: Figure, direct: Figure) -> Figure:
+    """Run by run, (app - floor) / direct: the ratio the app would show if Gradio's own round trip were free."""
+    return Figure([(a - f) / d for a, f, d in zip(app.values, floor.values, direct.values)])
 
 
 def live_figures(url: str) -> list[str]:
@@ -177,7 +200,8 @@ def browser_figures(urls: dict[str, str], runs: int) -> list[str]:
                 page.close()
         browser.close()
     return [f"| Chromium: Train click to the first curve point on screen (s){f' ({label})' if len(urls) > 1 else ''}"
-            f" | {Figure(values).show('{:.2f}')} |" for label, values in seconds.items()]
+            f" | {Figure(values).show('{:.2f}', median_anyway=True)}; each: {', '.join(f'{v:.2f}' for v in values)} |"
+            for label, values in seconds.items()]
 
 
 def memory_figures(visitors: int, roots: dict[str, Path]) -> list[str]:
@@ -233,9 +257,10 @@ def main(argv=None) -> str:
         urls = {label: url for label, (_, url, _) in apps.items()}
         try:
             if "overhead" in parts:
-                lines += overhead_figures(urls, args.runs)
+                apps["empty"] = start_app(ROOT, "benchmarks/empty_app.py")
+                lines += overhead_figures(urls, args.runs, apps["empty"][1])
                 lines += [f"| resident memory after those runs (MB){f' ({label})' if label else ''} | "
-                          f"{rss_mb(process.pid):.0f} |" for label, (process, _, _) in apps.items()]
+                          f"{rss_mb(process.pid):.0f} |" for label, (process, _, _) in apps.items() if label in urls]
             if "live" in parts:
                 for label, url in urls.items():
                     lines += [line.replace(" |", f" ({label}) |", 1) if label else line for line in live_figures(url)]

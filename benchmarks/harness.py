@@ -25,7 +25,12 @@ class Figure:
     def stable(self) -> bool:
         return min(self.values) > 0 and max(self.values) / min(self.values) <= MAX_RATIO
 
-    def show(self, fmt: str = "{:.1f}") -> str:
+    def show(self, fmt: str = "{:.1f}", *, median_anyway: bool = False) -> str:
+        """'median (min–max)'; when the runs disagree wildly, 'unstable (min..max)', or with `median_anyway`
+        (a latency, whose spread is the finding) the median all the same, flagged."""
+        if not self.stable and median_anyway:
+            return (f"{fmt.format(self.median)} ({fmt.format(min(self.values))}–{fmt.format(max(self.values))}, "
+                    f"spread over {MAX_RATIO}x)")
         if not self.stable:
             return f"unstable ({fmt.format(min(self.values))}..{fmt.format(max(self.values))})"
         return f"{fmt.format(self.median)} ({fmt.format(min(self.values))}–{fmt.format(max(self.values))})"

@@ -40,6 +40,27 @@ def point_scatter(splits) -> go.Figure:
 
 def image_grid(images, labels, classes, *, per_class: int = 6, title: str = "", captions=None) -> go.Figure:
     """Up to `per_class` images of each class, one row per class (or the given images with captions)."""
+    mosaic, rows, row_labels = image_mosaic(images, labels, classes, per_class)
+    fig = go.Figure(png_image(mosaic))
+    for annotation in row_labels:
+        fig.add_annotation(**annotation)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig = style(fig, title=title, height=grid_height(rows))
+    fig.update_layout(margin=GRID_MARGIN)
+    return fig
+
+
+GRID_MARGIN = dict(l=90, r=10, t=45, b=10)  # room on the left for the class names
+
+
+def grid_height(rows: list) -> int:
+    return min(520, 70 + 45 * len(rows))
+
+
+def image_mosaic(images, labels, classes, per_class: int) -> tuple[np.ndarray, list[np.ndarray], list[dict]]:
+    """The (H, W, 3) uint8 mosaic of up to `per_class` images a class (a row each), the rows' image indices, and
+    an annotation (a plain dict) naming each row's class on its left."""
     images = images.numpy() if hasattr(images, "numpy") else np.asarray(images)
     labels = labels.numpy() if hasattr(labels, "numpy") else np.asarray(labels)
     chosen = [np.flatnonzero(labels == c)[:per_class] for c in range(len(classes))]
@@ -51,15 +72,9 @@ def image_grid(images, labels, classes, *, per_class: int = 6, title: str = "", 
         for c, index in enumerate(row):
             mosaic[r * (height + pad):r * (height + pad) + height, c * (width + pad):c * (width + pad) + width] = \
                 _tile(images[index])
-    fig = go.Figure(png_image(mosaic))
-    for r, row in enumerate(rows):
-        fig.add_annotation(x=-pad, y=r * (height + pad) + height / 2, text=classes[labels[row[0]]], showarrow=False,
-                           xanchor="right", font=dict(size=11))
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    fig = style(fig, title=title, height=min(520, 70 + 45 * len(rows)))
-    fig.update_layout(margin=dict(l=90, r=10, t=45, b=10))
-    return fig
+    row_labels = [dict(x=-pad, y=r * (height + pad) + height / 2, text=classes[labels[row[0]]], showarrow=False,
+                       xanchor="right", font=dict(size=11)) for r, row in enumerate(rows)]
+    return mosaic, rows, row_labels
 
 
 def tile_layout(image) -> tuple[int, int, int]:

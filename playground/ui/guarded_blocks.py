@@ -25,6 +25,7 @@ from gradio.state_holder import SessionState
 
 from playground import i18n
 from playground.errors import UserError, shorten, shown
+from playground.ui.untouched import UntouchedOutputs
 
 log = logging.getLogger("playground.refusals")
 
@@ -36,12 +37,20 @@ def finite(value) -> bool:
     return not isinstance(value, float) or math.isfinite(value)
 
 
-class GuardedBlocks(gr.Blocks):
+class GuardedBlocks(UntouchedOutputs):  # and the outputs an update leaves alone cost nothing
     async def preprocess_data(self, block_fn, inputs, state, explicit_call=False):
         if len(inputs) < len(block_fn.inputs):
             raise gr.Error(i18n.t("errors.input.wrong_count", sent=len(inputs), takes=len(block_fn.inputs),
                                   endpoint=endpoint(block_fn, spoken=True)), print_exception=False)
         state = state or SessionState(self)
+        try:  # Gradio's own pass first (one thread hop an input): the input-by-input one only names a refusal
+            processed = await super().preprocess_data(block_fn, inputs, state, explicit_call)
+            if len(processed) == len(block_fn.inputs) and all(
+                    finite(value) for block, value in zip(block_fn.inputs, processed)
+                    if isinstance(block, NUMBER_COMPONENTS)):
+                return processed
+        except Exception:  # noqa: BLE001: found again below, input by input, and said in one sentence
+            pass
         processed = []
         for index, block in enumerate(block_fn.inputs):
             one = copy.copy(block_fn)  # the same event with one input: Gradio's loop, one step at a time
