@@ -122,11 +122,13 @@ class Painter:
         # the data plot follows at the next tick
         self.plane_epoch, self.plane_sent = None, self.created
         self.inside_sent = None
+        self.drawn = False  # whether the curves went out: the first update is the status and the curves alone
 
     def final(self, view: dict) -> dict:
         """Everything the last view changed (the curves always), once the job has ended, whatever the pace; the
         inside views are after_run's."""
         self.created, self.plane_sent, self.inside_sent = float("-inf"), float("-inf"), view.get("inside")
+        self.drawn = True
         update = self(view)
         update.setdefault("curves", train_results.training_curves(self.run, view.get("history", []),
                                                                   view.get("steps", [])))
@@ -141,11 +143,16 @@ class Painter:
         text = train_results.score_text(run, history, viewing, view.get("until_stop", False), steps)
         if viewing is not None:
             text = i18n.t("train.status.replaying", text=text)
-        update = {"status": f"{view['title']}: {text}",
-                  "replay": gr.update(maximum=max(1, latest), visible=True,
-                                      **({} if viewing is not None else {"value": latest}))}
+        update = {"status": f"{view['title']}: {text}"}
         if viewing is None:
             update["curves"] = train_results.training_curves(run, history, steps)
+            if not self.drawn:  # the first curve point goes alone: showing the slider re-lays the page out
+                self.drawn = True
+                return update
+        self.drawn = True
+        update["replay"] = gr.update(maximum=max(1, latest), visible=True,
+                                     **({} if viewing is not None else {"value": latest}))
+        if viewing is None:
             recorded, now = view.get("recorded"), time.monotonic()
             if recorded is not None and recorded != self.plane_epoch and now - self.plane_sent >= PLANE_SECONDS:
                 plane = train_results.plane_at(run, view["snapshots"], recorded)
@@ -162,6 +169,15 @@ class Painter:
             update.update(drawn)
             self.inside_sent = inside
         return update
+
+
+def no_curves_yet() -> dict:
+    """The curves' panels, empty, when the page opens (in the visitor's words). The browser then lays the plot
+    out (axes, titles, legend: its costliest draw) before the first Train, so the first curve point is only a
+    redraw: under load that first layout took the page 0.5-4 s after the click (a CPU profile of Chromium)."""
+    from playground.plots import curves
+
+    return {"curves": curves.training_curves([], [], score="accuracy")}
 
 
 def follow(request, job, run):

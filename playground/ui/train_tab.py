@@ -168,6 +168,7 @@ def build():
 
     return [(engine.named(page)(load_page), None, list(page.values())),
             (train_keep.no_saved_runs, None, keep["saved_plot"]),  # drawn per visitor: its words are theirs
+            (engine.named(pick(views, "curves"))(train_stream.no_curves_yet), None, [views["curves"]]),
             (engine.named(summary)(describe_page), list(controls.values()), list(summary.values()))]
 
 
