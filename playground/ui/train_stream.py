@@ -1,7 +1,7 @@
 """The Train tab's live job: the work that trains (worker thread) and the painter that draws it (handler).
 
 Train, Step and Continue all make a `train_job` and follow it with the engine
-(engine.py): the worker trains the run and, after each epoch, records the
+(playground/ui/engine/): the worker trains the run and, after each epoch, records the
 2-D data plot's weights or arrays (train_plane.py) or a Transformer's
 attention maps for the test example the visitor picked (`job.example`, which
 the example box moves while it trains: a replay snapshot) and now and then the
