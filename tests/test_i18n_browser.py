@@ -72,6 +72,30 @@ def test_every_tab_is_in_chinese(browser, app_url, screenshot_dir):
         context.close()
 
 
+def test_every_tab_fits_a_phone_in_chinese(browser, app_url, screenshot_dir):
+    """Chinese runs longer than English in places (no spaces to break at): nothing may run off a phone's side."""
+    context, page = open_page(browser, app_url, "zh-CN", PHONE)
+    try:
+        wait_until_loaded(page)
+        wide = []
+        for tab_id in TAB_IDS:
+            button = page.locator(f"#tab-{tab_id}-button")
+            if button.count() and button.is_visible():
+                button.click()
+            else:  # a phone folds the tabs that don't fit into the "more tabs" menu
+                page.locator(".overflow-menu > button").click()
+                title = i18n.t(f"app.tab.{tab_id}", lang="zh-CN")
+                page.locator(".overflow-dropdown button").get_by_text(title, exact=True).click()
+            page.locator(f"#tab-{tab_id}").wait_for(state="visible", timeout=30_000)
+            page.wait_for_timeout(800)
+            page.screenshot(path=str(screenshot_dir / f"i18n-zh-CN-{tab_id}-phone.png"), full_page=True)
+            if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"] + 1:
+                wide.append(tab_id)
+        assert wide == [], "these tabs run off the side of a phone"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("locale", ["zh-CN", "en-US"])
 def test_train_tab_in_both_languages_at_desktop_and_phone_width(browser, app_url, screenshot_dir, locale):
     lang = i18n.normalise(locale)
