@@ -123,3 +123,17 @@ def test_catalogue_words_match_the_library_they_stand_for():
     assert all(english[f"transfer.task.{name}"] == task.description for name, task in TASKS.items())
     assert all(f"**{s.title}**: {s.description}" in english["transfer.strategies.text"] for s in STRATEGIES.values())
     assert f"`{DEFAULT_MODEL}`" in english["speech.intro"]
+
+
+def test_the_system_tables_sections_and_disk_words_in_chinese():
+    """report() keeps English section ids (the API's English answer is unchanged); a Chinese visitor reads words."""
+    from playground.ui.system_tab import refresh
+
+    english = refresh()
+    with i18n.speaking("zh-CN"):
+        chinese = refresh()
+    assert list(english.iloc[:, 0]) and set(english.iloc[:, 0]) >= {"device", "memory", "library", "disk"}
+    sections = set(chinese.iloc[:, 0])
+    assert sections >= {"设备", "内存", "库", "磁盘"} and not sections & set(english.iloc[:, 0])
+    disk = chinese[chinese.iloc[:, 0] == "磁盘"]
+    assert not any(word in " ".join(disk.iloc[:, 1:].astype(str).values.ravel()) for word in ("entries", "total", "of "))

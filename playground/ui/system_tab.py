@@ -13,10 +13,12 @@ def disk_rows() -> list[list[str]]:
     from playground.ui.launch import disk_folders
 
     used = usage(disk_folders())
-    rows = [["disk", str(folder), f"{size / 2**20:,.1f} MB in {count:,} entries"] for folder, size, count in used]
+    rows = [["disk", str(folder), i18n.t("system.disk.folder", mb=size / 2**20, count=count)]
+            for folder, size, count in used]
     total, budget = sum(size for _, size, _ in used) / 2**20, limit("disk_mb")
-    rows.append(["disk", "total (PLAYGROUND_MAX_DISK_MB)",
-                 f"{total:,.1f} MB of {budget:,} MB" if budget else f"{total:,.1f} MB (no budget)"])
+    rows.append(["disk", i18n.t("system.disk.total", env="PLAYGROUND_MAX_DISK_MB"),
+                 i18n.t("system.disk.of", mb=total, budget=budget) if budget else
+                 i18n.t("system.disk.no_budget", mb=total)])
     return rows
 
 
@@ -37,7 +39,10 @@ def refresh():
     from playground.system import report
 
     rows = report() + disk_rows() + [["device", i18n.t("system.precision_auto"), auto_summary()]] + store_rows()
-    # a table's headers aren't translated by the page: they come in the visitor's language with the rows
+    # report() names its sections in English (ids); a person reads system.section.<id>. A table's headers aren't
+    # translated by the page: they come in the visitor's language with the rows
+    rows = [[i18n.t_or(f"system.section.{section.replace(' ', '_')}", section), item, value]
+            for section, item, value in rows]
     return pd.DataFrame(rows, columns=[i18n.t(f"system.table.{name}") for name in ("section", "item", "value")])
 
 
