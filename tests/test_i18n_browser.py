@@ -126,6 +126,9 @@ def test_train_works_in_chinese_and_a_refusal_comes_back_in_chinese(browser, app
         page.wait_for_function("() => document.querySelectorAll('#tab-train .js-plotly-plot').length >= 3",
                                timeout=30_000)
         page.screenshot(path=str(screenshot_dir / "i18n-zh-CN-train-trained-desktop.png"), full_page=True)
+        # Gradio's footer gains a link to the runs kept in this browser; its own Chinese lacks the word
+        expect(page.locator("footer")).to_contain_text(i18n.t("common.runs", lang="zh-CN"), timeout=30_000)
+        assert "Runs" not in page.locator("footer").inner_text()
         # the host allows fewer epochs than the 20 asked: the refusal is the catalogue's Chinese sentence
         monkeypatch.setenv("PLAYGROUND_MAX_EPOCHS", "5")
         tab.locator("#train-button").click()

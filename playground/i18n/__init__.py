@@ -108,7 +108,10 @@ def ui_or(key: str, default: str):
 
 
 def gradio_i18n():
-    """The whole catalogue for `launch(i18n=...)`; Chinese also answers `zh` so any `zh-*` browser gets it."""
+    """The whole catalogue for `launch(i18n=...)`; Chinese also answers `zh` so any `zh-*` browser gets it.
+
+    A few keys are Gradio's own (`common.runs`: its footer's link), for words its Chinese lacks: the page merges
+    these with Gradio's translations."""
     import gradio as gr
 
     chinese = catalogue("zh-CN")
