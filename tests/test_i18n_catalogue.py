@@ -54,3 +54,27 @@ def test_unknown_key_is_a_bug():
         i18n.t("no.such.key")
     with pytest.raises(KeyError):
         i18n.ui("no.such.key")
+
+
+def test_an_empty_charts_message_fits_a_phone_line_by_line():
+    """A chart's placeholder is a plotly annotation, which never wraps: at phone width (about 19 Chinese
+    characters of 14 px) a longer line is cut off at the chart's edge, so long messages carry their own <br>."""
+    import re
+    import unicodedata
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "playground"
+    keys = {key for path in root.rglob("*.py")
+            for key in re.findall(r"empty\(i18n\.t\(\"([^\"]+)\"", path.read_text(encoding="utf-8"))}
+    assert len(keys) > 10
+
+    def width(line: str) -> float:  # in Chinese characters: a full-width one is 1, anything else about half
+        return sum(1 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in line)
+
+    too_long = []
+    for lang in i18n.LANGUAGES:
+        for key in sorted(keys):
+            text = i18n.catalogue(lang)[key]
+            text = text.format(**{name: "10" for name in i18n.placeholders(text)})
+            too_long += [(lang, key, line) for line in text.split("<br>") if width(line) > 20]
+    assert too_long == []
