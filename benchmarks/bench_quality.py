@@ -16,7 +16,10 @@ recognizer in each precision; the character error rate (edit distance /
 length) is reported between each precision's transcripts and float32's, and
 against the truth. A precision the app refuses for a model says so.
 
-    python benchmarks/bench_quality.py [--gpt-steps 600] [--ctc-steps 800]
+The speech table also has bfloat16 all through ("whole model"), as the app
+ran it before its waveform layer was kept float32 (playground/speech/mixed_precision.py).
+
+    python benchmarks/bench_quality.py [--gpt-steps 600] [--ctc-steps 800] [--only text|speech] [--json FILE]
 """
 
 import argparse
@@ -178,6 +181,11 @@ def cer(hypothesis: str, reference: str) -> float:
 
 
 def speech_quality(folder: Path, clips: int = 40) -> list[dict]:
+    """CER of each precision's transcripts (through the app's load_recognizer) against float32's and the truth."""
+    import copy
+    import dataclasses
+
+    from playground.precision import PRECISIONS as FORMATS
     from playground.speech.audio import prepare
     from playground.speech.recognize import load_recognizer, transcribe
 
@@ -191,6 +199,14 @@ def speech_quality(folder: Path, clips: int = 40) -> list[dict]:
         rows.append({"precision": name, "cer_vs_float32": cer(joined(texts), joined(reference)),
                      "cer_vs_truth": cer(joined(texts), joined([t for _, t in tests])),
                      "identical_transcripts": sum(a == b for a, b in zip(texts, reference)) / len(tests)})
+        if name == "float32":  # bfloat16 all through, waveform layer included: how the app ran it before
+            whole = FORMATS["bfloat16"].prepare(copy.deepcopy(recognizer.model), recognizer.device)
+            before = dataclasses.replace(recognizer, model=whole, precision=None)
+            texts = [transcribe(before, prepare(RATE, samples)).text for samples, _ in tests]
+            rows.append({"precision": "bfloat16, whole model (before)",
+                         "cer_vs_float32": cer(joined(texts), joined(reference)),
+                         "cer_vs_truth": cer(joined(texts), joined([t for _, t in tests])),
+                         "identical_transcripts": sum(a == b for a, b in zip(texts, reference)) / len(tests)})
     return rows
 
 
@@ -199,31 +215,26 @@ def main(argv=None) -> dict:
     parser.add_argument("--gpt-steps", type=int, default=600)
     parser.add_argument("--ctc-steps", type=int, default=800)
     parser.add_argument("--json", default=None, help="also write the figures to this JSON file")
+    parser.add_argument("--only", choices=("text", "speech"), default=None, help="measure one of the two")
     args = parser.parse_args(argv)
 
     import torch
 
-    from playground.precision import resolve
-
     work = Path(tempfile.mkdtemp(prefix="bench-quality-"))
     started = time.perf_counter()
-    gpt = train_gpt(work / "tiny-gpt", args.gpt_steps)
-    text_rows = text_quality(work / "tiny-gpt", gpt["corpus"])
-    ctc = train_ctc(work / "ctc", args.ctc_steps)
-    speech_rows = speech_quality(work / "ctc")
-    lines = [f"Tiny GPT trained here for {args.gpt_steps} steps on the standard library's docstrings "
-             f"({gpt['done']['parameters']:,} parameters, held-out loss {gpt['done']['val_loss']:.3f}); "
-             f"{PROMPTS} held-out prompts x {NEW_TOKENS} greedy tokens; cpu, {torch.get_num_threads()} threads. "
-             f"auto here: {resolve('auto', 'cpu').describe()}.", ""]
-    lines += table("| precision | greedy tokens identical to float32 | first difference (mean token) | "
-                   "held-out perplexity |", text_rows,
-                   lambda row: [f"{row['identical']:.1%}", f"{row['first_difference']:.1f} of {NEW_TOKENS}",
-                                f"{row['perplexity']:.3f}"])
-    lines += ["", f"Small CTC model (Wav2Vec2ForCTC, 64 wide, 2 layers) trained here for {args.ctc_steps} steps on "
-                  f"synthetic tone-letter speech (final training loss {ctc['loss']:.3f}); 40 held-out clips.", ""]
-    lines += table("| precision | CER vs float32's transcripts | CER vs the truth | transcripts identical to float32 |",
-                   speech_rows, lambda row: [f"{row['cer_vs_float32']:.2%}", f"{row['cer_vs_truth']:.2%}",
-                                             f"{row['identical_transcripts']:.0%}"])
+    lines, text_rows, speech_rows = [], [], []
+    if args.only != "speech":
+        lines += text_lines(work, args.gpt_steps, text_rows)
+    if args.only != "text":
+        ctc = train_ctc(work / "ctc", args.ctc_steps)
+        speech_rows = speech_quality(work / "ctc")
+        lines += ["", f"Small CTC model (Wav2Vec2ForCTC, 64 wide, 2 layers) trained here for {args.ctc_steps} steps "
+                      f"on synthetic tone-letter speech (final training loss {ctc['loss']:.3f}); 40 held-out clips; "
+                      f"cpu, {torch.get_num_threads()} threads.", ""]
+        lines += table("| precision | CER vs float32's transcripts | CER vs the truth | transcripts identical to "
+                       "float32 |", speech_rows, lambda row: [f"{row['cer_vs_float32']:.2%}",
+                                                              f"{row['cer_vs_truth']:.2%}",
+                                                              f"{row['identical_transcripts']:.0%}"])
     lines += ["", f"({time.perf_counter() - started:.0f} s in all, training included)"]
     report = "\n".join(lines)
     print(report)
@@ -231,6 +242,25 @@ def main(argv=None) -> dict:
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
     return figures
+
+
+def text_lines(work: Path, steps: int, rows: list) -> list[str]:
+    """Train the tiny GPT, measure it in each precision into `rows`, and give the report's lines."""
+    import torch
+
+    from playground.precision import resolve
+
+    gpt = train_gpt(work / "tiny-gpt", steps)
+    rows += text_quality(work / "tiny-gpt", gpt["corpus"])
+    lines = [f"Tiny GPT trained here for {steps} steps on the standard library's docstrings "
+             f"({gpt['done']['parameters']:,} parameters, held-out loss {gpt['done']['val_loss']:.3f}); "
+             f"{PROMPTS} held-out prompts x {NEW_TOKENS} greedy tokens; cpu, {torch.get_num_threads()} threads. "
+             f"auto here: {resolve('auto', 'cpu').describe()}.", ""]
+    lines += table("| precision | greedy tokens identical to float32 | first difference (mean token) | "
+                   "held-out perplexity |", rows,
+                   lambda row: [f"{row['identical']:.1%}", f"{row['first_difference']:.1f} of {NEW_TOKENS}",
+                                f"{row['perplexity']:.3f}"])
+    return lines
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ between them so background load hits both alike. The real-time factor is
 compute seconds per second of audio (lower is faster). Prints a markdown table.
 
 Ours also runs in each of `--precisions`, converted as the app converts a
-model (playground/precision.py); each speed-up is against the float32
-pipeline run in the same round.
+model (playground.speech.recognize.prepare: the format, then the float32
+waveform layer of bfloat16 on a CPU); `--whole-bf16` adds bfloat16 all
+through, as before that layer was kept float32. Each speed-up is against the
+float32 pipeline run in the same round.
 
     python benchmarks/bench_speech.py [--seconds 10] [--runs 5] [--device auto] [--threads N]
-                                      [--precisions bfloat16,int8]
+                                      [--precisions bfloat16,int8] [--whole-bf16]
 """
 
 import argparse
@@ -65,12 +67,15 @@ def speech_like(seconds: float, rate: int = 16_000) -> np.ndarray:
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="audio length")
+    parser.add_argument("--whole-bf16", action="store_true",
+                        help="also time bfloat16 with the waveform layer in bfloat16 too (how the app ran it before)")
     add_arguments(parser)
     args = parser.parse_args(argv)
 
     import torch
 
     from playground.speech.audio import prepare
+    from playground.speech.recognize import prepare as speech_prepare
     from playground.speech.recognize import transcribe
 
     device, sync = device_and_sync(args)
@@ -80,10 +85,12 @@ def main(argv=None) -> dict:
     assert ours_text == theirs_text, "our transcript and the pipeline's differ"
     sides = {"ours, float32": recognizer}
     for name in args.precisions.split(","):
-        other = converted(recognizer, name)
+        other = converted(recognizer, name, speech_prepare)
         if isinstance(other, str):
             raise SystemExit(f"{name}: {other}")
         sides[f"ours, {other.precision.describe()}"] = other
+    if args.whole_bf16:
+        sides["ours, bfloat16, whole model (before)"] = converted(recognizer, "bfloat16")
     texts = {side: transcribe(r, clip).text for side, r in sides.items()}  # warm-up, and what each heard
     work = {**{side: (lambda r=r: transcribe(r, clip)) for side, r in sides.items()},
             "pipeline, float32": lambda: asr(clip.samples.copy())}

@@ -43,15 +43,17 @@ def paired(numerators: list[float], denominators: list[float]) -> float:
     return statistics.median(a / b for a, b in zip(numerators, denominators, strict=True))
 
 
-def converted(holder, name: str):
+def converted(holder, name: str, prepare=None):
     """A copy of `holder` (a LoadedModel or Recognizer) with its model converted the way the app converts it
-    (playground/precision.py), or the one-sentence refusal when that format can't run it."""
+    (`prepare(choice, model, device)`, by default the format's own from playground/precision.py; speech passes
+    playground.speech.recognize.prepare), or the one-sentence refusal when that format can't run it."""
     from playground.errors import UserError
     from playground.precision import resolve
 
     choice = resolve(name, holder.device)
+    prepare = prepare or (lambda choice, model, device: choice.precision.prepare(model, device))
     try:
-        model = choice.precision.prepare(copy.deepcopy(holder.model), holder.device)
+        model = prepare(choice, copy.deepcopy(holder.model), holder.device)
     except UserError as refused:
         return str(refused)
     return dataclasses.replace(holder, model=model, precision=choice)

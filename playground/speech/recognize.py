@@ -10,7 +10,9 @@ joined, exactly as `transformers`' ASR pipeline does with `chunk_length_s` and
 The text comes from the tokenizer's own CTC decode (what the pipeline returns);
 the words, times and confidences come from the same frames via `ctc`. The
 model runs in the chosen precision (playground/precision.py; `auto` is
-bfloat16 where the hardware computes it natively) and is cached per precision.
+bfloat16 where the hardware computes it natively; in bfloat16 on a CPU the
+layer that reads the waveform stays float32, playground/speech/mixed_precision.py)
+and is cached per precision.
 """
 
 import dataclasses
@@ -25,7 +27,7 @@ from playground.config import param, validate
 from playground.device import DEVICE_CHOICES, pick_device
 from playground.errors import UserError
 from playground.precision import PRECISION_CHOICES, SPEECH_PRECISION_HELP, Choice, resolve
-from playground.speech import ctc
+from playground.speech import ctc, mixed_precision
 from playground.speech.audio import Clip, resample
 from playground.libraries import import_transformers
 
@@ -131,11 +133,17 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto", precisi
         if getattr(processor, "tokenizer", None) is None or getattr(processor, "feature_extractor", None) is None:
             raise UserError(i18n.t("errors.speech.no_processor", name=name, default=DEFAULT_MODEL))
         model = AutoModelForCTC.from_pretrained(name, trust_remote_code=False).to(target)
-        return Recognizer(processor, choice.precision.prepare(model, target), target, precision=choice)
+        return Recognizer(processor, prepare(choice, model, target), target, precision=choice)
 
     recognizer = hub.load_cached(f"speech-ctc:{target}:{choice.name}", model_id, loader, offline_hint=OFFLINE_HINT)
     # `auto` and the format it picked share one cached model; each caller sees how its own choice was made
     return recognizer if recognizer.precision == choice else dataclasses.replace(recognizer, precision=choice)
+
+
+def prepare(choice: Choice, model, device):
+    """`model` in `choice`'s format for transcription (playground/precision.py, then the float32 waveform layer
+    of playground/speech/mixed_precision.py), or the one-sentence UserError when that format can't run it."""
+    return mixed_precision.for_speech(choice.precision.prepare(model, device), choice.name, device)
 
 
 # inference
@@ -169,7 +177,7 @@ def frame_predictions(recognizer: Recognizer, samples: np.ndarray, *, chunk_seco
         inputs = extractor(samples[start:stop], sampling_rate=recognizer.rate, return_tensors="pt",
                            return_attention_mask=True)
         with torch.inference_mode():
-            logits = model(inputs[model.main_input_name].to(recognizer.device, model.dtype),
+            logits = model(inputs[model.main_input_name].to(recognizer.device, mixed_precision.input_dtype(model)),
                            attention_mask=inputs["attention_mask"].to(recognizer.device)).logits[0]
         best = logits.argmax(dim=-1)
         confidence = logits.float().softmax(dim=-1).gather(-1, best[:, None])[:, 0]
