@@ -17,7 +17,7 @@ length) is reported between each precision's transcripts and float32's, and
 against the truth. A precision the app refuses for a model says so.
 
 The speech table also has bfloat16 all through ("whole model"), as the app
-ran it before its waveform layer was kept float32 (playground/speech/mixed_precision.py).
+ran it before its waveform convolution was kept float32 (playground/speech/mixed_precision.py).
 
     python benchmarks/bench_quality.py [--gpt-steps 600] [--ctc-steps 800] [--only text|speech] [--json FILE]
 """
@@ -199,7 +199,7 @@ def speech_quality(folder: Path, clips: int = 40) -> list[dict]:
         rows.append({"precision": name, "cer_vs_float32": cer(joined(texts), joined(reference)),
                      "cer_vs_truth": cer(joined(texts), joined([t for _, t in tests])),
                      "identical_transcripts": sum(a == b for a, b in zip(texts, reference)) / len(tests)})
-        if name == "float32":  # bfloat16 all through, waveform layer included: how the app ran it before
+        if name == "float32":  # bfloat16 all through, waveform convolution included: how the app ran it before
             whole = FORMATS["bfloat16"].prepare(copy.deepcopy(recognizer.model), recognizer.device)
             before = dataclasses.replace(recognizer, model=whole, precision=None)
             texts = [transcribe(before, prepare(RATE, samples)).text for samples, _ in tests]

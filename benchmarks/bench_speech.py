@@ -9,8 +9,8 @@ compute seconds per second of audio (lower is faster). Prints a markdown table.
 
 Ours also runs in each of `--precisions`, converted as the app converts a
 model (playground.speech.recognize.prepare: the format, then the float32
-waveform layer of bfloat16 on a CPU); `--whole-bf16` adds bfloat16 all
-through, as before that layer was kept float32. Each speed-up is against the
+waveform convolution of bfloat16 on a CPU); `--whole-bf16` adds bfloat16 all
+through, as before that convolution was kept float32. Each speed-up is against the
 float32 pipeline run in the same round.
 
     python benchmarks/bench_speech.py [--seconds 10] [--runs 5] [--device auto] [--threads N]
@@ -68,7 +68,7 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="audio length")
     parser.add_argument("--whole-bf16", action="store_true",
-                        help="also time bfloat16 with the waveform layer in bfloat16 too (how the app ran it before)")
+                        help="also time bfloat16 with the waveform convolution in bfloat16 too (how the app ran it before)")
     add_arguments(parser)
     args = parser.parse_args(argv)
 

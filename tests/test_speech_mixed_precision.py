@@ -1,4 +1,4 @@
-"""bfloat16 transcription on the CPU keeps the layer that reads the waveform in float32, and only there.
+"""bfloat16 transcription on the CPU keeps the convolution that reads the waveform in float32, and only it.
 
 The speed is measured in benchmarks/bench_speech.py and the quality in
 benchmarks/bench_quality.py; here: which layers end up in which format, that the
@@ -35,7 +35,7 @@ def test_bfloat16_on_the_cpu_keeps_only_the_waveform_layer_in_float32_and_matche
     recognizer = load_recognizer(tiny_speech, "cpu", "bfloat16")
     model = recognizer.model
     name, layer = mixed_precision.waveform_layer(model)
-    assert name == "wav2vec2.feature_extractor.conv_layers.0"
+    assert name == "wav2vec2.feature_extractor.conv_layers.0.conv"
     inside = {id(p) for p in layer.parameters()}
     assert inside and all(p.dtype == torch.float32 for p in layer.parameters())
     others = [p for p in model.parameters() if id(p) not in inside]
@@ -49,15 +49,15 @@ def test_bfloat16_on_the_cpu_keeps_only_the_waveform_layer_in_float32_and_matche
             seen.setdefault(key, args[0].dtype)  # returns None: the input goes on unchanged
         return hook
 
-    handle = model.wav2vec2.feature_extractor.conv_layers[0].conv.register_forward_pre_hook(noting("dtype"))
-    handle_after = model.wav2vec2.feature_extractor.conv_layers[1].register_forward_pre_hook(noting("next"))
+    handle = layer.register_forward_pre_hook(noting("dtype"))  # runs after ours: what the convolution computes in
+    handle_after = model.wav2vec2.feature_extractor.conv_layers[0].layer_norm.register_forward_pre_hook(noting("next"))
     clip = prepare(16000, voiced(2.0))
     try:
         ours = transcribe(recognizer, clip)
     finally:
         handle.remove()
         handle_after.remove()
-    assert seen == {"dtype": torch.float32, "next": torch.bfloat16}  # float32 in, bfloat16 on to the rest
+    assert seen == {"dtype": torch.float32, "next": torch.bfloat16}  # float32 in, bfloat16 on to its norm
     asr = pipeline("automatic-speech-recognition", model=model, tokenizer=recognizer.tokenizer,
                    feature_extractor=recognizer.feature_extractor, device="cpu")
     assert ours.text == asr(clip.samples.copy())["text"] and len(ours.words) >= 3

@@ -1,36 +1,35 @@
 """bfloat16 speech models on a CPU keep their first convolution (the one that reads the waveform) in float32.
 
 A wav2vec2-style model's feature encoder starts with a Conv1d from one input
-channel (the raw samples) to hundreds, followed by its norm and activation,
-over every sample of the clip (160,000 for 10 s). oneDNN runs that layer
-*slower* in bfloat16 than in float32 on the CPU this was measured on (Intel
-Xeon with AMX; profiled with torch.profiler, 1 thread, 10 s of audio: the
-layer's bfloat16 convolution and the reorder of its 512 x 32,000 output were a
-quarter of the whole bfloat16 pass), while every later layer gains from
-bfloat16. So after the model is converted to bfloat16, that one layer goes
-back to float32: it reads the float32 waveform (no longer rounded to bfloat16's
-8 bits first) and hands bfloat16 on. Measured in benchmarks/bench_speech.py,
-quality in benchmarks/bench_quality.py (RESULTS.md, issue 15). The parameters
-keep their names, so nothing else about the model changes; on a GPU, and for
-float32 and int8 (whose activations are float32 already), the model is left
-as converted. torch is imported where used, like the rest of playground/speech.
+channel (the raw samples) to hundreds, over every sample of the clip (160,000
+for 10 s). oneDNN runs that one convolution several times *slower* in bfloat16
+than in float32 on the CPU this was measured on (Intel Xeon with AMX; in
+torch.profiler, 1 thread, 10 s of audio, the bfloat16 convolution and the
+reorder of its 512 x 32,000 output took about a quarter of the whole bfloat16
+pass, against 70 ms in float32), while every later layer gains from bfloat16.
+So after the model is converted to bfloat16, that convolution alone goes back
+to float32: it reads the float32 waveform (no longer rounded to bfloat16's 8
+bits first) and hands bfloat16 on to its norm and the rest. Keeping its norm
+and activation in float32 too was measured slower (RESULTS.md, issue 15;
+benchmarks/bench_speech.py for speed, benchmarks/bench_quality.py for the
+transcripts). Parameter names don't change; on a GPU, and for float32 and int8
+(whose activations are float32 already), the model is left as converted. torch
+is imported where used, like the rest of playground/speech.
 """
 
 
 def waveform_layer(model):
-    """(name, module) of the layer around the first Conv1d that reads one channel (the waveform), or None."""
+    """(name, module) of the first Conv1d that reads one channel (the waveform), or None."""
     from torch import nn
 
-    modules = dict(model.named_modules())
-    for name, module in modules.items():
+    for name, module in model.named_modules():
         if isinstance(module, nn.Conv1d) and module.in_channels == 1:
-            parent = name.rpartition(".")[0]
-            return (parent, modules[parent]) if parent else (name, module)
+            return name, module
     return None
 
 
 def input_dtype(model):
-    """The dtype the model's input should arrive in: its waveform layer's, else the model's own."""
+    """The dtype the model's input should arrive in: its waveform convolution's, else the model's own."""
     found = waveform_layer(model)
     weights = [p for p in found[1].parameters() if p.is_floating_point()] if found else []
     return weights[0].dtype if weights else model.dtype
@@ -51,8 +50,8 @@ def _back_to(dtype):
 
 
 def for_speech(model, precision_name: str, device):
-    """`model`, converted to `precision_name` already, with its waveform layer back in float32 where that pays
-    (bfloat16 on a CPU); in place."""
+    """`model`, converted to `precision_name` already, with its waveform convolution back in float32 where that
+    pays (bfloat16 on a CPU); in place."""
     import torch
 
     if precision_name != "bfloat16" or getattr(device, "type", str(device)) != "cpu":

@@ -11,7 +11,7 @@ The text comes from the tokenizer's own CTC decode (what the pipeline returns);
 the words, times and confidences come from the same frames via `ctc`. The
 model runs in the chosen precision (playground/precision.py; `auto` is
 bfloat16 where the hardware computes it natively; in bfloat16 on a CPU the
-layer that reads the waveform stays float32, playground/speech/mixed_precision.py)
+convolution that reads the waveform stays float32, playground/speech/mixed_precision.py)
 and is cached per precision.
 """
 
@@ -141,7 +141,7 @@ def load_recognizer(model_id: str = DEFAULT_MODEL, device: str = "auto", precisi
 
 
 def prepare(choice: Choice, model, device):
-    """`model` in `choice`'s format for transcription (playground/precision.py, then the float32 waveform layer
+    """`model` in `choice`'s format for transcription (playground/precision.py, then the float32 waveform convolution
     of playground/speech/mixed_precision.py), or the one-sentence UserError when that format can't run it."""
     return mixed_precision.for_speech(choice.precision.prepare(model, device), choice.name, device)
 
