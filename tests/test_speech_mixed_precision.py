@@ -2,7 +2,7 @@
 
 The speed is measured in benchmarks/bench_speech.py and the quality in
 benchmarks/bench_quality.py; here: which layers end up in which format, that the
-waveform reaches that layer unrounded, and that the transcript still equals
+convolution computes in float32 and hands bfloat16 on, and that the transcript still equals
 transformers' pipeline on the same model.
 """
 
@@ -40,7 +40,6 @@ def test_bfloat16_on_the_cpu_keeps_only_the_waveform_layer_in_float32_and_matche
     assert inside and all(p.dtype == torch.float32 for p in layer.parameters())
     others = [p for p in model.parameters() if id(p) not in inside]
     assert others and all(p.dtype == torch.bfloat16 for p in others)
-    assert mixed_precision.input_dtype(model) == torch.float32
 
     seen = {}
 

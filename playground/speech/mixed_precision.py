@@ -8,8 +8,9 @@ torch.profiler, 1 thread, 10 s of audio, the bfloat16 convolution and the
 reorder of its 512 x 32,000 output took about a quarter of the whole bfloat16
 pass, against 70 ms in float32), while every later layer gains from bfloat16.
 So after the model is converted to bfloat16, that convolution alone goes back
-to float32: it reads the float32 waveform (no longer rounded to bfloat16's 8
-bits first) and hands bfloat16 on to its norm and the rest. Keeping its norm
+to float32 (its input, which arrives in the model's dtype as transformers'
+pipeline sends it, so both transcribe alike, is cast up) and hands bfloat16 on
+to its norm and the rest. Keeping its norm
 and activation in float32 too was measured slower (RESULTS.md, issue 15;
 benchmarks/bench_speech.py for speed, benchmarks/bench_quality.py for the
 transcripts). Parameter names don't change; on a GPU, and for float32 and int8
@@ -26,13 +27,6 @@ def waveform_layer(model):
         if isinstance(module, nn.Conv1d) and module.in_channels == 1:
             return name, module
     return None
-
-
-def input_dtype(model):
-    """The dtype the model's input should arrive in: its waveform convolution's, else the model's own."""
-    found = waveform_layer(model)
-    weights = [p for p in found[1].parameters() if p.is_floating_point()] if found else []
-    return weights[0].dtype if weights else model.dtype
 
 
 def _to_float32(module, args):

@@ -177,7 +177,7 @@ def frame_predictions(recognizer: Recognizer, samples: np.ndarray, *, chunk_seco
         inputs = extractor(samples[start:stop], sampling_rate=recognizer.rate, return_tensors="pt",
                            return_attention_mask=True)
         with torch.inference_mode():
-            logits = model(inputs[model.main_input_name].to(recognizer.device, mixed_precision.input_dtype(model)),
+            logits = model(inputs[model.main_input_name].to(recognizer.device, model.dtype),
                            attention_mask=inputs["attention_mask"].to(recognizer.device)).logits[0]
         best = logits.argmax(dim=-1)
         confidence = logits.float().softmax(dim=-1).gather(-1, best[:, None])[:, 0]
