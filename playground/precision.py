@@ -35,9 +35,6 @@ from playground.errors import UserError
 
 PRECISION_CHOICES = ("auto", "float32", "bfloat16", "int8")
 TRAIN_PRECISION_CHOICES = ("auto", "float32", "bfloat16")  # int8 is for inference only
-PRECISION_HELP = ("Number format of the weights: auto takes int8 on a CPU with int8 dot-product instructions (about "
-                  "1.8x float32 for token-by-token generation here; bfloat16 measured no faster than float32 there) "
-                  "and bfloat16 on a GPU that supports it, float32 otherwise; int8 is CPU only.")
 SPEECH_PRECISION_HELP = ("Number format of the weights: auto takes bfloat16 where this CPU or GPU computes it "
                          "natively (about twice as fast, same results in our measurements), float32 otherwise; int8 "
                          "quantises the linear layers (CPU only).")

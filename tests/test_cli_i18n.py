@@ -113,3 +113,16 @@ def test_argparses_own_words_in_chinese_and_in_english(monkeypatch, capsys):
         main(["train", "-h"])
     assert capsys.readouterr().out.startswith("usage: python -m playground train")
     assert argparse._ is own  # argparse is itself again after the command (pytest's own parser uses it)
+
+
+@pytest.mark.parametrize("command", ["datasets", "train", "export", "transcribe", "generate", "train-lm", "transfer",
+                                     "sweep"])
+def test_every_commands_help_is_chinese(command, capsys):
+    """-h of each command: its description, each flag's line and each group's title come from the catalogue."""
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", command, "-h"])
+    out = capsys.readouterr().out
+    body = out.split("\n\n", 1)[1]  # after the usage block (flag names and metavars are the same in any language)
+    english = re.findall(r"\b[A-Za-z][a-z]+ [a-z]+ [a-z]{3,}\b", body)
+    assert english == [], english
+    assert "选项" in body and "显示此帮助信息并退出" in body

@@ -5,9 +5,9 @@ from playground.cli import print_json
 
 
 def add_parser(subparsers):
-    parser = subparsers.add_parser("datasets", help="List the bundled datasets.",
-                                   description="List the bundled datasets, their kind and the models that fit.")
-    parser.add_argument("--json", action="store_true", help="One JSON object per dataset.")
+    parser = subparsers.add_parser("datasets", help=i18n.t("cli.datasets.help"),
+                                   description=i18n.t("cli.datasets.description"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.datasets.json.help"))
     parser.set_defaults(handler=run)
 
 

@@ -14,10 +14,9 @@ def add_parser(subparsers):
     from playground.commands.train import add_run_arguments
 
     parser = subparsers.add_parser(
-        "export", help="Train, then export a standalone PyTorch script plus its weights.",
-        description="Train like `train`, then write a runnable script that rebuilds the data, the model and the "
-                    "training settings, with the trained weights next to it.")
-    parser.add_argument("--out", required=True, help="Folder for the script, weights and config.")
+        "export", help=i18n.t("cli.export.help"),
+        description=i18n.t("cli.export.description"))
+    parser.add_argument("--out", required=True, help=i18n.t("cli.export.out.help"))
     add_run_arguments(parser)
     parser.set_defaults(handler=run)
 

@@ -13,25 +13,23 @@ from playground import config as cfg
 from playground.cli import print_json
 from playground.device import DEVICE_CHOICES
 from playground.errors import UserError
-from playground.precision import PRECISION_CHOICES, PRECISION_HELP
+from playground.precision import PRECISION_CHOICES
 
 
 def add_parser(subparsers):
     from playground.text.generate import GenerationConfig
 
     parser = subparsers.add_parser(
-        "generate", help="Continue a prompt with GPT-2, another causal LM, or a model made by train-lm.",
-        description="Continue a prompt with a causal language model: greedy (--greedy) or sampled "
-                    "(--temperature, --top-k, --top-p), reproducible with --seed.")
+        "generate", help=i18n.t("cli.generate.help"),
+        description=i18n.t("cli.generate.description"))
     parser.add_argument("--model", default="gpt2", metavar="ID_OR_PATH",
-                        help="Hugging Face id (gpt2, distilgpt2, gpt2-medium, ...) or a local model folder, like "
-                             "one saved by `train-lm` (default: gpt2).")
-    parser.add_argument("--prompt", required=True, help="The text to continue.")
-    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES, help="Where to run (default: auto).")
+                        help=i18n.t("cli.generate.model.help"))
+    parser.add_argument("--prompt", required=True, help=i18n.t("cli.generate.prompt.help"))
+    parser.add_argument("--device", default="auto", choices=DEVICE_CHOICES, help=i18n.t("cli.generate.device.help"))
     parser.add_argument("--precision", default="auto", choices=PRECISION_CHOICES,
-                        help=f"{PRECISION_HELP} (default: auto).")
-    parser.add_argument("--json", action="store_true", help="Print one JSON object instead of streaming text.")
-    cfg.add_arguments(parser.add_argument_group("generation"), GenerationConfig)
+                        help=i18n.t("cli.generate.precision.help"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.generate.json.help"))
+    cfg.add_arguments(parser.add_argument_group(i18n.t("cli.group.generation")), GenerationConfig)
     parser.set_defaults(handler=run)
 
 

@@ -29,19 +29,15 @@ def add_parser(subparsers):
     from playground.sweep.space import SweepConfig
 
     parser = subparsers.add_parser(
-        "sweep", help="Train one model many times over a grid, a random draw or a smart search of hyperparameters.",
-        description="Run many training runs of one model on one dataset, over every combination (grid), a "
-                    "random draw, or a smart search (Optuna's TPE with pruning) of the values given, within a "
-                    "budget of runs and minutes.")
-    parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
-    parser.add_argument("--csv", default=None, help="Also write the results table to this CSV file.")
-    cfg.add_arguments(parser.add_argument_group("sweep"), SweepConfig)
-    smart = parser.add_argument_group("smart search")
+        "sweep", help=i18n.t("cli.sweep.help"),
+        description=i18n.t("cli.sweep.description"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.json_events.help"))
+    parser.add_argument("--csv", default=None, help=i18n.t("cli.sweep.csv.help"))
+    cfg.add_arguments(parser.add_argument_group(i18n.t("cli.group.sweep")), SweepConfig)
+    smart = parser.add_argument_group(i18n.t("cli.group.smart_search"))
     cfg.add_arguments(smart, SmartConfig)
     smart.add_argument("--workers", default="1", metavar="N",
-                       help=f"Smart search: worker processes to start here [1..{MAX_WORKERS}]; more than 1 keeps "
-                            "the study in --storage (a SQLite file in the run folder if none is given). "
-                            "(default: 1, this process)")
+                       help=i18n.t("cli.sweep.workers.help", most=MAX_WORKERS))
     parser.set_defaults(handler=run)
 
 

@@ -18,10 +18,10 @@ from playground.commands.train_generative import add_arguments as add_generative
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(
-        "train", help="Train a model on a bundled dataset or your own data.",
-        description="Train an architecture on a dataset; flags for one architecture are ignored by the others.")
+        "train", help=i18n.t("cli.train.help"),
+        description=i18n.t("cli.train.description"))
     add_run_arguments(parser, generative=True)
-    parser.add_argument("--out", default=None, help="Folder for weights.safetensors, config.json, history.csv.")
+    parser.add_argument("--out", default=None, help=i18n.t("cli.train.out.help"))
     parser.set_defaults(handler=run)
 
 
@@ -31,21 +31,21 @@ def add_run_arguments(parser, *, generative: bool = False) -> None:
     from playground.training.config import RegressionConfig, TrainConfig
 
     models = [*ARCHITECTURES, *(GENERATIVE_MODELS if generative else ())]
-    parser.add_argument("--model", required=True, help=f"Architecture: {', '.join(models)}.")
-    parser.add_argument("--dataset", default=None, help="Dataset name (see `python -m playground datasets`).")
-    parser.add_argument("--noise", default=None, help="Noise of moons, circles, spiral, surface or waves.")
-    parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
-    own = parser.add_argument_group("your own data (instead of --dataset)")
-    own.add_argument("--csv", default=None, help="A CSV file: its columns become features and a target.")
-    own.add_argument("--target", default=None, help="With --csv: the column to predict.")
-    own.add_argument("--features", default=None, help="With --csv: feature columns, comma-separated (default: all).")
-    own.add_argument("--task", default="auto", help="With --csv: auto, classification or regression.")
-    own.add_argument("--images", default=None, help="A zip with one folder of PNG/JPEG images per class.")
-    own.add_argument("--image-size", default="32", help="With --images: side in pixels the images are resized to.")
-    cfg.add_arguments(parser.add_argument_group("training"), TrainConfig)
+    parser.add_argument("--model", required=True, help=i18n.t("cli.train.model.help", models=", ".join(models)))
+    parser.add_argument("--dataset", default=None, help=i18n.t("cli.train.dataset.help"))
+    parser.add_argument("--noise", default=None, help=i18n.t("cli.train.noise.help"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.json_events.help"))
+    own = parser.add_argument_group(i18n.t("cli.group.own_data"))
+    own.add_argument("--csv", default=None, help=i18n.t("cli.train.csv.help"))
+    own.add_argument("--target", default=None, help=i18n.t("cli.train.target.help"))
+    own.add_argument("--features", default=None, help=i18n.t("cli.train.features.help"))
+    own.add_argument("--task", default="auto", help=i18n.t("cli.train.task.help"))
+    own.add_argument("--images", default=None, help=i18n.t("cli.train.images.help"))
+    own.add_argument("--image-size", default="32", help=i18n.t("cli.train.image_size.help"))
+    cfg.add_arguments(parser.add_argument_group(i18n.t("cli.group.training")), TrainConfig)
     seen = set()
     for arch in ARCHITECTURES.values():
-        group = parser.add_argument_group(f"{arch.title} settings")
+        group = parser.add_argument_group(i18n.t("cli.group.settings_of", name=arch.title))
         for field in cfg.fields(arch.config_class):
             if field.name not in seen:  # shared names (dropout) are one flag
                 seen.add(field.name)
@@ -55,9 +55,11 @@ def add_run_arguments(parser, *, generative: bool = False) -> None:
     taken = {action.dest: action for action in parser._actions}
     for field in cfg.fields(RegressionConfig):  # --loss may already be the GAN's: then it is shared
         if field.name in taken:
-            taken[field.name].help += f" Regression datasets: {', '.join(field.metadata['choices'])}."
+            names = ", ".join(field.metadata["choices"])
+            taken[field.name].help += i18n.t("cli.train.regression_datasets", names=names)
         else:
-            cfg.add_arguments(parser.add_argument_group("regression"), _only(RegressionConfig, field.name))
+            regression = parser.add_argument_group(i18n.t("cli.group.regression"))
+            cfg.add_arguments(regression, _only(RegressionConfig, field.name))
 
 
 def _only(config_class, name):

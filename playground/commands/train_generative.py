@@ -32,14 +32,14 @@ def add_arguments(parser) -> None:
     """Add --preset and every GAN/VAE setting the parser doesn't have yet."""
     kinds = _kinds()
     presets = "; ".join(f"{name}: {', '.join(presets)}" for name, (_, _, presets) in kinds.items())
-    parser.add_argument("--preset", default=None, help=f"GAN/VAE only, a named bundle of settings ({presets}).")
+    parser.add_argument("--preset", default=None, help=i18n.t("cli.train.preset.help", presets=presets))
     taken = {action.dest for action in parser._actions}
     helps: dict[str, list[str]] = {}
     for name, (_, config_class, _) in kinds.items():
         for field in cfg.fields(config_class):
             helps.setdefault(field.name, []).append(f"{name.upper()}: {cfg.help_of(field)}")
     for name, (_, config_class, _) in kinds.items():
-        group = parser.add_argument_group(f"{name.upper()} settings")
+        group = parser.add_argument_group(i18n.t("cli.group.settings_of", name=name.upper()))
         for field in cfg.fields(config_class):
             if field.name in taken:
                 continue

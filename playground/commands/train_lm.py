@@ -17,14 +17,13 @@ def add_parser(subparsers):
     from playground.text.tiny_gpt import TinyGPTConfig
 
     parser = subparsers.add_parser(
-        "train-lm", help="Train a tiny GPT-2 from scratch on a text (works offline).",
-        description="Train a small GPT-2-architecture model and its tokenizer on a text file, or on the Python "
-                    "standard library's docstrings when no --corpus is given; saves a save_pretrained folder.")
+        "train-lm", help=i18n.t("cli.train_lm.help"),
+        description=i18n.t("cli.train_lm.description"))
     parser.add_argument("--corpus", default=None, metavar="FILE",
-                        help="A UTF-8 text file to learn from (default: the standard library's docstrings).")
-    parser.add_argument("--out", required=True, metavar="DIR", help="Folder to save the model and tokenizer in.")
-    parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
-    cfg.add_arguments(parser.add_argument_group("model and training"), TinyGPTConfig)
+                        help=i18n.t("cli.train_lm.corpus.help"))
+    parser.add_argument("--out", required=True, metavar="DIR", help=i18n.t("cli.train_lm.out.help"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.json_events.help"))
+    cfg.add_arguments(parser.add_argument_group(i18n.t("cli.group.model_and_training")), TinyGPTConfig)
     parser.set_defaults(handler=run)
 
 

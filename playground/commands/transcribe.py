@@ -16,11 +16,11 @@ from playground.config import add_arguments, from_namespace
 def add_parser(subparsers):
     from playground.speech.recognize import SpeechConfig
 
-    parser = subparsers.add_parser("transcribe", help="Transcribe an audio file with a CTC speech model (wav2vec2).",
-                                   description=__doc__.split("\n\n")[1])
-    parser.add_argument("file", help="a WAV, FLAC, OGG or MP3 file: any rate, mono or stereo")
+    parser = subparsers.add_parser("transcribe", help=i18n.t("cli.transcribe.help"),
+                                   description=i18n.t("cli.transcribe.description"))
+    parser.add_argument("file", help=i18n.t("cli.transcribe.file.help"))
     add_arguments(parser, SpeechConfig)
-    parser.add_argument("--json", action="store_true", help="print only the JSON object (one line)")
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.transcribe.json.help"))
     parser.set_defaults(handler=run)
 
 

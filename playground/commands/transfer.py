@@ -17,12 +17,10 @@ def add_parser(subparsers):
     from playground.transfer.config import TransferConfig
 
     parser = subparsers.add_parser(
-        "transfer", help="Compare transfer-learning strategies against training from scratch.",
-        description="Pretrain a small CNN on the source task (or load a Hugging Face backbone), then learn the "
-                    "target task from K labelled examples per class with each strategy, all with the same data, "
-                    "epochs and learning rate. --shots takes one K or a list like 1,5,20.")
-    parser.add_argument("--json", action="store_true", help="One JSON event per line; the last is the summary.")
-    cfg.add_arguments(parser.add_argument_group("transfer"), TransferConfig)
+        "transfer", help=i18n.t("cli.transfer.help"),
+        description=i18n.t("cli.transfer.description"))
+    parser.add_argument("--json", action="store_true", help=i18n.t("cli.json_events.help"))
+    cfg.add_arguments(parser.add_argument_group(i18n.t("cli.group.transfer")), TransferConfig)
     parser.set_defaults(handler=run)
 
 
