@@ -26,6 +26,11 @@ from playground.training.events import EpochEvent
 from playground.training.metrics import classification_metrics, regression_metrics
 
 REGRESSION_LOSSES = {"mse": nn.functional.mse_loss, "mae": nn.functional.l1_loss}
+# input values per batch of a validation or test pass: big batches amortise per-call overhead for small
+# examples, but a batch of big images whose activations overflow the cache runs slower per image (the shapes
+# CNN's 320 validation images, 64x64x3, bf16: 150-165 ms in batches of 1024, 54 ms in batches of 42; digits and
+# tabular rows still go in one batch). Measured for issue 15 with benchmarks/bench_training.py's cases.
+EVAL_BATCH_VALUES = 2 ** 19
 assert tuple(REGRESSION_LOSSES) == REGRESSION_LOSS_NAMES, "RegressionConfig's choices and the losses drifted apart"
 
 
@@ -88,7 +93,7 @@ class Classification(PlaneOfTwoInputs):
 
     def evaluate(self, model, x, y) -> tuple[float, dict, torch.Tensor]:
         """Loss, scores and class probabilities on a whole split."""
-        probabilities = torch.softmax(predict_outputs(model, x), dim=1)
+        probabilities = torch.softmax(predict_outputs(model, x, eval_batch_size(x)), dim=1)
         loss = nn.functional.nll_loss(torch.log(probabilities.clamp_min(1e-12)), y).item()
         return loss, {"accuracy": (probabilities.argmax(1) == y).float().mean().item()}, probabilities
 
@@ -166,7 +171,7 @@ class Regression(PlaneOfTwoInputs):
         return (1.0 - score_sum / seen / self.train_variance.to(score_sum.device)).item()
 
     def evaluate(self, model, x, y) -> tuple[float, dict, torch.Tensor]:
-        predictions = predict_outputs(model, x)[:, 0]
+        predictions = predict_outputs(model, x, eval_batch_size(x))[:, 0]
         loss = self.loss_fn(predictions, y).item()
         error = predictions - y
         r2 = 1.0 - (error ** 2).mean() / y.var(unbiased=False).clamp_min(1e-12)
@@ -225,6 +230,12 @@ TASKS = {"classification": Classification, "regression": Regression}
 def make_task(splits, settings: dict | None = None):
     """The task object for these splits; `settings` are RegressionConfig values (ignored by classification)."""
     return TASKS[getattr(splits, "task", "classification")](splits, settings)
+
+
+def eval_batch_size(x: torch.Tensor) -> int:
+    """Examples per batch of a held-out pass over `x`: about EVAL_BATCH_VALUES input values, 16 to 1024."""
+    per_example = max(1, x[0].numel()) if len(x) else 1
+    return max(16, min(1024, EVAL_BATCH_VALUES // per_example))
 
 
 def _finite(value: float) -> float | None:
