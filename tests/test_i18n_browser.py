@@ -159,6 +159,10 @@ def test_empty_tables_have_headers_in_the_visitors_language(browser, app_url):
             shown = page.locator(f"{table} thead th").all_inner_texts()
             shown = [text.strip() for text in shown if text.strip()]
             assert shown[:len(headers("zh-CN"))] == headers("zh-CN"), tab_id
+            # the table's toolbar: Gradio's fixed English tooltips get the catalogue's words
+            copy = page.locator(f"{table} button[title]").first
+            expect(copy).to_have_attribute("title", i18n.t("app.gradio.copy_table", lang="zh-CN"))
+            assert page.locator("[title='Copy table data'], [aria-label='Fullscreen']").count() == 0
     finally:
         context.close()
 

@@ -107,13 +107,27 @@ def test_the_toasts_script_carries_the_catalogues_words_for_each_kind():
     import json
     import re
 
-    from playground.ui import toast_words
+    from playground.ui import gradio_words
 
-    script = toast_words.script()
+    script = gradio_words.script()
     carried = json.loads(re.search(r"var all = (\{.*?\});", script).group(1))
     assert set(carried) == set(i18n.LANGUAGES)
     for lang in i18n.LANGUAGES:
-        for kind in toast_words.KINDS:
+        for kind in gradio_words.KINDS:
             assert carried[lang][kind] == i18n.catalogue(lang)[f"app.toast.{kind}"]
         assert carried[lang]["close"] == i18n.catalogue(lang)["app.toast.close"]
     assert carried["zh-CN"]["error"] != "Error" and carried["zh-CN"]["unexplained"] != "An error occurred."
+
+
+def test_gradios_fixed_labels_get_the_catalogues_words_on_a_chinese_page():
+    import json
+    import re
+
+    from playground.ui import gradio_words
+
+    script = gradio_words.script()
+    carried = json.loads(re.search(r"var all = (\{.*?\});", script).group(1))
+    assert carried["en"]["labels"] == {}  # Gradio's own English stays as it is
+    for name in gradio_words.LABELS:
+        assert f'"{name}"' in script.split("var gradio = ")[1].split(";")[0]  # a label Gradio prints maps to it
+        assert carried["zh-CN"]["labels"][name] == i18n.catalogue("zh-CN")[f"app.gradio.{name}"]

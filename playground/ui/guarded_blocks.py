@@ -85,7 +85,7 @@ def refused(block_fn, blocks, message: str, error: gr.Error | None = None) -> gr
     if error is None:
         return gr.Error(message, title=i18n.t("app.toast.error"), print_exception=False)
     error.message, error.print_exception = message, False
-    # Gradio's own title is English. Its 6.31 toast shows its own word, not this (ui/toast_words.py fixes the
+    # Gradio's own title is English. Its 6.31 toast shows its own word, not this (ui/gradio_words.py fixes the
     # page), but an API client reads the title from the message
     if error.title == "Error":
         error.title = i18n.t("app.toast.error")

@@ -26,7 +26,7 @@ import gradio as gr
 from starlette.middleware import Middleware
 
 from playground import i18n
-from playground.ui import toast_words, visitors
+from playground.ui import gradio_words, visitors
 from playground.ui.guarded_blocks import GuardedBlocks
 
 CHOICES = [("app.language.en", "en"), ("app.language.zh", "zh-CN")]  # each language named in itself, on any page
@@ -141,7 +141,7 @@ class LocaleScript:
             body.append(message.get("body", b""))
             if message.get("more_body"):
                 return None
-            scripts = (PAGE_SCRIPT + toast_words.script()).encode()
+            scripts = (PAGE_SCRIPT + gradio_words.script()).encode()
             page = b"".join(body).replace(self.MARK, scripts + self.MARK, 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": headers + [(b"content-length", str(len(page)).encode())]})

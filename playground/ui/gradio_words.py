@@ -1,16 +1,18 @@
-"""The words on Gradio's toasts, in the visitor's language.
+"""The words Gradio's frontend prints itself, in the visitor's language: its toasts and a few buttons' labels.
 
 Gradio 6.31's toast (statustracker-*.js) ignores the `title` the server sends
 with a `gr.Error`: its header prints the message's kind with a capital letter
 ("Error", "Warning", "Info", "Success"), its close button is labelled "Close",
 and an error whose message is hidden (a bug, not a refusal) reads "An error
-occurred.". None of these go through Gradio's own translations, so a Chinese
-page showed a Chinese refusal under an English "Error". `SCRIPT` (put into the
-page by `language.LocaleScript`, after the language is chosen) watches the
-page and gives those words the catalogue's text (`app.toast.*`) in the page's
-language. It changes only a toast's header word, its close button's label and
-the hidden-message fallback; the message itself is the server's, already in
-the visitor's language.
+occurred.". A table's toolbar ("Copy table data", "Fullscreen"), a cell's menu
+button and the tabs' overflow menu ("More tabs") carry fixed English labels
+(the tooltip a visitor sees on hover). None of these go through Gradio's own
+translations, so a Chinese page showed a Chinese refusal under an English
+"Error". `SCRIPT` (put into the page by `language.LocaleScript`, after the
+language is chosen) watches the page and gives those words the catalogue's
+text (`app.toast.*`, `app.gradio.*`) in the page's language. It changes only
+those words; the message itself is the server's, already in the visitor's
+language.
 """
 
 import json
@@ -19,10 +21,13 @@ from functools import lru_cache
 from playground import i18n
 
 KINDS = ("error", "warning", "info", "success")
+LABELS = ("copy_table", "copied", "fullscreen", "exit_fullscreen", "more_tabs", "cell_menu")  # app.gradio.<name>
 # Gradio's own fallback words are in here to be recognised, never shown: the catalogue's replace them
 TOAST_SCRIPT = """<script>(function () {
   var all = %(words)s;
   var words = all[document.documentElement.lang] || all["en"];
+  var gradio = {"Copy table data": "copy_table", "Copied to clipboard": "copied", "Fullscreen": "fullscreen",
+                "Exit fullscreen mode": "exit_fullscreen", "More tabs": "more_tabs", "Open cell menu": "cell_menu"};
   var kinds = %(kinds)s, queued = false;
   var unexplained = "An error occurred.";  // Gradio's text for an error whose message the server hid
   function relabel() {
@@ -39,18 +44,27 @@ TOAST_SCRIPT = """<script>(function () {
     document.querySelectorAll(".toast-message-text.error").forEach(function (text) {
       if (text.textContent === unexplained) text.textContent = words.unexplained;
     });
+    ["title", "aria-label"].forEach(function (name) {
+      document.querySelectorAll("[" + name + "]").forEach(function (element) {
+        var said = words.labels[gradio[element.getAttribute(name)]];  // Gradio's fixed English label
+        if (said) element.setAttribute(name, said);
+      });
+    });
   }
   new MutationObserver(function () {
     if (!queued) { queued = true; requestAnimationFrame(relabel); }
-  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true,
+              attributeFilter: ["title", "aria-label"]});
 })();</script>"""
 
 
 def words(lang: str) -> dict[str, str]:
-    """The toast's words in `lang`: one per kind, the close button's label, the hidden-message fallback."""
+    """The toast's words in `lang`: one per kind, the close button's label, the hidden-message fallback; and
+    Gradio's fixed labels (none in English: Gradio's own are the catalogue's)."""
     found = {kind: i18n.t(f"app.toast.{kind}", lang=lang) for kind in KINDS}
+    labels = {name: i18n.t(f"app.gradio.{name}", lang=lang) for name in LABELS} if lang != i18n.DEFAULT else {}
     return {**found, "close": i18n.t("app.toast.close", lang=lang),
-            "unexplained": i18n.t("app.toast.error_unexplained", lang=lang)}
+            "unexplained": i18n.t("app.toast.error_unexplained", lang=lang), "labels": labels}
 
 
 @lru_cache(maxsize=1)
