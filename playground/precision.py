@@ -218,7 +218,7 @@ def resolve(name: str, device, *, workload: Workload = SPEECH, cpuinfo: str | Pa
 def training_choice(name: str, model, device, *, input_shape=None, cpuinfo: str | Path = "/proc/cpuinfo") -> Choice:
     """The autocast a training run uses: `auto` is bfloat16 for convolutional nets on images of at least
     BF16_TRAINING_MIN_PIXELS where bf16 is native, float32 for the rest. Measured per training step
-    (channels-last, fused Adam, batch 32, 1 thread; benchmarks/bench_training.py, issue 15): bf16 autocast was
+    (channels-last, fused Adam, batch 32, 1 thread, CPU time; benchmarks/RESULTS.md, issue 15): bf16 autocast was
     0.90x float32 on 8x8 images (`digits`: the products are too small to repay the casts), 1.10x on 16x16,
     1.2-1.5x on 28x28 and 32x32, 1.87x on 64x64 (`shapes`). Fully connected and recurrent nets on tiny
     batches gain nothing: their time is not in the matrix products. `input_shape` is one example's shape."""

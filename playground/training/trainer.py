@@ -42,7 +42,7 @@ def make_optimizer(model: nn.Module, config: TrainConfig) -> torch.optim.Optimiz
     Where torch has a fused step for it (SGD, Adam, AdamW, Adagrad; CPU and CUDA) that is used: one kernel
     updates every parameter, where the default step runs five to ten small tensor operations per parameter
     from Python. The same update rule, so results match the default step's to float rounding; a small net
-    spends a quarter of its step there (Adam: 2.4 -> 1.9 ms a step for the LSTM in bench_training.py)."""
+    spends a fifth of its step there (Adam: 2.4 -> 2.0 ms a step for bench_training.py's LSTM)."""
     params, lr, decay = list(model.parameters()), config.lr, config.weight_decay
     on_fused_device = all(p.is_floating_point() and p.device.type in FUSED_DEVICES for p in params)
     if hasattr(model, "param_groups"):  # a model may ask for per-part rates (a pretrained backbone learning slower)
