@@ -5,6 +5,7 @@ and the browser is Debian's chromium (never `playwright install`).
 """
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -18,6 +19,9 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 os.environ.setdefault("PLAYGROUND_OUTPUT_DIR", tempfile.mkdtemp(prefix="playground-test-outputs-"))
 # the run store (SQLite) in a temporary folder: tests never write into the checkout's playground-data/
 os.environ.setdefault("PLAYGROUND_DATA_DIR", tempfile.mkdtemp(prefix="playground-test-data-"))
+# Gradio's uploads and cached copies too: each test process (a pytest-xdist worker) serves its own app, whose disk
+# sweeper must not meet the other's files
+os.environ.setdefault("GRADIO_TEMP_DIR", tempfile.mkdtemp(prefix="playground-test-gradio-"))
 # the app lets visitors load folders only under the models folder: tests build their tiny models in temp folders
 os.environ.setdefault("PLAYGROUND_MODELS_DIR", tempfile.gettempdir())
 
@@ -123,6 +127,33 @@ def postgres_url():
             pytest.fail("PLAYGROUND_TEST_POSTGRES_URL is unset: .ci/run should have started PostgreSQL")
         pytest.skip("no PostgreSQL (set PLAYGROUND_TEST_POSTGRES_URL, as .ci/run does)")
     return url
+
+
+BROWSER_FIXTURES = {"page", "browser"}
+TAKES_BROWSER = re.compile(r"^\s*def \w+\((?:[^)]*?[(,\s])?(page|browser)\s*[,):]", re.M)  # a def taking Chromium
+
+
+def browser_files() -> set[str]:
+    """The test files with a test or fixture that takes a Chromium fixture, read from their source (the scheduler
+    runs before anything is collected; tests/test_test_setup.py checks this against what pytest collects)."""
+    return {f"tests/{path.name}" for path in (ROOT / "tests").glob("test_*.py")
+            if TAKES_BROWSER.search(path.read_text(encoding="utf-8"))}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """How `pytest -n 2` (scripts/test.sh) shares the tests out: a test file stays on one worker (its module fixtures
+    are built once), and every file with a browser test goes to the same worker, one after another: two Chromium
+    pages racing each other on a 2-core machine would only make their waits flaky."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    together = browser_files()
+
+    class BrowserFilesTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            file = nodeid.split("::")[0]
+            return "browser" if file in together else file
+
+    return BrowserFilesTogether(config, log)
 
 
 def pytest_report_header(config):
