@@ -198,3 +198,23 @@ def test_the_table_greys_pruned_runs_with_their_epoch(pruned_sweep):
         assert (f"_row{index}_col0," in greyed + ",") == (row["status"] == "pruned"), row
         if row["status"] == "pruned":
             assert f">pruned at epoch {row['epochs_run']}<" in html
+
+
+def test_the_table_speaks_the_visitors_language_and_keeps_its_ids_in_english(pruned_sweep):
+    """A Chinese visitor reads 学习率 and 验证集准确率 over the columns; English keeps the ids the CSV and the API use;
+    the best run is still highlighted, whatever the headers say."""
+    from playground import i18n
+    from playground.sweep.results import best_row, columns, empty_headers, styled_table
+
+    sweep, _ = pruned_sweep
+    english = styled_table(sweep.rows)
+    assert list(english.data.columns) == columns(sweep.rows)
+    with i18n.speaking("zh-CN"):
+        chinese = styled_table(sweep.rows)
+        assert empty_headers()[:3] == ["运行", "学习率", "优化器"]
+    assert "学习率" in chinese.data.columns and "验证集准确率" in chinese.data.columns
+    best = sweep.rows.index(best_row(sweep.rows))
+    highlighted = "".join(re.findall(r"([^{}]*)\{\s*background-color: #dcfce7", chinese.to_html()))
+    assert f"_row{best}_col0," in highlighted + ","
+    assert empty_headers("en") == ["run", "lr", "optimizer", "status", "val_accuracy", "val_loss", "test_accuracy",
+                                   "test_loss", "epochs_run", "seconds"]

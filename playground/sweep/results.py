@@ -124,20 +124,34 @@ def parallel_coordinates(rows: list[dict]) -> go.Figure:
     return fig
 
 
+def column_name(column: str, lang: str | None = None) -> str:
+    """How a results column reads in the visitor's language; English keeps the column ids (run, lr, val_accuracy),
+    which are also the CSV's and the API's names."""
+    return i18n.t(f"sweep.column.{column}", lang=lang)
+
+
+def empty_headers(lang: str | None = None) -> list[str]:
+    """The results table's headers before the first run: the run, the two settings every sweep tries, its scores."""
+    return [column_name(c, lang) for c in ("run", "lr", "optimizer", *METRICS)]
+
+
 def styled_table(rows: list[dict]):
     """The results as a DataFrame with the best run highlighted and pruned runs greyed (a pandas Styler: Gradio
-    shows its colours)."""
+    shows its colours), its headers in the visitor's language."""
     import pandas as pd
 
     shown = [{**r, "status": r.get("state") or r["status"]} for r in rows]  # smart search: "pruned at epoch 2"
-    frame = pd.DataFrame(rounded(shown), columns=columns(rows))
+    ids = columns(rows)
+    frame = pd.DataFrame(rounded(shown), columns=ids)
     best = best_row(rows)
+    run_at, status_at = ids.index("run"), ids.index("status")
 
     def highlight(row):
-        is_best = best is not None and row["run"] == best["run"]
-        if str(row["status"]).startswith("pruned"):  # stopped early by smart search: greyed
+        is_best = best is not None and row.iloc[run_at] == best["run"]
+        if str(row.iloc[status_at]).startswith("pruned"):  # stopped early by smart search: greyed
             return [f"color: {PRUNED}; font-style: italic"] * len(row)
         return ["background-color: #dcfce7; font-weight: 600" if is_best else ""] * len(row)
 
+    frame.columns = [column_name(c) for c in ids]
     styler = frame.style.apply(highlight, axis=1).format(precision=4, na_rep="")
-    return styler.format("{:g}", subset=[c for c in ("lr", "dropout") if c in frame.columns], na_rep="")
+    return styler.format("{:g}", subset=[column_name(c) for c in ("lr", "dropout") if c in ids], na_rep="")

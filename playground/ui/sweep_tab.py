@@ -154,10 +154,14 @@ def stop(request: gr.Request):
 
 
 def placeholders():
-    """The empty charts, saying what will appear there, in the visitor's language (drawn when the page opens)."""
+    """The empty charts, saying what will appear there, and the empty results table's headers, in the visitor's
+    language (drawn when the page opens)."""
     from playground.plots.style import empty
 
-    return {name: empty(i18n.t(f"sweep.{name}.empty")) for name in ("curves", "coordinates", "importance")}
+    from playground.sweep.results import empty_headers
+
+    return {**{name: empty(i18n.t(f"sweep.{name}.empty")) for name in ("curves", "coordinates", "importance")},
+            "results": {"headers": empty_headers(), "data": []}}  # a Dataframe's headers aren't translated in the page
 
 
 def build():
@@ -203,6 +207,6 @@ def build():
                   concurrency_limit=None)
     engine.listen(stop_button.click, stop, api_name="sweep_stop", queue=False)
     # offer the datasets this visitor uploaded in the Train tab
-    charts = {name: views[name] for name in ("curves", "coordinates", "importance")}
+    empty_views = {name: views[name] for name in ("curves", "coordinates", "importance", "results")}
     return [(data_upload.refresh_datasets(), [controls["dataset"]], [controls["dataset"]], "select"),
-            (engine.named(charts)(placeholders), [], list(charts.values()))]
+            (engine.named(empty_views)(placeholders), [], list(empty_views.values()))]
