@@ -137,3 +137,8 @@ def test_the_system_tables_sections_and_disk_words_in_chinese():
     assert sections >= {"设备", "内存", "库", "磁盘"} and not sections & set(english.iloc[:, 0])
     disk = chinese[chinese.iloc[:, 0] == "磁盘"]
     assert not any(word in " ".join(disk.iloc[:, 1:].astype(str).values.ravel()) for word in ("entries", "total", "of "))
+    items = set(chinese.iloc[:, 1])
+    assert {"torch 线程数", "CPU 核心数", "本进程常驻内存 MB"} <= items and "torch threads" in set(english.iloc[:, 1])
+    limits = chinese[chinese.iloc[:, 0] == "限制"].iloc[:, 1]
+    assert "个模型参数 (PLAYGROUND_MAX_PARAMETERS)" in set(limits)  # the catalogue's words, the variable as it is
+    assert "model parameters (PLAYGROUND_MAX_PARAMETERS)" in set(english.iloc[:, 1])

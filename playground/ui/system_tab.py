@@ -1,5 +1,7 @@
 """The System tab: what the app runs on and how much disk its files take, refreshed on demand."""
 
+import re
+
 import gradio as gr
 import pandas as pd
 
@@ -34,6 +36,18 @@ def store_rows() -> list[list[str]]:
     return [["run store", db.shown_url(store.url), state]]
 
 
+def item_words(section: str, item: str) -> str:
+    """An item of report() (English, as bug reports quote it) in the visitor's words: a limit by its catalogue
+    description, a device or memory figure by system.item.<id>; names of libraries and models stay as they are."""
+    from playground.limits import LIMITS
+
+    if section == "limit":
+        env = item.rsplit("(", 1)[-1].rstrip(")")
+        name = next((limit.name for limit in LIMITS.values() if limit.env == env), None)
+        return f"{i18n.t(f'limits.what.{name}')} ({env})" if name else item
+    return i18n.t_or("system.item." + re.sub(r"[^a-z0-9]+", "_", item.lower()).strip("_"), item)
+
+
 def refresh():
     from playground.precision import auto_summary
     from playground.system import report
@@ -41,7 +55,7 @@ def refresh():
     rows = report() + disk_rows() + [["device", i18n.t("system.precision_auto"), auto_summary()]] + store_rows()
     # report() names its sections in English (ids); a person reads system.section.<id>. A table's headers aren't
     # translated by the page: they come in the visitor's language with the rows
-    rows = [[i18n.t_or(f"system.section.{section.replace(' ', '_')}", section), item, value]
+    rows = [[i18n.t_or(f"system.section.{section.replace(' ', '_')}", section), item_words(section, item), value]
             for section, item, value in rows]
     return pd.DataFrame(rows, columns=[i18n.t(f"system.table.{name}") for name in ("section", "item", "value")])
 
