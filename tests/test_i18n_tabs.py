@@ -142,3 +142,23 @@ def test_the_system_tables_sections_and_disk_words_in_chinese():
     limits = chinese[chinese.iloc[:, 0] == "限制"].iloc[:, 1]
     assert "个模型参数 (PLAYGROUND_MAX_PARAMETERS)" in set(limits)  # the catalogue's words, the variable as it is
     assert "model parameters (PLAYGROUND_MAX_PARAMETERS)" in set(english.iloc[:, 1])
+
+
+def test_bundled_class_names_read_in_chinese_and_uploads_stay_as_written():
+    """Legends, confusion matrices and image captions show a bundled dataset's classes in the visitor's words
+    (data.class.<dataset>.<name>), so a new bundled dataset can't ship English class names; numbers and an upload's
+    own labels stay as written, and English is unchanged."""
+    from playground.data.registry import dataset_names, load_dataset
+
+    for name in dataset_names():
+        splits = load_dataset(name)
+        if splits.task == "regression":
+            continue
+        with i18n.speaking("zh-CN"):
+            words = i18n.class_words(splits.classes, name)
+        assert all(original.isdigit() or chinese(word) for original, word in zip(splits.classes, words)), name
+        assert i18n.class_words(splits.classes, name) == list(splits.classes)
+    with i18n.speaking("zh-CN"):
+        assert i18n.class_words(["square"], "waves") == ["方波"] and i18n.class_words(["square"], "shapes") == ["正方形"]
+        assert i18n.class_words(["upper", "cat"], "my_upload") == ["upper", "cat"]
+        assert i18n.t("training.target.class", name=i18n.class_words(["upper"], "moons")[0]) == "类别 上弯月"

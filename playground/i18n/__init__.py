@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import json
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
@@ -86,6 +87,17 @@ def t_or(key: str, default: str, lang: str | None = None, **params) -> str:
     """`t(key)` when the catalogue has `key`, else `default`: words of a thing that may be made at run time (a
     bundled dataset's description is in the catalogue, an upload's is written when it arrives)."""
     return t(key, lang, **params) if key in catalogue(DEFAULT) else default
+
+
+def class_words(classes, dataset: str | None) -> list[str]:
+    """Class names as a person reads them in plots: a bundled dataset's (moons' upper and lower, the shapes, the
+    waves) in the visitor's language from `data.class.<dataset>.<name>`; any other (an upload's folders or CSV
+    labels, digits) as written. Keyed by dataset, because a square wave and a square shape are different words."""
+    def word(name) -> str:
+        slug = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+        return t_or(f"data.class.{dataset}.{slug}", str(name))
+
+    return [word(name) for name in classes]
 
 
 def placeholders(text: str) -> set[str]:

@@ -47,7 +47,7 @@ def boundary_figure(xs, ys, probabilities, splits, *, title: str | None = None):
     data = [dict(type="image", source=chart.png_source(image[::-1].copy()), x0=float(xs[0]),
                  dx=float(xs[1] - xs[0]), y0=float(ys[-1]), dy=float(-(ys[1] - ys[0])), hoverinfo="skip")]
     x_test, y_test = splits.x_test.numpy(), splits.y_test.numpy()
-    for c, name in enumerate(classes):
+    for c, name in enumerate(i18n.class_words(classes, splits.name)):
         mask = y_test == c
         data.append(dict(type="scatter", x=x_test[mask, 0], y=x_test[mask, 1], mode="markers", name=name,
                          marker=dict(size=7, color=COLOURS[c % len(COLOURS)], line=dict(width=1, color="white"))))

@@ -11,7 +11,7 @@ from playground.plots.style import COLOURS, png_image, style
 
 def dataset_preview(splits) -> go.Figure:
     if splits.kind == "image":
-        return image_grid(splits.x_train, splits.y_train, splits.classes, title=i18n.t("plots.preview.images", dataset=splits.name))
+        return image_grid(splits.x_train, splits.y_train, i18n.class_words(splits.classes, splits.name), title=i18n.t("plots.preview.images", dataset=splits.name))
     if splits.kind == "sequence":
         return sequence_preview(splits)
     return point_scatter(splits)
@@ -29,7 +29,7 @@ def point_scatter(splits) -> go.Figure:
         xy, axes = PCA(n_components=2, random_state=0).fit_transform(x), ("PCA 1", "PCA 2")
         title = i18n.t("plots.preview.pca", dataset=splits.name, features=x.shape[1])
     fig = go.Figure()
-    for index, name in enumerate(splits.classes):
+    for index, name in enumerate(i18n.class_words(splits.classes, splits.name)):
         mask = y == index
         fig.add_scatter(x=xy[mask, 0], y=xy[mask, 1], mode="markers", name=name,
                         marker=dict(size=6, color=COLOURS[index % len(COLOURS)], line=dict(width=0.5, color="white")))
@@ -96,7 +96,7 @@ def _tile(image: np.ndarray) -> np.ndarray:
 
 def sequence_preview(splits, per_class: int = 3) -> go.Figure:
     x, y = splits.x_train.numpy(), splits.y_train.numpy()
-    classes = splits.classes
+    classes = i18n.class_words(splits.classes, splits.name)
     fig = make_subplots(rows=1, cols=len(classes), subplot_titles=classes, shared_yaxes=True,
                         horizontal_spacing=0.02)
     for c in range(len(classes)):

@@ -50,10 +50,11 @@ def misclassified(model, splits, limit: int = 24):
         return None
     # one row per true class, each tile captioned by what the model said
     images, labels = splits.x_test[wrong], splits.y_test[wrong]
-    mosaic, rows, row_labels = image_mosaic(images, labels, splits.classes, per_class=8)
+    classes = i18n.class_words(splits.classes, splits.name)
+    mosaic, rows, row_labels = image_mosaic(images, labels, classes, per_class=8)
     title = i18n.t("plots.misclassified.title", wrong=int((predicted != splits.y_test).sum()), total=len(splits.y_test))
     layout = chart.layout(title=title, height=grid_height(rows), margin=dict(GRID_MARGIN),
-                          annotations=row_labels + _captions(images, labels, predicted[wrong].numpy(), splits.classes))
+                          annotations=row_labels + _captions(images, labels, predicted[wrong].numpy(), classes))
     for axis in ("xaxis", "yaxis"):
         layout[axis]["visible"] = False
     image = dict(type="image", source=chart.png_source(mosaic), hoverinfo="skip")

@@ -113,7 +113,8 @@ class Classification(PlaneOfTwoInputs):
     @staticmethod
     def target_of(splits, index: int) -> str:
         """What test example `index` is, in words."""
-        return f"class {splits.classes[int(splits.y_test[index])]}"
+        return i18n.t("training.target.class",
+                      name=i18n.class_words(splits.classes, splits.name)[int(splits.y_test[index])])
 
     @staticmethod
     def headline(summary: dict) -> str:
@@ -142,7 +143,8 @@ class Classification(PlaneOfTwoInputs):
         from playground.plots import results
 
         return {"metrics": results.metrics_rows(summary),
-                "second": ("Confusion matrix", results.confusion_matrix(summary["confusion_matrix"], splits.classes)),
+                "second": ("Confusion matrix", results.confusion_matrix(summary["confusion_matrix"],
+                                                                     i18n.class_words(splits.classes, splits.name))),
                 "mistakes": results.misclassified(model, splits)}
 
 

@@ -89,6 +89,6 @@ def task_preview(name: str, role: str) -> go.Figure:
     from playground.transfer.tasks import load_task
 
     task = load_task(name)
-    figure = image_grid(task.x_train, task.y_train, task.classes, per_class=6, title=i18n.t(f"transfer.plot.preview_{role}", task=name))
+    figure = image_grid(task.x_train, task.y_train, i18n.class_words(task.classes, "shapes"), per_class=6, title=i18n.t(f"transfer.plot.preview_{role}", task=name))
     figure.update_layout(height=300)
     return figure

@@ -25,7 +25,8 @@ def read(run, example: int) -> dict:
     predicted = int(result["probabilities"].argmax())
     about = run.problem.target_of(run.splits, example)
     if run.task == "classification":
-        about += i18n.t("attention.predicted", predicted=run.splits.classes[predicted],
+        classes = i18n.class_words(run.splits.classes, run.splits.name)
+        about += i18n.t("attention.predicted", predicted=classes[predicted],
                         probability=f"{float(result['probabilities'][predicted]):.0%}")
     return {**result, "example": example, "about": about, "patch_size": run.model.patch_size,
             "image": run.splits.x_test[example].numpy() if run.model.patch_size else None}

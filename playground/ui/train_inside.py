@@ -46,8 +46,9 @@ def _feature_maps(run, example: int):
     image = run.splits.x_test[example]
     layers, probabilities = feature_maps(run.model, image)
     predicted = int(probabilities.argmax())
-    truth = run.splits.classes[int(run.splits.y_test[example])]
-    title = i18n.t("inside.feature_maps.title", example=example, truth=truth, predicted=run.splits.classes[predicted],
+    classes = i18n.class_words(run.splits.classes, run.splits.name)
+    title = i18n.t("inside.feature_maps.title", example=example, truth=classes[int(run.splits.y_test[example])],
+                   predicted=classes[predicted],
                    probability=f"{float(probabilities[predicted]):.0%}")
     return inside.feature_map_grid(layers, image.numpy(), title=title)
 
