@@ -70,8 +70,8 @@ def test_train(screen, screenshot_dir):
     panel.get_by_text("Decision boundary").wait_for(timeout=60_000)  # the preview drawn when the page opens
     set_number(panel, "Epochs", 5)
     panel.get_by_role("button", name="Train", exact=True).click()
-    panel.get_by_text("test accuracy").wait_for(timeout=120_000)
-    assert panel.get_by_text("5 epochs in").count() == 1
+    panel.get_by_text("5 epochs in").wait_for(timeout=120_000)  # the final status line (the metrics may come first)
+    assert panel.get_by_text("test accuracy").count() >= 1
     finish(page, errors, width, "train", screenshot_dir)
 
 

@@ -89,7 +89,7 @@ def test_bad_tables_get_one_sentence(tmp_path):
     tiny = tmp_path / "tiny.csv"
     tiny.write_text("a,b\n1,2\n3,4\n")
     for path, message in ((binary, "Can't read 'photo.csv'"), (tiny, "at least 20 are needed"),
-                          (tmp_path / "data.xlsx", "Can't find"), (None, "Choose a CSV")):
+                          (tmp_path / "data.xlsx", "Can't find"), (None, "Choose the CSV")):
         with pytest.raises(UserError, match=message):
             read_table(path)
     wrong_type = tmp_path / "data.xlsx"
