@@ -5,7 +5,6 @@ and the browser is Debian's chromium (never `playwright install`).
 """
 
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -130,30 +129,20 @@ def postgres_url():
 
 
 BROWSER_FIXTURES = {"page", "browser"}
-TAKES_BROWSER = re.compile(r"^\s*def \w+\((?:[^)]*?[(,\s])?(page|browser)\s*[,):]", re.M)  # a def taking Chromium
 
 
-def browser_files() -> set[str]:
-    """The test files with a test or fixture that takes a Chromium fixture, read from their source (the scheduler
-    runs before anything is collected; tests/test_test_setup.py checks this against what pytest collects)."""
-    return {f"tests/{path.name}" for path in (ROOT / "tests").glob("test_*.py")
-            if TAKES_BROWSER.search(path.read_text(encoding="utf-8"))}
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: uses Chromium (scripts/test.sh runs these after the others, alone)")
 
 
-def pytest_xdist_make_scheduler(config, log):
-    """How `pytest -n 2` (scripts/test.sh) shares the tests out: a test file stays on one worker (its module fixtures
-    are built once), and every file with a browser test goes to the same worker, one after another: two Chromium
-    pages racing each other on a 2-core machine would only make their waits flaky."""
-    from xdist.scheduler import LoadScopeScheduling
-
-    together = browser_files()
-
-    class BrowserFilesTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid):
-            file = nodeid.split("::")[0]
-            return "browser" if file in together else file
-
-    return BrowserFilesTogether(config, log)
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that takes a Chromium fixture (directly or through another fixture) `browser`:
+    scripts/test.sh runs the rest on two pytest-xdist workers, then these in one process with the machine to
+    themselves, as their waits on a training page were written for."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
 
 
 def pytest_report_header(config):
