@@ -43,17 +43,3 @@ def test_train_tab_dataset_and_share_link_set_lr_too():
     link = {"model": "transformer", "train_settings": {"lr": 0.03}}
     assert train_settings.on_dataset("digits_rows", link)["lr"] == 0.03  # a share link's lr wins
 
-
-def test_a_plain_page_open_leaves_the_controls_as_the_visitor_set_them():
-    """The page-load hook draws the data and describes it in the visitor's words; only a share link's settings are
-    written into the controls. It used to write every default back, so Epochs typed before the hook landed on a busy
-    server went back to 20 (a browser test trained 20 epochs where it asked for 3)."""
-    from types import SimpleNamespace
-
-    from playground.ui.train_tab import load_page
-
-    plain = load_page(SimpleNamespace(query_params={}))
-    assert set(plain) == {"description", "plane"}
-    linked = load_page(SimpleNamespace(query_params={"dataset": "spiral", "epochs": "7"}))
-    assert linked["dataset"]["value"] == "spiral" and linked["epochs"] == 7
-    assert load_page(SimpleNamespace(query_params={"noise": "0.5"}))["noise"]["value"] == 0.5

@@ -70,9 +70,6 @@ def load_page(request: gr.Request) -> dict:
     """A page opens: the dataset, model and settings of a share link (URL parameters), else the defaults."""
     found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
     update = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
-    if not any(value for name, value in found.items() if name != "tab"):  # no settings in the link: the controls were built holding these defaults, and
-        # setting them again would undo what a visitor typed before this hook landed (seconds on a busy server)
-        update = {name: update[name] for name in ("description", "plane")}
     if notes:  # under the dataset's description, where the eye already is
         update["description"] += "\n\n⚠️ " + i18n.t("train.link.ignored", notes=", ".join(notes))
     if found.get("tab") and _app_tabs:
