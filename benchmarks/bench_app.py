@@ -1,10 +1,12 @@
 """The app as a user meets it: start time, memory, and what the UI costs on top of the package.
 
 1. Seconds from `python app.py` to the first HTTP 200, and its resident memory when idle.
-2. UI overhead: a training run through the app's API (streaming to a gradio_client) against the same run
-   called directly in this process, for the default moons run and a 10-epoch CNN on digits; and, interleaved
-   with them, Gradio's own round trip for a call that does nothing (benchmarks/empty_app.py): the floor any
-   app pays, which bounds the ratio a short run can reach.
+2. UI overhead: a training run through the app's API against the same run called directly in this process,
+   for the default moons run and a 10-epoch CNN on digits, by two routes: a gradio_client (the API user's)
+   and the page's own (queue_client.py: one kept-alive connection, the stream read as it arrives, as the
+   browser's JavaScript client does); and, interleaved with them, Gradio's own round trip for a call that
+   does nothing (benchmarks/empty_app.py) by both routes: the floor any app pays, which bounds the ratio a
+   short run can reach.
 3. Liveness: a run of 3 s or more through the API: updates per second, and the distinct epochs its status
    showed on the way.
 4. In Chromium: seconds from the Train click to the first curve point drawn on the page.
@@ -33,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from harness import Figure, alternate, ratio  # noqa: E402
+from queue_client import QueueClient  # noqa: E402
 
 RUNS = {"default moons run (MLP, 20 epochs)": ({"dataset": "moons", "model": "mlp"}, ("mlp", "moons", {})),
         "10-epoch CNN on digits": ({"dataset": "digits", "model": "cnn", "epochs": 10},
@@ -121,13 +124,16 @@ def overhead_figures(urls: dict[str, str], runs: int, empty_url: str) -> list[st
     torch.set_num_threads(threads_per_job())  # the threads the app gives a job (app.py sets OMP_NUM_THREADS)
     clients = {(label, files): Client(url, verbose=False, **({} if files else {"download_files": False}))
                for label, url in urls.items() for files in (False, True)}
-    empty = Client(empty_url, verbose=False, download_files=False)
+    pages = {label: QueueClient(url) for label, url in urls.items()}  # the browser's route
+    empty, empty_page = Client(empty_url, verbose=False, download_files=False), QueueClient(empty_url)
     floor = {"empty once": lambda: empty.predict("x", api_name="/once"),
-             "empty stream": lambda: empty.predict("x", api_name="/stream")}
+             "empty stream": lambda: empty.predict("x", api_name="/stream"),
+             "empty stream|page": lambda: empty_page.predict("/stream", text="x")}
     lines = []
     for name, (api, (model, dataset, settings)) in RUNS.items():
         calls = {f"{label}|{files}": (lambda c=client: c.predict(**api, api_name="/train"))
                  for (label, files), client in clients.items()}
+        calls.update({f"{label}|page": (lambda c=page: c.predict("/train", **api)) for label, page in pages.items()})
         calls.update(floor)
 
         def direct():
@@ -148,13 +154,22 @@ def overhead_figures(urls: dict[str, str], runs: int, empty_url: str) -> list[st
                       f"{own_part(app, seconds['empty stream'], seconds['direct']).show('{:.2f}x', median_anyway=True)} |",
                       f"| {name}{tag}: with the files fetched (app / direct) | "
                       f"{ratio(fetched, seconds['direct']).show('{:.2f}x', median_anyway=True)} |"]
+            page = seconds[f"{label}|page"]
+            lines += [f"| {name}{tag}: through the app, the page's own route (one kept-alive connection, the stream "
+                      f"read as it arrives) (s) | {page.show('{:.2f}', median_anyway=True)} |",
+                      f"| {name}{tag}: **UI overhead by the page's route (app / direct)** | "
+                      f"{ratio(page, seconds['direct']).show('{:.2f}x', median_anyway=True)} |",
+                      f"| {name}{tag}: the app's own part of it by the page's route ((app - empty streaming call) / "
+                      f"direct) | {own_part(page, seconds['empty stream|page'], seconds['direct']).show('{:.2f}x', median_anyway=True)} |"]
         lines.append(f"| {name}: calling the package (s) | {seconds['direct'].show('{:.2f}', median_anyway=True)} |")
         lines += [f"| Gradio's own round trip for an empty call, {kind} (s; interleaved with the {name}) | "
                   f"{seconds[f'empty {kind}'].show('{:.3f}', median_anyway=True)} |" for kind in ("once", "stream")]
+        lines.append(f"| Gradio's own round trip for an empty streaming call by the page's route (s) | "
+                     f"{seconds['empty stream|page'].show('{:.3f}', median_anyway=True)} |")
         best = ratio(add(seconds["direct"], seconds["empty stream"]), seconds["direct"])
         lines.append(f"| ... so the best a {name} could show through gradio_client ((direct + empty streaming "
                      f"call) / direct) | {best.show('{:.2f}x', median_anyway=True)} |")
-    for client in (*clients.values(), empty):
+    for client in (*clients.values(), empty, *pages.values(), empty_page):
         client.close()
     return lines
 

@@ -144,3 +144,32 @@ def test_inside_views_pick_the_view_that_fits():
     figure = train_inside.look_inside(rnn, example=10_000)  # clamped to the last test example
     assert "LSTM layer 1" in figure.layout.title.text
     assert np.asarray(figure.data[-1].z).shape == (4, 8)  # units x time steps
+
+
+def test_live_histograms_follow_the_visitors_open_panel_and_go_when_they_leave():
+    """The weight histograms are read and drawn live only for a visitor whose "Inside the network" panel is open;
+    the running job follows the panel, and leaving forgets it."""
+    from types import SimpleNamespace
+
+    from playground.ui import engine, train_inside, train_stream, visitors
+
+    run = Run("mlp", "moons", train_settings={"epochs": 1})
+    list(run.events())
+    closed = train_inside.draw_live(run, train_inside.live_state(run, neurons=False, histograms=False))
+    assert closed == {}  # nothing read, nothing drawn
+    opened = train_inside.draw_live(run, train_inside.live_state(run, neurons=False))
+    assert "after epoch 1" in opened["histograms"].layout["title"]["text"]
+
+    visitor = SimpleNamespace(session_hash="panel-watcher")
+    assert not train_inside.is_open(visitor)
+    job = train_stream.train_job(run, 1)
+    assert job.histograms_live is False
+    engine.store._register("panel-watcher", job)  # as engine.follow does when the job starts
+    train_inside.watch(visitor, True)
+    assert train_inside.is_open(visitor) and not train_inside.is_open(SimpleNamespace(session_hash="someone-else"))
+    assert job.histograms_live is True  # the job in flight draws them from its next live state
+    train_inside.watch(visitor, False)
+    assert job.histograms_live is False and not train_inside.is_open(visitor)
+    train_inside.watch(visitor, True)
+    visitors.forget_session("panel-watcher")
+    assert not train_inside.is_open(visitor) and engine.current(visitor, "train") is None

@@ -43,3 +43,37 @@ def test_train_tab_dataset_and_share_link_set_lr_too():
     link = {"model": "transformer", "train_settings": {"lr": 0.03}}
     assert train_settings.on_dataset("digits_rows", link)["lr"] == 0.03  # a share link's lr wins
 
+
+
+def test_a_plain_page_open_leaves_the_values_as_the_visitor_set_them():
+    """The page-load hook narrows the models to the data and draws its preview in the visitor's words; only a share
+    link's settings are written into the controls. It used to write every default back, so Epochs typed before
+    the hook landed on a busy server went back to 20. Holding them back is right only because the page is built
+    holding exactly the values the hook would have written: checked here, control by control, on a built tab."""
+    from types import SimpleNamespace
+
+    import gradio as gr
+
+    from playground.ui import train_tab
+    from playground.ui.train_settings import DATASET_OUTPUTS, DEFAULT_DATASET, on_dataset
+
+    with gr.Blocks():
+        page_hook = train_tab.build()[0]
+    built = dict(zip(DATASET_OUTPUTS, page_hook[2]))  # the hook's outputs: name -> the component on the page
+    plain = train_tab.load_page(SimpleNamespace(query_params={}))
+    written = on_dataset(DEFAULT_DATASET)
+    missing = object()
+
+    def value_of(update):  # an update dict's value, a plain value as it is
+        return update.get("value", missing) if isinstance(update, dict) else update
+
+    held_back = [name for name in written if value_of(written[name]) is not missing
+                 and value_of(plain.get(name, {})) is missing]
+    assert {"epochs", "lr", "mlp_width", "noise", "dataset"} <= set(held_back)
+    for name in held_back:
+        assert built[name].value == value_of(written[name]), \
+            f"{name}: the page is built with {built[name].value}, the hook would write {value_of(written[name])}"
+    assert plain["model"]["value"] == "mlp" and "plane" in plain and "description" in plain
+    linked = train_tab.load_page(SimpleNamespace(query_params={"dataset": "spiral", "epochs": "7"}))
+    assert linked["dataset"]["value"] == "spiral" and linked["epochs"] == 7
+    assert train_tab.load_page(SimpleNamespace(query_params={"noise": "0.5"}))["noise"]["value"] == 0.5

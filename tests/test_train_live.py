@@ -20,6 +20,7 @@ PLANE_PICTURE = "() => { const plot = document.querySelector('#train-plane .js-p
                 " const image = plot && plot.data.find(t => t.type === 'image'); return image ? image.source : null; }"
 PLANE_TITLE = "() => { const plot = document.querySelector('#train-plane .js-plotly-plot');" \
               " return plot && plot.layout.title ? plot.layout.title.text : ''; }"
+HISTOGRAMS_TITLE = PLANE_TITLE.replace("#train-plane", "#histogram-plot")
 
 
 def epochs_in(status: str) -> int:
@@ -116,6 +117,30 @@ def test_run_until_i_stop_goes_past_the_epochs_setting_and_stops_on_stop(page):
     tab.get_by_role("button", name="Stop", exact=True).dispatch_event("click")
     tab.get_by_text("Stopped by you").wait_for(timeout=60_000)
     assert epochs_in(tab.locator("#train-status").inner_text()) > 10
+    assert page.console_errors == [], page.console_errors
+
+
+def test_the_weight_histograms_move_while_the_inside_panel_is_open(page):
+    """Open "Inside the network", run a CNN until Stop: the histograms' title names later and later epochs while
+    the status says it is still training (closed, the panel gets them when the run ends)."""
+    tab = open_train(page)
+    tab.get_by_label("Dataset").click()
+    page.get_by_role("option", name="digits", exact=True).click()
+    tab.get_by_text("Handwritten digits").first.wait_for(timeout=30_000)  # the dataset's page has landed
+    tab.get_by_label("CNN").check()
+    page.locator("#inside-network").get_by_text("Inside the network").first.click()
+    page.locator("#until-stop input").check()
+    tab.get_by_role("button", name="Train", exact=True).click()
+    seen, deadline = set(), time.monotonic() + 120
+    while len(seen) < 2 and time.monotonic() < deadline:
+        title, status = page.evaluate(f"() => [({HISTOGRAMS_TITLE})(), document.querySelector('#train-status')"
+                                      ".innerText]")
+        if "after epoch" in title and "runs until you press Stop" in status:  # drawn while it trains
+            seen.add(int(re.search(r"after epoch (\d+)", title).group(1)))
+        page.wait_for_timeout(250)
+    tab.get_by_role("button", name="Stop", exact=True).dispatch_event("click")
+    tab.get_by_text("Stopped by you").wait_for(timeout=60_000)
+    assert len(seen) >= 2, f"the histograms showed epochs {sorted(seen)} while training"
     assert page.console_errors == [], page.console_errors
 
 

@@ -8,7 +8,7 @@ the fixed-noise samples as they were at any recorded epoch, while it trains
 and after. After training: sample with a seed (and a class, for a conditional
 GAN), walk between two seeds, and download the grid and the weights.
 
-Training is a live job on the engine (engine.py): the worker trains and makes
+Training is a live job on the engine (ui/engine/): the worker trains and makes
 every picture at a safe point; the handler draws what it published. Handlers
 take named parameters and speak output names, so `/train_gan` is callable by
 keyword with the rest at the page's defaults, e.g.

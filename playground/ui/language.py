@@ -16,7 +16,7 @@ browser's effective language), else Accept-Language, else English.
 `SpeakingBlocks` sets `i18n.speaking(language_of(request))` around every event
 (Gradio runs each step of a generator through `process_api`, and its worker
 threads copy the context), so `i18n.t` speaks the visitor's language in every
-handler; a job's own thread copies it when it starts (engine.py).
+handler; a job's own thread copies it when it starts (ui/engine/job.py).
 """
 
 import threading

@@ -4,7 +4,7 @@ A Stop button sets its visitor's flag; the running loop checks it every step
 and ends at once, keeping what it has. Nothing here is shared between
 visitors, so one user's Stop never touches another's run. When a visitor
 leaves, their flags are set (a job nobody watches stops) and forgotten
-(visitors.on_leave). Tabs on the live-job engine (engine.py) keep their stop
+(visitors.on_leave). Tabs on the live-job engine (ui/engine/) keep their stop
 flag on the job instead.
 """
 

@@ -6,7 +6,7 @@ a parallel-coordinates chart and a CSV download. A budget caps the number of
 runs and the minutes. Controls come from SweepConfig, so they match the CLI,
 and each is a named parameter of `/sweep`: e.g.
 `client.predict(lr="0.001,0.01,0.1", epochs=3, api_name="/sweep")`. The sweep
-is a live job on the engine (engine.py): the worker trains and publishes
+is a live job on the engine (ui/engine/): the worker trains and publishes
 copies of the rows and curves, the handler draws them. Smart search (ui/sweep_smart.py) greys the runs it
 pruned, draws which settings mattered, and can watch a study that command-line workers fill.
 """

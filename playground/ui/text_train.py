@@ -6,7 +6,7 @@ each evaluation, drawn with the same seed so the samples can be compared. At
 the end the model is saved (`save_pretrained`) under the outputs folder,
 offered as a zip, and added to the Model menu above and selected there. Stop
 ends training after the step in flight and still saves what was learnt.
-Training is a live job on the engine (engine.py): the worker trains, the
+Training is a live job on the engine (ui/engine/): the worker trains, the
 handler draws what it published. `/train_lm` takes every setting by name,
 e.g. `client.predict(source="Paste text", pasted=text, steps=40,
 api_name="/train_lm")`; a refused input ends as one sentence in the status

@@ -5,9 +5,14 @@ an MLP on 2-D data shows every hidden neuron's map, a CNN the feature maps of
 a test image, a recurrent net its states and gates over a test sequence.
 Histograms fit every model. While training, the live job's worker calls
 `live_state` between epochs (it reads the weights, so only there) and the
-handler draws that state with `draw_live`, never touching the model.
+handler draws that state with `draw_live`, never touching the model. The
+histograms go live only while the visitor has this panel open (`watch`): a
+closed panel shows nothing, and redrawing its grid every 2 s slowed a loaded
+browser enough to miss a live test's epochs; they are drawn when a run ends
+either way.
 """
 
+import threading
 import weakref
 
 import gradio as gr
@@ -16,8 +21,11 @@ from playground import i18n
 from playground.errors import UserError
 from playground.plots import inside
 from playground.plots.style import empty
+from playground.ui import visitors
 
 _start_histograms: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # run -> its weights before training
+_open: set[str] = set()  # the visitors (sessions) whose panel is open: their runs draw the histograms live
+_open_lock = threading.Lock()
 
 
 def _two_d_mlp(run) -> bool:
@@ -118,11 +126,42 @@ def histograms(run):
     return draw_live(run, live_state(run, neurons=False))["histograms"]
 
 
-def live_state(run, *, neurons: bool = True, example: int = 0) -> dict:
+def watch(request, opened: bool) -> None:
+    """The visitor opened (or closed) the panel: from now on their runs, the one training included, draw the
+    weight histograms live (or stop drawing them)."""
+    from playground.ui import engine
+
+    with _open_lock:
+        (_open.add if opened else _open.discard)(visitors.session_of(request))
+    job = engine.current(request, "train")
+    if job is not None:
+        job.histograms_live = bool(opened)
+
+
+def watch_opened(request: gr.Request) -> None:  # the panel's expand and collapse events
+    watch(request, True)
+
+
+def watch_closed(request: gr.Request) -> None:
+    watch(request, False)
+
+
+def is_open(request) -> bool:
+    with _open_lock:
+        return visitors.session_of(request) in _open
+
+
+@visitors.on_leave
+def _forget(session: str) -> None:
+    with _open_lock:
+        _open.discard(session)
+
+
+def live_state(run, *, neurons: bool = True, histograms: bool = True, example: int = 0) -> dict:
     """What the live views need, read from the model: call it only between steps (the worker does)."""
     from playground.inspect.histograms import weight_histograms
 
-    state = {"epoch": run.epochs_run, "histograms": weight_histograms(run.model)}
+    state = {"epoch": run.epochs_run, **({"histograms": weight_histograms(run.model)} if histograms else {})}
     if neurons and _two_d_mlp(run):  # cheap there: a 32 x 32 grid through a small net
         state["neurons"] = _neuron_maps(run)
     if neurons and _has_attention(run):  # one test example through the model: cheap too
@@ -134,8 +173,10 @@ def live_state(run, *, neurons: bool = True, example: int = 0) -> dict:
 
 def draw_live(run, state: dict) -> dict:
     """{'histograms': figure, 'inside': figure (neuron maps or attention, where the model has them)}."""
-    title = i18n.t("inside.histograms.title", epoch=state["epoch"])
-    drawn = {"histograms": inside.histogram_grid(state["histograms"], _start_histograms.get(run), title=title)}
+    drawn = {}
+    if "histograms" in state:
+        title = i18n.t("inside.histograms.title", epoch=state["epoch"])
+        drawn["histograms"] = inside.histogram_grid(state["histograms"], _start_histograms.get(run), title=title)
     if "neurons" in state:
         drawn["inside"] = inside.neuron_thumbnails(state["neurons"])
     if "attention" in state:
@@ -149,8 +190,8 @@ def draw_live(run, state: dict) -> dict:
 
 
 def build():
-    """The panel's components: {'histograms', 'inside', 'example', 'look'}."""
-    with gr.Accordion(i18n.ui("inside.title"), open=False, elem_id="inside-network"):
+    """The panel's components: {'panel', 'histograms', 'inside', 'example', 'look'}."""
+    with gr.Accordion(i18n.ui("inside.title"), open=False, elem_id="inside-network") as panel:
         gr.Markdown(i18n.ui("inside.explain"))
         with gr.Row():
             example = gr.Number(0, precision=0, label=i18n.ui("inside.example.label"), minimum=0, scale=1,
@@ -158,4 +199,4 @@ def build():
             look = gr.Button(i18n.ui("inside.look"), scale=1, elem_id="look-inside")
         inside_plot = gr.Plot(label=i18n.ui("inside.title"), elem_id="inside-plot")
         histogram_plot = gr.Plot(label=i18n.ui("inside.histograms.label"), elem_id="histogram-plot")
-    return {"histograms": histogram_plot, "inside": inside_plot, "example": example, "look": look}
+    return {"panel": panel, "histograms": histogram_plot, "inside": inside_plot, "example": example, "look": look}

@@ -38,13 +38,14 @@ def title_of(run) -> str:
 
 
 def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None,
-              example: int = 0) -> engine.Job:
+              example: int = 0, histograms_live: bool = False) -> engine.Job:
     """The job that trains `run` for `epochs` more (its setting by default), or on and on with `until_stop`,
-    showing test example `example` inside. Continuing the run of `previous` (an ended job) keeps its replay
-    snapshots."""
+    showing test example `example` inside, and the weight histograms live with `histograms_live` (the panel is
+    open: train_inside.watch moves it while it trains). Continuing the run of `previous` (an ended job) keeps
+    its replay snapshots."""
     job = engine.Job(functools.partial(_work, run, epochs, until_stop), kind="train", slot="train",
                      title=title_of(run), subject=run)
-    job.example = example
+    job.example, job.histograms_live = example, histograms_live
     if previous is not None and previous.subject is run:
         job.snapshots = previous.snapshots
     return job
@@ -102,7 +103,8 @@ def _work(run, epochs, until_stop, job):
                 trained += 1
                 job.record(event.epoch, **_snapshot(run, two_d, job.example))
                 if time.monotonic() - last_inside >= INSIDE_SECONDS:
-                    job.publish(inside=train_inside.live_state(run, example=job.example))
+                    job.publish(inside=train_inside.live_state(run, example=job.example,
+                                                               histograms=job.histograms_live))
                     last_inside = time.monotonic()
                 job.publish(epoch=event.epoch)
         if not until_stop or run.summary.get("status") != "finished":
@@ -160,10 +162,8 @@ class Painter:
                     update["plane"], self.plane_epoch, self.plane_sent = plane, recorded, now
         inside = view.get("inside")
         if inside is not None and inside is not self.inside_sent:
-            # the live picture inside (neuron maps, attention) only: with the grid of histograms redrawn live too
-            # (even every 2 s), a loaded browser never showed epoch 10 of a "run until I stop" within 2 minutes
-            # (test_train_live, while main passed side by side); they are drawn once the run ends (after_run)
-            drawn = {k: v for k, v in train_inside.draw_live(run, inside).items() if k == "inside"}
+            # the live picture inside (neuron maps, attention), and the histograms while the panel is open
+            drawn = train_inside.draw_live(run, inside)
             if viewing is not None:  # the replayed epoch's attention stays on the page
                 drawn.pop("inside", None)
             update.update(drawn)

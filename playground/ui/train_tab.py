@@ -7,7 +7,7 @@ as the CLI) and every one has a name, which is its parameter in the API:
 (`epochs`, `lr`...) and `until_stop`. So `client.predict(dataset="spiral",
 model="mlp", epochs=30, api_name="/train")` works with the rest at their
 defaults. Handlers return dicts keyed by those names. Train, Step (one epoch)
-and Continue (N more) are one live job each (train_stream.py on engine.py);
+and Continue (N more) are one live job each (train_stream.py on ui/engine/);
 the replay slider scrubs through the epochs it recorded. The panels live in
 their own modules: the settings and what a change of dataset or model does
 (train_settings.py), your own data (data_upload.py), inside the network
@@ -34,7 +34,8 @@ def train(request: gr.Request, until_stop: bool = False, example: int = 0, **set
     (live and replayed) shows test example `example`."""
     run = make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else None)
-    job = train_stream.train_job(run, until_stop=bool(until_stop), example=train_inside.chosen_example(run, example))
+    job = train_stream.train_job(run, until_stop=bool(until_stop), example=train_inside.chosen_example(run, example),
+                                 histograms_live=train_inside.is_open(request))
     yield from train_stream.follow(request, job, run)
 
 
@@ -50,7 +51,8 @@ def proceed(request: gr.Request, run=None, more: int = 5, until_stop: bool = Fal
     run = run if run is not None else make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else more)
     job = train_stream.train_job(run, more, until_stop=bool(until_stop), previous=engine.current(request, "train"),
-                                 example=train_inside.chosen_example(run, example))
+                                 example=train_inside.chosen_example(run, example),
+                                 histograms_live=train_inside.is_open(request))
     yield from train_stream.follow(request, job, run)
 
 
@@ -70,11 +72,25 @@ def load_page(request: gr.Request) -> dict:
     """A page opens: the dataset, model and settings of a share link (URL parameters), else the defaults."""
     found, notes = train_keep.settings_from_query(dict(getattr(request, "query_params", {}) or {}))
     update = on_dataset(found.get("dataset", DEFAULT_DATASET), found)
+    if not any(value for name, value in found.items() if name != "tab"):
+        update = plain_page(update)
     if notes:  # under the dataset's description, where the eye already is
         update["description"] += "\n\n⚠️ " + i18n.t("train.link.ignored", notes=", ".join(notes))
     if found.get("tab") and _app_tabs:
         update["tabs"] = gr.Tabs(selected=found["tab"])
     return update
+
+
+def plain_page(update: dict) -> dict:
+    """A page opened with no settings in its link: the controls were built holding the default dataset's values
+    (a test holds them equal), so only what the build can't know goes out: the preview and description in the
+    visitor's words, the models that fit the data. Writing the values again would undo what a visitor typed
+    before this hook landed (seconds on a busy server: Epochs set to 3 went back to 20)."""
+    typed = {"noise", *[setting_name(m, f) for m, fields in MODEL_FIELDS.items() for f in fields], *TRAIN_FIELDS}
+    plain = {name: value for name, value in update.items() if name not in typed}
+    plain["dataset"] = gr.update(choices=update["dataset"]["choices"])  # the menu, not the choice
+    plain["noise"] = gr.update(visible=update["noise"]["visible"])
+    return plain
 
 
 def share(dataset, noise, model, **settings) -> dict:
@@ -216,6 +232,8 @@ def wire(controls, views, upload, until_stop, more, train_button, stop_button, s
 
     engine.listen(inside["example"].change, look_at, inputs=example, trigger_mode="always_last", queue=False,
                   **private)
+    inside["panel"].expand(train_inside.watch_opened, None, None, queue=False, **private)
+    inside["panel"].collapse(train_inside.watch_closed, None, None, queue=False, **private)
     inside["look"].click(refuses(train_inside.look_inside), [views["run"], inside["example"]], inside["inside"],
                          api_name="look_inside")
     keep["export"].click(train_keep.export_files, views["run"], keep["files"], api_name="export")

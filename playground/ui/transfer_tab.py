@@ -6,7 +6,7 @@ accuracy against K, which shows where transfer helps most (and where it stops
 helping). Controls come from TransferConfig, so they match the CLI, and each
 is a named parameter of `/transfer` and `/transfer_curve`: e.g.
 `client.predict(shots=5, epochs=10, api_name="/transfer")`. Training is a
-live job on the engine (engine.py): the worker trains and publishes, the
+live job on the engine (ui/engine/): the worker trains and publishes, the
 handler draws; Stop keeps the strategies that finished.
 """
 

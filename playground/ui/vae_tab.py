@@ -7,7 +7,7 @@ it trains and after. After training: the decoded latent grid (manifold),
 random samples, a walk between two test images, downloads, and a table of this
 visit's runs so a VAE and an autoencoder can be compared side by side.
 
-Training is a live job on the engine (engine.py): the worker trains and
+Training is a live job on the engine (ui/engine/): the worker trains and
 encodes the test set at the end of each epoch; the handler draws what it
 published. Handlers take named parameters and speak output names, so
 `/train_vae` is callable by keyword with the rest at the page's defaults, e.g.
