@@ -167,8 +167,8 @@ def main(argv=None) -> dict:
     best = max(ours_sides, key=ratio)
     lines += ["", f"fastest of ours: {best}, **{ratio(best):.2f}x** the float32 pipeline's tokens/s (paired runs); "
                   f"first token visible after {median(best, 'first') / median('pipeline, float32', 'first'):.1%} "
-                  f"of the pipeline's wait. The machine was shared with other jobs while this ran (load average "
-                  f"{began} before, {load_average()} after)."]
+                  f"of the pipeline's wait. Load average "
+                  f"{began} before, {load_average()} after."]
     table = "\n".join(lines)
     print("\n" + table)
     if args.out:

@@ -103,7 +103,7 @@ def main(argv=None) -> dict:
     print(f"\nwav2vec2-base-shaped CTC model (random weights, "
           f"{sum(p.numel() for p in recognizer.model.parameters()) / 1e6:.1f} M parameters), "
           f"{clip.seconds:g} s of 16 kHz audio, {where(device)}, torch {torch.__version__}, {args.runs} interleaved runs "
-          f"per side; the machine was shared with other jobs while this ran (load average {began} before, "
+          f"per side (load average {began} before, "
           f"{load_average()} after)\n")
     print("| | median real-time factor | min - max | speed-up over the float32 pipeline (paired runs) | "
           "median CPU s | speed vs real time | transcript as float32's |")

@@ -87,7 +87,7 @@ def main(argv=None) -> int:
                                            f"({v[-1]['runs']} runs)" for k, v in sides.items()), file=sys.stderr)
     print(f"### Smart vs random search: MLP on spiral, {args.runs}-run budget, {args.epochs} epochs a run, "
           f"{args.seeds} seeds\n")
-    print(f"Machine: {machine()} (shared with other jobs while it ran; seeds interleaved).\n")
+    print(f"Machine: {machine()} (seeds interleaved, so background load falls on both searches alike).\n")
     print("Space: " + ", ".join(f"{k} {v}" for k, v in SPACE.items() if k not in ("model", "dataset", "device"))
           + "; the learning rate log-uniform in both. Smart = Optuna TPE (seeded) + median pruner.\n")
     print("| search | best validation accuracy, mean ± sd (min–max) | its test accuracy | median finished run | "

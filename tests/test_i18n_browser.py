@@ -203,6 +203,8 @@ def test_the_switch_overrides_the_browser_and_the_address_keeps_it(browser, app_
     context, page = open_page(browser, shared, "en-US")  # the shared address, in an English browser
     try:
         assert tab_titles(page)[0] == "训练"
-        assert page.locator("#language-switch input[value='zh-CN']").is_checked()
+        # the switch is set by a page-load hook, which can land a moment after the page is drawn in Chinese
+        page.wait_for_function("() => document.querySelector(\"#language-switch input[value='zh-CN']\").checked",
+                               timeout=30_000)
     finally:
         context.close()
