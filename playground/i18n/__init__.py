@@ -89,15 +89,16 @@ def t_or(key: str, default: str, lang: str | None = None, **params) -> str:
     return t(key, lang, **params) if key in catalogue(DEFAULT) else default
 
 
+def slug(text) -> str:
+    """A catalogue key's last part for a name made elsewhere: "Peak RSS (MB)" -> "peak_rss_mb"."""
+    return re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+
+
 def class_words(classes, dataset: str | None) -> list[str]:
     """Class names as a person reads them in plots: a bundled dataset's (moons' upper and lower, the shapes, the
     waves) in the visitor's language from `data.class.<dataset>.<name>`; any other (an upload's folders or CSV
     labels, digits) as written. Keyed by dataset, because a square wave and a square shape are different words."""
-    def word(name) -> str:
-        slug = re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
-        return t_or(f"data.class.{dataset}.{slug}", str(name))
-
-    return [word(name) for name in classes]
+    return [t_or(f"data.class.{dataset}.{slug(name)}", str(name)) for name in classes]
 
 
 def placeholders(text: str) -> set[str]:

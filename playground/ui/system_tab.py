@@ -1,7 +1,5 @@
 """The System tab: what the app runs on and how much disk its files take, refreshed on demand."""
 
-import re
-
 import gradio as gr
 import pandas as pd
 
@@ -45,7 +43,7 @@ def item_words(section: str, item: str) -> str:
         env = item.rsplit("(", 1)[-1].rstrip(")")
         name = next((limit.name for limit in LIMITS.values() if limit.env == env), None)
         return f"{i18n.t(f'limits.what.{name}')} ({env})" if name else item
-    return i18n.t_or("system.item." + re.sub(r"[^a-z0-9]+", "_", item.lower()).strip("_"), item)
+    return i18n.t_or(f"system.item.{i18n.slug(item)}", item)
 
 
 def refresh():
