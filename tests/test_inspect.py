@@ -161,15 +161,15 @@ def test_live_histograms_follow_the_visitors_open_panel_and_go_when_they_leave()
     assert "after epoch 1" in opened["histograms"].layout["title"]["text"]
 
     visitor = SimpleNamespace(session_hash="panel-watcher")
-    assert not train_inside.is_open(visitor)
-    job = train_stream.train_job(run, 1)
-    assert job.histograms_live is False
+    assert not train_inside.is_open("panel-watcher")
+    job = train_stream.train_job(run, 1, request=visitor)
+    assert job.histograms_live() is False
     engine.store._register("panel-watcher", job)  # as engine.follow does when the job starts
     train_inside.watch(visitor, True)
-    assert train_inside.is_open(visitor) and not train_inside.is_open(SimpleNamespace(session_hash="someone-else"))
-    assert job.histograms_live is True  # the job in flight draws them from its next live state
+    assert train_inside.is_open("panel-watcher") and not train_inside.is_open("someone-else")
+    assert job.histograms_live() is True  # the job in flight draws them from its next live state
     train_inside.watch(visitor, False)
-    assert job.histograms_live is False and not train_inside.is_open(visitor)
+    assert job.histograms_live() is False and not train_inside.is_open("panel-watcher")
     train_inside.watch(visitor, True)
     visitors.forget_session("panel-watcher")
-    assert not train_inside.is_open(visitor) and engine.current(visitor, "train") is None
+    assert not train_inside.is_open("panel-watcher") and engine.current(visitor, "train") is None

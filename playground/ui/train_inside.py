@@ -127,15 +127,10 @@ def histograms(run):
 
 
 def watch(request, opened: bool) -> None:
-    """The visitor opened (or closed) the panel: from now on their runs, the one training included, draw the
-    weight histograms live (or stop drawing them)."""
-    from playground.ui import engine
-
+    """The visitor opened (or closed) the panel: from now on their runs, the one training included (it asks
+    `is_open` each time), draw the weight histograms live (or stop drawing them)."""
     with _open_lock:
         (_open.add if opened else _open.discard)(visitors.session_of(request))
-    job = engine.current(request, "train")
-    if job is not None:
-        job.histograms_live = bool(opened)
 
 
 def watch_opened(request: gr.Request) -> None:  # the panel's expand and collapse events
@@ -146,9 +141,10 @@ def watch_closed(request: gr.Request) -> None:
     watch(request, False)
 
 
-def is_open(request) -> bool:
+def is_open(session: str) -> bool:
+    """Whether the visitor of `session` (visitors.session_of) has the panel open."""
     with _open_lock:
-        return visitors.session_of(request) in _open
+        return session in _open
 
 
 @visitors.on_leave
@@ -161,7 +157,9 @@ def live_state(run, *, neurons: bool = True, histograms: bool = True, example: i
     """What the live views need, read from the model: call it only between steps (the worker does)."""
     from playground.inspect.histograms import weight_histograms
 
-    state = {"epoch": run.epochs_run, **({"histograms": weight_histograms(run.model)} if histograms else {})}
+    state = {"epoch": run.epochs_run}
+    if histograms:
+        state["histograms"] = weight_histograms(run.model)
     if neurons and _two_d_mlp(run):  # cheap there: a 32 x 32 grid through a small net
         state["neurons"] = _neuron_maps(run)
     if neurons and _has_attention(run):  # one test example through the model: cheap too

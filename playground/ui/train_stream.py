@@ -19,7 +19,7 @@ import gradio as gr
 
 from playground import i18n, limits
 from playground.errors import UserError
-from playground.ui import engine, train_attention, train_inside, train_keep, train_plane, train_results
+from playground.ui import engine, train_attention, train_inside, train_keep, train_plane, train_results, visitors
 
 PLANE_SECONDS = 0.5  # the data plot is redrawn at most this often while training (a grid of colours)
 INSIDE_SECONDS = 2.0  # the neuron maps and attention: the worker reads them, the painter draws them, this often
@@ -38,14 +38,15 @@ def title_of(run) -> str:
 
 
 def train_job(run, epochs: int | None = None, *, until_stop: bool = False, previous=None,
-              example: int = 0, histograms_live: bool = False) -> engine.Job:
+              example: int = 0, request=None) -> engine.Job:
     """The job that trains `run` for `epochs` more (its setting by default), or on and on with `until_stop`,
-    showing test example `example` inside, and the weight histograms live with `histograms_live` (the panel is
-    open: train_inside.watch moves it while it trains). Continuing the run of `previous` (an ended job) keeps
-    its replay snapshots."""
+    showing test example `example` inside, and the weight histograms live whenever the visitor of `request` has
+    the inside panel open (train_inside.watch). Continuing the run of `previous` (an ended job) keeps its replay
+    snapshots."""
     job = engine.Job(functools.partial(_work, run, epochs, until_stop), kind="train", slot="train",
                      title=title_of(run), subject=run)
-    job.example, job.histograms_live = example, histograms_live
+    job.example = example
+    job.histograms_live = functools.partial(train_inside.is_open, visitors.session_of(request))  # asked each time
     if previous is not None and previous.subject is run:
         job.snapshots = previous.snapshots
     return job
@@ -104,7 +105,7 @@ def _work(run, epochs, until_stop, job):
                 job.record(event.epoch, **_snapshot(run, two_d, job.example))
                 if time.monotonic() - last_inside >= INSIDE_SECONDS:
                     job.publish(inside=train_inside.live_state(run, example=job.example,
-                                                               histograms=job.histograms_live))
+                                                               histograms=job.histograms_live()))
                     last_inside = time.monotonic()
                 job.publish(epoch=event.epoch)
         if not until_stop or run.summary.get("status") != "finished":

@@ -35,7 +35,7 @@ def train(request: gr.Request, until_stop: bool = False, example: int = 0, **set
     run = make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else None)
     job = train_stream.train_job(run, until_stop=bool(until_stop), example=train_inside.chosen_example(run, example),
-                                 histograms_live=train_inside.is_open(request))
+                                 request=request)
     yield from train_stream.follow(request, job, run)
 
 
@@ -51,8 +51,7 @@ def proceed(request: gr.Request, run=None, more: int = 5, until_stop: bool = Fal
     run = run if run is not None else make_run(**settings)
     train_stream.check_limits(run, 1 if until_stop else more)
     job = train_stream.train_job(run, more, until_stop=bool(until_stop), previous=engine.current(request, "train"),
-                                 example=train_inside.chosen_example(run, example),
-                                 histograms_live=train_inside.is_open(request))
+                                 example=train_inside.chosen_example(run, example), request=request)
     yield from train_stream.follow(request, job, run)
 
 
