@@ -2,6 +2,7 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,20 @@ def run(command, out=None):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
     result = subprocess.run([*command, *ARGS, *(["--out", str(out)] if out else [])], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-2000:]
+    # the processes' own lines first (a crash's cause), then torchrun's summary at the end
+    assert result.returncode == 0, result.stderr[:3000] + "\n[...]\n" + result.stderr[-1500:]
     return result.stdout.strip().splitlines()
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def test_two_processes_match_one_and_only_rank_0_writes(tmp_path):
-    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=29531"]
+    torchrun = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_addr=127.0.0.1",
+                f"--master_port={free_port()}"]
     distributed_lines = run(torchrun, out=tmp_path / "ddp")
     single = json.loads(run([sys.executable])[-1])
     together = json.loads(distributed_lines[-1])

@@ -164,8 +164,17 @@ def run(args) -> int:
     if not distributed.world().is_main:  # under torchrun every process trains, but only rank 0 prints and writes
         for _ in run.events():
             pass
-        distributed.teardown()
+        _leave_process_group(run)
         return 0
     train_run(run, args)
-    distributed.teardown()
+    _leave_process_group(run)
     return finish_run(run, args, headline)
+
+
+def _leave_process_group(run) -> None:
+    from playground.training import distributed
+
+    if run.trainer is not None:
+        run.trainer.leave_process_group()
+    else:  # no epoch was trained, so no wrapper was made
+        distributed.teardown()

@@ -8,6 +8,7 @@ processes, and only rank 0 prints and writes. Gloo on the CPU, NCCL on GPUs.
 Launched any other way, every function here is a no-op.
 """
 
+import gc
 import os
 from dataclasses import dataclass
 
@@ -77,5 +78,14 @@ def total(*values: torch.Tensor) -> list[torch.Tensor]:
 
 
 def teardown() -> None:
+    """Leave the process group, all processes together, once the caller has dropped its DDP wrappers.
+
+    A DDP wrapper keeps the group alive (through its C++ reducer) after `destroy_process_group`, and a group still
+    alive when Python exits takes gloo's threads down with it: the process aborts ("terminate called without an
+    active exception", SIGABRT) after its work is done. Under load here, two gloo processes did so in 4 runs of 8
+    (a 40-step DDP script) and the CLI in 1 of 26; with the wrapper dropped and collected first, 0 of 10 and 0 of 30.
+    """
     if torch.distributed.is_available() and torch.distributed.is_initialized():
+        gc.collect()  # the wrapper and its reducer sit in reference cycles
+        torch.distributed.barrier()
         torch.distributed.destroy_process_group()

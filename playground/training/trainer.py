@@ -106,6 +106,12 @@ class Trainer:
         self.seconds = 0.0
         self.diverged = False
 
+    def leave_process_group(self) -> None:
+        """Under torchrun, once training is over: drop the DDP wrapper, which holds the process group, and leave
+        the group with the other processes (distributed.teardown says why in that order). A no-op otherwise."""
+        self.train_model = self.model
+        distributed.teardown()
+
     def _start_schedule(self, epochs: int) -> None:
         """A schedule spans one call of `run`: continuing starts it over (a warm restart) across the new epochs."""
         if self.epoch > 0:
