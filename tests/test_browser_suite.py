@@ -113,7 +113,9 @@ def test_vae(screen, screenshot_dir):
     set_number(panel, "Epochs", 2)
     panel.get_by_role("button", name="Train", exact=True).click()
     panel.get_by_text("test reconstruction MSE").wait_for(timeout=180_000)
-    assert panel.locator(".js-plotly-plot").count() >= 2  # curves and the latent scatter
+    # curves and the latent scatter: the status can be on the page a moment before plotly has drawn them
+    panel.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)
+    assert panel.locator(".js-plotly-plot").count() >= 2
     finish(page, errors, width, "vae", screenshot_dir)
 
 
