@@ -2,10 +2,11 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from tests.app_process import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARGS = ["-m", "playground", "train", "--model", "mlp", "--dataset", "classification", "--epochs", "4",
@@ -19,12 +20,6 @@ def run(command, out=None):
     # the processes' own lines first (a crash's cause), then torchrun's summary at the end
     assert result.returncode == 0, result.stderr[:3000] + "\n[...]\n" + result.stderr[-1500:]
     return result.stdout.strip().splitlines()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_two_processes_match_one_and_only_rank_0_writes(tmp_path):

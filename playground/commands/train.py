@@ -172,9 +172,5 @@ def run(args) -> int:
 
 
 def _leave_process_group(run) -> None:
-    from playground.training import distributed
-
-    if run.trainer is not None:
+    if run.trainer is not None:  # without one, no process group was joined (Trainer joins it)
         run.trainer.leave_process_group()
-    else:  # no epoch was trained, so no wrapper was made
-        distributed.teardown()
